@@ -1,0 +1,29 @@
+//! The State Administrative Reform program (Resolution 76/NQ-CP) as commands, events
+//! and rules.
+//!
+//! **This crate does no I/O and reads no clock**: [`decide`] judges a [`Command`]
+//! against a [`World`] folded from events by [`evolve`]; time arrives inside commands.
+//! Storage, HTTP and GraphQL live in other crates and convert to and from these types
+//! at their edge.
+
+#![warn(missing_docs)]
+
+mod command;
+mod decide;
+mod error;
+mod event;
+mod ids;
+pub mod policy;
+mod state;
+mod vocab;
+
+pub use command::Command;
+pub use decide::decide;
+pub use error::{DomainError, Entity};
+pub use event::*;
+pub use ids::{AgencyId, DocumentId, EvaluationsId, IndicatorId, StreamId, TaskId};
+pub use state::{
+    evolve, Agency, AgencyStatus, Document, DocumentKind, DossierReport, Evaluations, HeadTenure, Indicator,
+    Measurement, ParResult, Task, TaskStatus, World,
+};
+pub use vocab::{AgencyTier, Block, CrossCutting, Direction, Pillar, ProgramLevel, Role, TaskCategory, Timeliness};

@@ -1,0 +1,25 @@
+//! The rules of `reform-domain`, told as `given(events).when(command).then(events | error)`.
+//!
+//! One test binary for the whole crate (link time matters on small machines); each
+//! area of the rules has its own module under `tests/decider/` (`#[path]`, because a
+//! crate root looks for its modules beside itself).
+
+#[path = "decider/support.rs"]
+mod support;
+
+#[path = "decider/agency.rs"]
+mod agency;
+#[path = "decider/document.rs"]
+mod document;
+#[path = "decider/measure.rs"]
+mod measure;
+#[path = "decider/policy.rs"]
+mod policy;
+#[path = "decider/properties.rs"]
+mod properties;
+#[path = "decider/schemas.rs"]
+mod schemas;
+#[path = "decider/task.rs"]
+mod task;
+#[path = "decider/text.rs"]
+mod text;

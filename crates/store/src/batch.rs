@@ -1,0 +1,199 @@
+//! Group commit, the part both databases share: deciding, inside one transaction,
+//! which of a batch of appends succeed, at which versions and positions.
+//!
+//! Many writers' appends are committed together: one transaction and one disk flush
+//! for the whole batch, each writer answered only after the commit. Each request is
+//! judged on its own (a conflict fails that request, not the batch).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use reform_domain::StreamId;
+use uuid::Uuid;
+
+use crate::model::{AppendOutcome, AppendRequest, EventMetadata, RecordedEvent, StoreError};
+
+/// A command already on record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct StoredCommand {
+    pub(crate) command_id: Uuid,
+    pub(crate) stream: StreamId,
+    pub(crate) first_version: u64,
+    pub(crate) last_version: u64,
+    pub(crate) first_position: u64,
+    pub(crate) last_position: u64,
+}
+
+impl StoredCommand {
+    fn outcome(&self, replayed: bool) -> AppendOutcome {
+        AppendOutcome {
+            stream: self.stream.clone(),
+            first_version: self.first_version,
+            last_version: self.last_version,
+            first_position: self.first_position,
+            last_position: self.last_position,
+            replayed,
+        }
+    }
+}
+
+/// What a batch writes, and what each request is answered.
+#[derive(Debug, Default)]
+pub(crate) struct BatchPlan {
+    pub(crate) rows: Vec<RecordedEvent>,
+    /// New version of each stream written, with its category.
+    pub(crate) streams: Vec<(StreamId, u64)>,
+    pub(crate) commands: Vec<StoredCommand>,
+    pub(crate) results: Vec<Result<AppendOutcome, StoreError>>,
+    pub(crate) head: u64,
+}
+
+/// Plans a batch against the state read inside the transaction: the last position,
+/// the versions of the streams involved, and the command ids already executed.
+pub(crate) fn plan(
+    head: u64,
+    mut versions: HashMap<StreamId, u64>,
+    mut known: HashMap<Uuid, StoredCommand>,
+    requests: &[AppendRequest],
+    recorded_at: DateTime<Utc>,
+) -> BatchPlan {
+    let mut plan = BatchPlan { head, ..BatchPlan::default() };
+    let mut touched: Vec<StreamId> = Vec::new();
+    for request in requests {
+        let result = plan_one(&mut plan, &mut versions, &mut known, request, recorded_at);
+        if let Ok(outcome) = &result {
+            if !outcome.replayed && !touched.contains(&outcome.stream) {
+                touched.push(outcome.stream.clone());
+            }
+        }
+        plan.results.push(result);
+    }
+    plan.streams = touched
+        .into_iter()
+        .map(|s| {
+            let v = versions.get(&s).copied().unwrap_or(0);
+            (s, v)
+        })
+        .collect();
+    plan
+}
+
+fn plan_one(
+    plan: &mut BatchPlan,
+    versions: &mut HashMap<StreamId, u64>,
+    known: &mut HashMap<Uuid, StoredCommand>,
+    request: &AppendRequest,
+    recorded_at: DateTime<Utc>,
+) -> Result<AppendOutcome, StoreError> {
+    let meta = &request.metadata;
+    if let Some(done) = known.get(&meta.command_id) {
+        return if done.stream == request.stream {
+            Ok(done.outcome(true))
+        } else {
+            Err(StoreError::CommandIdReused { command_id: meta.command_id, stream: done.stream.clone() })
+        };
+    }
+    if request.events.is_empty() {
+        return Err(StoreError::Invalid("an append needs at least one event".into()));
+    }
+    let actual = versions.get(&request.stream).copied().unwrap_or(0);
+    if !request.expected.admits(actual) {
+        return Err(StoreError::Conflict { stream: request.stream.clone(), expected: request.expected, actual });
+    }
+    let metadata = EventMetadata {
+        actor: meta.actor.clone(),
+        occurred_at: meta.occurred_at,
+        recorded_at,
+        command_id: meta.command_id,
+        correlation_id: meta.correlation_id,
+        causation_id: meta.causation_id,
+        reason: meta.reason.clone(),
+    };
+    let first_position = plan.head + 1;
+    for (i, e) in request.events.iter().enumerate() {
+        let offset = i as u64;
+        plan.rows.push(RecordedEvent {
+            position: first_position + offset,
+            event_id: e.event_id,
+            stream_id: request.stream.clone(),
+            stream_version: actual + 1 + offset,
+            event_type: e.event_type.clone(),
+            schema_version: e.schema_version,
+            payload: e.payload.clone(),
+            metadata: metadata.clone(),
+        });
+    }
+    let count = request.events.len() as u64;
+    plan.head += count;
+    versions.insert(request.stream.clone(), actual + count);
+    let stored = StoredCommand {
+        command_id: meta.command_id,
+        stream: request.stream.clone(),
+        first_version: actual + 1,
+        last_version: actual + count,
+        first_position,
+        last_position: plan.head,
+    };
+    let outcome = stored.outcome(false);
+    known.insert(meta.command_id, stored.clone());
+    plan.commands.push(stored);
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Actor, CommandMetadata, ExpectedVersion, NewEvent};
+
+    fn request(stream: &str, expected: ExpectedVersion, n: usize) -> AppendRequest {
+        AppendRequest {
+            stream: StreamId::from(stream),
+            expected,
+            events: (0..n)
+                .map(|_| NewEvent {
+                    event_id: Uuid::now_v7(),
+                    event_type: "TaskCancelled".into(),
+                    schema_version: 1,
+                    payload: "{}".into(),
+                })
+                .collect(),
+            metadata: CommandMetadata::new(Actor::system(), Utc::now()),
+        }
+    }
+
+    #[test]
+    fn appends_to_one_stream_in_one_batch_chain_their_versions() {
+        let a = request("task-a", ExpectedVersion::NoStream, 2);
+        let b = request("task-a", ExpectedVersion::Exact(2), 1);
+        let p = plan(10, HashMap::new(), HashMap::new(), &[a, b], Utc::now());
+        let outcomes: Vec<_> = p.results.iter().map(|r| r.as_ref().map(|o| (o.first_version, o.last_position))).collect();
+        assert_eq!(outcomes, vec![Ok((1, 12)), Ok((3, 13))]);
+        assert_eq!(p.head, 13);
+        assert_eq!(p.streams, vec![(StreamId::from("task-a"), 3)]);
+    }
+
+    #[test]
+    fn a_conflict_fails_only_its_own_request() {
+        let a = request("task-a", ExpectedVersion::Exact(4), 1);
+        let b = request("task-b", ExpectedVersion::Any, 1);
+        let versions = HashMap::from([(StreamId::from("task-a"), 5)]);
+        let p = plan(0, versions, HashMap::new(), &[a, b], Utc::now());
+        assert!(matches!(p.results[0], Err(StoreError::Conflict { actual: 5, .. })));
+        assert!(p.results[1].is_ok());
+        assert_eq!(p.rows.len(), 1);
+        assert_eq!(p.rows[0].position, 1);
+    }
+
+    #[test]
+    fn a_repeated_command_id_is_answered_from_the_first_result() {
+        let a = request("task-a", ExpectedVersion::NoStream, 1);
+        let mut again = a.clone();
+        again.expected = ExpectedVersion::NoStream;
+        let p = plan(0, HashMap::new(), HashMap::new(), &[a, again], Utc::now());
+        let first = p.results[0].as_ref().map(|o| o.last_position).ok();
+        let second = p.results[1].as_ref().ok().map(|o| (o.last_position, o.replayed));
+        assert_eq!(first, Some(1));
+        assert_eq!(second, Some((1, true)));
+        assert_eq!(p.rows.len(), 1);
+    }
+}

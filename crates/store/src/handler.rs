@@ -1,0 +1,174 @@
+//! Executing domain commands: load what the command reads, let the domain decide,
+//! append what it decided, run the follow-ups the domain's policies ask for.
+
+use std::sync::Arc;
+
+use reform_domain::{decide, policy, Command, DomainError, Event, StreamId, World};
+use uuid::Uuid;
+
+use crate::model::{AppendOutcome, AppendRequest, CommandMetadata, ExpectedVersion, NewEvent, StoreError};
+use crate::EventStore;
+
+/// How often a command without an expected version is re-decided after losing a race.
+const MAX_ATTEMPTS: usize = 10;
+
+/// Why a command did not take effect.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CommandError {
+    /// The rules refuse it.
+    #[error(transparent)]
+    Rejected(#[from] DomainError),
+    /// The caller expected another version of the target stream.
+    #[error("{stream} is at version {actual}, not the expected {expected}")]
+    Conflict {
+        /// The stream.
+        stream: StreamId,
+        /// What the caller expected.
+        expected: u64,
+        /// Its version now.
+        actual: u64,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A command that took effect (or had already, when `outcome.replayed`).
+#[derive(Debug)]
+pub struct Executed {
+    /// Where its events landed.
+    pub outcome: AppendOutcome,
+    /// The events it caused (empty when replayed).
+    pub events: Vec<Event>,
+    /// Follow-up commands it set off, e.g. task transfers after a merger.
+    pub follow_ups: Vec<AppendOutcome>,
+}
+
+/// Runs commands against an event store.
+#[derive(Clone)]
+pub struct CommandHandler {
+    store: Arc<dyn EventStore>,
+}
+
+impl CommandHandler {
+    /// A handler writing to `store`.
+    pub fn new(store: Arc<dyn EventStore>) -> Self {
+        CommandHandler { store }
+    }
+
+    /// The store behind the handler.
+    pub fn store(&self) -> &Arc<dyn EventStore> {
+        &self.store
+    }
+
+    /// Executes `command` once per command id. With `expected_version`, the target
+    /// stream must be at that version (else [`CommandError::Conflict`]); without it, a
+    /// lost race is re-decided on fresh state.
+    pub async fn execute(
+        &self,
+        command: Command,
+        metadata: CommandMetadata,
+        expected_version: Option<u64>,
+    ) -> Result<Executed, CommandError> {
+        let is_merger = matches!(command, Command::MergeAgency { .. });
+        let mut executed = self.execute_one(command, metadata.clone(), expected_version).await?;
+        if is_merger {
+            executed.follow_ups = self.transfer_tasks_after_merger(&executed.outcome, &metadata).await?;
+        }
+        Ok(executed)
+    }
+
+    /// Folds the given streams into a world, returning it with each stream's version.
+    pub async fn load(&self, streams: &[StreamId]) -> Result<(World, Vec<u64>), StoreError> {
+        let mut world = World::default();
+        let mut versions = Vec::with_capacity(streams.len());
+        for stream in streams {
+            let events = self.store.read_stream(stream, 1).await?;
+            versions.push(events.last().map_or(0, |e| e.stream_version));
+            for recorded in &events {
+                let event = recorded
+                    .decode()
+                    .map_err(|e| StoreError::Corrupt { position: recorded.position, message: e.to_string() })?;
+                world.apply(&event);
+            }
+        }
+        Ok((world, versions))
+    }
+
+    async fn execute_one(
+        &self,
+        command: Command,
+        mut metadata: CommandMetadata,
+        expected_version: Option<u64>,
+    ) -> Result<Executed, CommandError> {
+        if let Some(outcome) = self.store.command_outcome(metadata.command_id).await? {
+            return Ok(Executed { outcome, events: Vec::new(), follow_ups: Vec::new() });
+        }
+        if metadata.reason.is_none() {
+            metadata.reason = command.reason().map(str::to_owned);
+        }
+        let target = command.target();
+        let reads = command.reads();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (world, versions) = self.load(&reads).await?;
+            let current = versions.first().copied().unwrap_or(0);
+            if let Some(expected) = expected_version {
+                if expected != current {
+                    return Err(CommandError::Conflict { stream: target, expected, actual: current });
+                }
+            }
+            let events = decide(&world, command.clone())?;
+            let request = AppendRequest {
+                stream: target.clone(),
+                expected: ExpectedVersion::Exact(current),
+                events: events.iter().map(NewEvent::from).collect(),
+                metadata: metadata.clone(),
+            };
+            match self.store.append(request).await {
+                Ok(outcome) => {
+                    let events = if outcome.replayed { Vec::new() } else { events };
+                    return Ok(Executed { outcome, events, follow_ups: Vec::new() });
+                }
+                Err(StoreError::Conflict { actual, .. }) if expected_version.is_some() || attempt >= MAX_ATTEMPTS => {
+                    return Err(CommandError::Conflict { stream: target, expected: current, actual });
+                }
+                Err(StoreError::Conflict { .. }) => continue,
+                Err(other) => return Err(other.into()),
+            }
+        }
+    }
+
+    /// Passes the merged agency's open tasks to its successor, one command per task.
+    /// Command ids derive from the merger event and the task, so running this again
+    /// (after a crash, or when the merger command is replayed) writes nothing twice.
+    async fn transfer_tasks_after_merger(
+        &self,
+        merger: &AppendOutcome,
+        metadata: &CommandMetadata,
+    ) -> Result<Vec<AppendOutcome>, CommandError> {
+        let recorded = self.store.read_stream(&merger.stream, merger.first_version).await?;
+        let Some((cause, Event::AgencyMerged(merged))) =
+            recorded.iter().find_map(|r| r.decode().ok().map(|e| (r.event_id, e)))
+        else {
+            return Ok(Vec::new());
+        };
+        let tasks = self.store.streams_in_category(reform_domain::TaskId::CATEGORY).await?;
+        let (world, _) = self.load(&tasks).await?;
+        let mut outcomes = Vec::new();
+        for command in policy::transfers_after_merger(&world, &merged) {
+            let follow_up = CommandMetadata {
+                command_id: Uuid::new_v5(&cause, command.target().as_str().as_bytes()),
+                correlation_id: metadata.correlation_id,
+                causation_id: Some(cause),
+                actor: metadata.actor.clone(),
+                occurred_at: metadata.occurred_at,
+                reason: None,
+            };
+            outcomes.push(self.execute_one(command, follow_up, None).await?.outcome);
+        }
+        Ok(outcomes)
+    }
+}

@@ -1,0 +1,248 @@
+//! What goes into the store and what comes out.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use reform_domain::{AgencyId, DecodeError, Event, Role, StreamId};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Who did something: taken from the caller's credentials, never from user input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// Stable user id (the token's subject).
+    pub user_id: String,
+    /// Name to show.
+    pub display_name: String,
+    /// Role the user acted in.
+    pub role: Role,
+    /// The user's agency, if any.
+    pub agency: Option<AgencyId>,
+}
+
+impl Actor {
+    /// The system itself, for follow-up commands such as transfers after a merger.
+    pub fn system() -> Self {
+        Actor { user_id: "system".into(), display_name: "Hệ thống".into(), role: Role::System, agency: None }
+    }
+}
+
+/// The metadata every event of one command shares, as the caller gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommandMetadata {
+    /// Idempotency key: a command id is executed at most once.
+    pub command_id: Uuid,
+    /// Groups the commands of one user action (defaults to the command id).
+    pub correlation_id: Uuid,
+    /// The event that caused this command, for follow-ups.
+    pub causation_id: Option<Uuid>,
+    /// Who.
+    pub actor: Actor,
+    /// Business time the command speaks for.
+    pub occurred_at: DateTime<Utc>,
+    /// Why, when the user said.
+    pub reason: Option<String>,
+}
+
+impl CommandMetadata {
+    /// Metadata for a new command by `actor` at `occurred_at`, with fresh ids.
+    pub fn new(actor: Actor, occurred_at: DateTime<Utc>) -> Self {
+        let command_id = Uuid::now_v7();
+        CommandMetadata {
+            command_id,
+            correlation_id: command_id,
+            causation_id: None,
+            actor,
+            occurred_at: occurred_at.trunc_subsecs(6),
+            reason: None,
+        }
+    }
+}
+
+/// The metadata stored with each event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventMetadata {
+    /// Who.
+    pub actor: Actor,
+    /// Business time, from the command.
+    pub occurred_at: DateTime<Utc>,
+    /// Server time at commit.
+    pub recorded_at: DateTime<Utc>,
+    /// The command that caused it.
+    pub command_id: Uuid,
+    /// The user action it belongs to.
+    pub correlation_id: Uuid,
+    /// The event that caused the command, if any.
+    pub causation_id: Option<Uuid>,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// An event about to be stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEvent {
+    /// UUIDv7, chosen before the append so that follow-ups can name it as their cause.
+    pub event_id: Uuid,
+    /// Type name.
+    pub event_type: String,
+    /// Payload schema version.
+    pub schema_version: u32,
+    /// Canonical JSON payload.
+    pub payload: String,
+}
+
+impl From<&Event> for NewEvent {
+    fn from(event: &Event) -> Self {
+        NewEvent {
+            event_id: Uuid::now_v7(),
+            event_type: event.event_type().to_owned(),
+            schema_version: event.schema_version(),
+            payload: event.payload_json(),
+        }
+    }
+}
+
+/// A stored event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordedEvent {
+    /// Position in the global log, from 1, without gaps.
+    pub position: u64,
+    /// Event id.
+    pub event_id: Uuid,
+    /// Stream.
+    pub stream_id: StreamId,
+    /// Version within the stream, from 1.
+    pub stream_version: u64,
+    /// Type name.
+    pub event_type: String,
+    /// Payload schema version.
+    pub schema_version: u32,
+    /// Canonical JSON payload, byte for byte as stored.
+    pub payload: String,
+    /// Who, when, why.
+    pub metadata: EventMetadata,
+}
+
+impl RecordedEvent {
+    /// The domain event.
+    pub fn decode(&self) -> Result<Event, DecodeError> {
+        Event::decode(&self.event_type, self.schema_version, &self.payload)
+    }
+
+    /// A deterministic serialisation of everything stored about the event (payload and
+    /// metadata): the bytes a hash chain covers. Field order is fixed by the struct and
+    /// timestamps carry microseconds, the precision both databases keep.
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+/// What the writer expects the stream's version to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpectedVersion {
+    /// Don't check.
+    Any,
+    /// The stream must not exist yet.
+    NoStream,
+    /// The stream must be at exactly this version (0 = no stream).
+    Exact(u64),
+}
+
+impl ExpectedVersion {
+    pub(crate) fn admits(self, actual: u64) -> bool {
+        match self {
+            ExpectedVersion::Any => true,
+            ExpectedVersion::NoStream => actual == 0,
+            ExpectedVersion::Exact(v) => v == actual,
+        }
+    }
+}
+
+/// A request to append events to one stream.
+#[derive(Clone, Debug)]
+pub struct AppendRequest {
+    /// The stream.
+    pub stream: StreamId,
+    /// The concurrency check.
+    pub expected: ExpectedVersion,
+    /// The events, at least one.
+    pub events: Vec<NewEvent>,
+    /// Shared metadata.
+    pub metadata: CommandMetadata,
+}
+
+/// Where an append landed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AppendOutcome {
+    /// The stream.
+    pub stream: StreamId,
+    /// Version of the first event written.
+    pub first_version: u64,
+    /// Version of the last event written: the stream's version after the append.
+    pub last_version: u64,
+    /// Global position of the first event.
+    pub first_position: u64,
+    /// Global position of the last event.
+    pub last_position: u64,
+    /// True when the command id had already been executed and nothing was written.
+    pub replayed: bool,
+}
+
+/// Which database a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// The store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// Another writer changed the stream first.
+    #[error("stream {stream} is at version {actual}, not the expected {expected:?}")]
+    Conflict {
+        /// The stream.
+        stream: StreamId,
+        /// What the writer expected.
+        expected: ExpectedVersion,
+        /// The stream's version now.
+        actual: u64,
+    },
+    /// The command id was already used for a different stream.
+    #[error("command id {command_id} was already used for stream {stream}")]
+    CommandIdReused {
+        /// The command id.
+        command_id: Uuid,
+        /// The stream it was used for.
+        stream: StreamId,
+    },
+    /// The request itself is malformed (no events, bad payload).
+    #[error("invalid append: {0}")]
+    Invalid(String),
+    /// A stored event could not be read back.
+    #[error("stored event at position {position} is unreadable: {message}")]
+    Corrupt {
+        /// Where.
+        position: u64,
+        /// What.
+        message: String,
+    },
+    /// The database URL is not one we support.
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    /// The database failed. The text is for logs, never for clients.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations failed.
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The store's writer task has stopped (the process is shutting down).
+    #[error("the event store is shutting down")]
+    Closed,
+}
+
+/// Formats a timestamp the way SQLite stores it: RFC 3339, UTC, microseconds.
+pub(crate) fn sqlite_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}

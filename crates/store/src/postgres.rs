@@ -1,0 +1,291 @@
+//! The event store on PostgreSQL, for production.
+//!
+//! Positions are handed out under a lock on the single `position_counter` row, held
+//! until commit: transactions therefore become visible in position order, and a reader
+//! that has seen position N has seen every position below it. Concurrent appends are
+//! committed together by the writer task, so the lock costs one round trip per batch,
+//! not per append.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{SubsecRound, Utc};
+use reform_domain::{AgencyId, Role, StreamId};
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::Row;
+use tokio::sync::{mpsc, oneshot, watch};
+use uuid::Uuid;
+
+use crate::batch::{self, BatchPlan, StoredCommand};
+use crate::committer::{self, BatchWriter, Pending};
+use crate::model::{Actor, AppendOutcome, AppendRequest, Backend, EventMetadata, RecordedEvent, StoreError};
+use crate::EventStore;
+
+const COLUMNS: &str = "position, event_id, stream_id, stream_version, event_type, schema_version, payload, \
+     actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, command_id, correlation_id, \
+     causation_id, reason";
+
+/// The event store on PostgreSQL.
+pub struct PostgresStore {
+    pool: PgPool,
+    writer: mpsc::Sender<Pending>,
+    head: watch::Receiver<u64>,
+}
+
+impl PostgresStore {
+    /// Connects, applies the migrations in `migrations/postgres`, and starts the writer.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        Self::from_pool(pool).await
+    }
+
+    /// Uses an existing pool (migrating it first).
+    pub async fn from_pool(pool: PgPool) -> Result<Self, StoreError> {
+        migrate(&pool).await?;
+        let current: i64 = sqlx::query_scalar("SELECT value FROM position_counter").fetch_one(&pool).await?;
+        let (head_tx, head) = watch::channel(to_u64(current));
+        let writer = committer::spawn(PgWriter { pool: pool.clone() }, head_tx);
+        Ok(PostgresStore { pool, writer, head })
+    }
+
+    /// The connection pool, for read-models that live in the same database.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+/// Applies the PostgreSQL migrations.
+async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
+    sqlx::migrate!("../../migrations/postgres").run(pool).await?;
+    Ok(())
+}
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn decode_row(row: &PgRow) -> Result<RecordedEvent, StoreError> {
+    let role: String = row.try_get("actor_role")?;
+    let position = to_u64(row.try_get("position")?);
+    Ok(RecordedEvent {
+        position,
+        event_id: row.try_get("event_id")?,
+        stream_id: StreamId(row.try_get("stream_id")?),
+        stream_version: to_u64(row.try_get("stream_version")?),
+        event_type: row.try_get("event_type")?,
+        schema_version: u32::try_from(row.try_get::<i32, _>("schema_version")?).unwrap_or(0),
+        payload: row.try_get("payload")?,
+        metadata: EventMetadata {
+            actor: Actor {
+                user_id: row.try_get("actor_id")?,
+                display_name: row.try_get("actor_name")?,
+                role: Role::from_code(&role)
+                    .ok_or_else(|| StoreError::Corrupt { position, message: format!("unknown role {role}") })?,
+                agency: row.try_get::<Option<Uuid>, _>("actor_agency")?.map(AgencyId),
+            },
+            occurred_at: row.try_get("occurred_at")?,
+            recorded_at: row.try_get("recorded_at")?,
+            command_id: row.try_get("command_id")?,
+            correlation_id: row.try_get("correlation_id")?,
+            causation_id: row.try_get("causation_id")?,
+            reason: row.try_get("reason")?,
+        },
+    })
+}
+
+#[async_trait]
+impl EventStore for PostgresStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.writer.send(Pending { request, reply }).await.map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    async fn read_stream(&self, stream: &StreamId, from_version: u64) -> Result<Vec<RecordedEvent>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version"
+        );
+        let rows = sqlx::query(&sql).bind(stream.as_str()).bind(to_i64(from_version)).fetch_all(&self.pool).await?;
+        rows.iter().map(decode_row).collect()
+    }
+
+    async fn read_all(&self, after: u64, limit: u32) -> Result<Vec<RecordedEvent>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2");
+        let rows = sqlx::query(&sql).bind(to_i64(after)).bind(i64::from(limit)).fetch_all(&self.pool).await?;
+        rows.iter().map(decode_row).collect()
+    }
+
+    async fn head(&self) -> Result<u64, StoreError> {
+        let v: i64 = sqlx::query_scalar("SELECT value FROM position_counter").fetch_one(&self.pool).await?;
+        Ok(to_u64(v))
+    }
+
+    async fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
+        let v: Option<i64> = sqlx::query_scalar("SELECT version FROM streams WHERE stream_id = $1")
+            .bind(stream.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(v.map_or(0, to_u64))
+    }
+
+    async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError> {
+        let row = sqlx::query(
+            "SELECT stream_id, first_version, last_version, first_position, last_position \
+             FROM commands WHERE command_id = $1",
+        )
+        .bind(command_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(AppendOutcome {
+                stream: StreamId(r.try_get("stream_id")?),
+                first_version: to_u64(r.try_get("first_version")?),
+                last_version: to_u64(r.try_get("last_version")?),
+                first_position: to_u64(r.try_get("first_position")?),
+                last_position: to_u64(r.try_get("last_position")?),
+                replayed: true,
+            })
+        })
+        .transpose()
+    }
+
+    async fn streams_in_category(&self, category: &str) -> Result<Vec<StreamId>, StoreError> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT stream_id FROM streams WHERE category = $1 ORDER BY stream_id")
+                .bind(category)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(ids.into_iter().map(StreamId).collect())
+    }
+
+    fn watch_head(&self) -> watch::Receiver<u64> {
+        self.head.clone()
+    }
+}
+
+struct PgWriter {
+    pool: PgPool,
+}
+
+#[async_trait]
+impl BatchWriter for PgWriter {
+    async fn write(&mut self, requests: &[AppendRequest]) -> Result<BatchPlan, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let head: i64 =
+            sqlx::query_scalar("SELECT value FROM position_counter FOR UPDATE").fetch_one(&mut *tx).await?;
+
+        let command_ids: Vec<Uuid> = requests.iter().map(|r| r.metadata.command_id).collect();
+        let known = sqlx::query(
+            "SELECT command_id, stream_id, first_version, last_version, first_position, last_position \
+             FROM commands WHERE command_id = ANY($1)",
+        )
+        .bind(&command_ids)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| {
+            let c = StoredCommand {
+                command_id: r.try_get("command_id")?,
+                stream: StreamId(r.try_get("stream_id")?),
+                first_version: to_u64(r.try_get("first_version")?),
+                last_version: to_u64(r.try_get("last_version")?),
+                first_position: to_u64(r.try_get("first_position")?),
+                last_position: to_u64(r.try_get("last_position")?),
+            };
+            Ok((c.command_id, c))
+        })
+        .collect::<Result<HashMap<_, _>, sqlx::Error>>()?;
+
+        let stream_ids: Vec<&str> = requests.iter().map(|r| r.stream.as_str()).collect();
+        let versions = sqlx::query("SELECT stream_id, version FROM streams WHERE stream_id = ANY($1)")
+            .bind(&stream_ids)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok((StreamId(r.try_get("stream_id")?), to_u64(r.try_get("version")?))))
+            .collect::<Result<HashMap<_, _>, sqlx::Error>>()?;
+
+        let plan = batch::plan(to_u64(head), versions, known, requests, Utc::now().trunc_subsecs(6));
+        if plan.rows.is_empty() {
+            tx.rollback().await?;
+            return Ok(plan);
+        }
+        insert_events(&mut tx, &plan.rows).await?;
+
+        let (ids, (categories, versions)): (Vec<&str>, (Vec<&str>, Vec<i64>)) =
+            plan.streams.iter().map(|(s, v)| (s.as_str(), (s.category(), to_i64(*v)))).unzip();
+        sqlx::query(
+            "INSERT INTO streams (stream_id, category, version) \
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[]) \
+             ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version",
+        )
+        .bind(&ids)
+        .bind(&categories)
+        .bind(&versions)
+        .execute(&mut *tx)
+        .await?;
+
+        let c = &plan.commands;
+        sqlx::query(
+            "INSERT INTO commands (command_id, stream_id, first_version, last_version, first_position, last_position) \
+             SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])",
+        )
+        .bind(c.iter().map(|c| c.command_id).collect::<Vec<_>>())
+        .bind(c.iter().map(|c| c.stream.as_str()).collect::<Vec<_>>())
+        .bind(c.iter().map(|c| to_i64(c.first_version)).collect::<Vec<_>>())
+        .bind(c.iter().map(|c| to_i64(c.last_version)).collect::<Vec<_>>())
+        .bind(c.iter().map(|c| to_i64(c.first_position)).collect::<Vec<_>>())
+        .bind(c.iter().map(|c| to_i64(c.last_position)).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
+
+        sqlx::query("UPDATE position_counter SET value = $1").bind(to_i64(plan.head)).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(plan)
+    }
+}
+
+async fn insert_events(tx: &mut sqlx::PgConnection, rows: &[RecordedEvent]) -> Result<(), StoreError> {
+    let m = |f: fn(&RecordedEvent) -> Option<Uuid>| rows.iter().map(f).collect::<Vec<_>>();
+    sqlx::query(
+        "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, schema_version, payload, \
+         actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, command_id, correlation_id, \
+         causation_id, reason) \
+         SELECT * FROM UNNEST($1::bigint[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::int[], \
+         $7::text[], $8::text[], $9::text[], $10::text[], $11::uuid[], $12::timestamptz[], $13::timestamptz[], \
+         $14::uuid[], $15::uuid[], $16::uuid[], $17::text[])",
+    )
+    .bind(rows.iter().map(|r| to_i64(r.position)).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.event_id).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.stream_id.as_str()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| to_i64(r.stream_version)).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.event_type.as_str()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| i32::try_from(r.schema_version).unwrap_or(i32::MAX)).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.metadata.actor.user_id.as_str()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.metadata.actor.display_name.as_str()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.metadata.actor.role.code()).collect::<Vec<_>>())
+    .bind(m(|r| r.metadata.actor.agency.map(|a| a.0)))
+    .bind(rows.iter().map(|r| r.metadata.occurred_at).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.metadata.recorded_at).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.metadata.command_id).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.metadata.correlation_id).collect::<Vec<_>>())
+    .bind(m(|r| r.metadata.causation_id))
+    .bind(rows.iter().map(|r| r.metadata.reason.as_deref()).collect::<Vec<_>>())
+    .execute(tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,283 @@
+//! The event store on SQLite, embedded: the default, needing no server.
+//!
+//! SQLite has one writer at a time. Writes open with `BEGIN IMMEDIATE` (a deferred
+//! transaction that later upgrades to a write lock fails under contention instead of
+//! waiting), WAL lets readers run beside the writer, and a busy timeout absorbs other
+//! processes' writes. Positions are `max + 1` inside the write lock, so they are
+//! gap-free and visible in order.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, SubsecRound, Utc};
+use reform_domain::{AgencyId, Role, StreamId};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::Row;
+use tokio::sync::{mpsc, oneshot, watch};
+use uuid::Uuid;
+
+use crate::batch::{self, BatchPlan, StoredCommand};
+use crate::committer::{self, BatchWriter, Pending};
+use crate::model::{
+    sqlite_time, Actor, AppendOutcome, AppendRequest, Backend, EventMetadata, RecordedEvent, StoreError,
+};
+use crate::EventStore;
+
+const COLUMNS: &str = "position, event_id, stream_id, stream_version, event_type, schema_version, payload, \
+     actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, command_id, correlation_id, \
+     causation_id, reason";
+
+/// The event store on SQLite.
+pub struct SqliteStore {
+    pool: SqlitePool,
+    writer: mpsc::Sender<Pending>,
+    head: watch::Receiver<u64>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url` (`sqlite://reform.db`),
+    /// applies the migrations in `migrations/sqlite`, and starts the writer.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // Acknowledged means on disk: an audit log must not lose a commit.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        sqlx::migrate!("../../migrations/sqlite").run(&pool).await?;
+        let current: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&pool).await?;
+        let (head_tx, head) = watch::channel(to_u64(current));
+        let writer = committer::spawn(SqliteWriter { pool: pool.clone() }, head_tx);
+        Ok(SqliteStore { pool, writer, head })
+    }
+
+    /// The connection pool, for read-models that live in the same file.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn corrupt(position: u64, what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt { position, message: format!("{what} {value:?} does not parse") }
+}
+
+fn uuid(position: u64, value: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(value).map_err(|_| corrupt(position, "uuid", value))
+}
+
+fn time(position: u64, value: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(value).map(|t| t.with_timezone(&Utc)).map_err(|_| corrupt(position, "timestamp", value))
+}
+
+fn decode_row(row: &SqliteRow) -> Result<RecordedEvent, StoreError> {
+    let position = to_u64(row.try_get("position")?);
+    let role: String = row.try_get("actor_role")?;
+    let agency: Option<String> = row.try_get("actor_agency")?;
+    let causation: Option<String> = row.try_get("causation_id")?;
+    Ok(RecordedEvent {
+        position,
+        event_id: uuid(position, row.try_get("event_id")?)?,
+        stream_id: StreamId(row.try_get("stream_id")?),
+        stream_version: to_u64(row.try_get("stream_version")?),
+        event_type: row.try_get("event_type")?,
+        schema_version: u32::try_from(row.try_get::<i64, _>("schema_version")?).unwrap_or(0),
+        payload: row.try_get("payload")?,
+        metadata: EventMetadata {
+            actor: Actor {
+                user_id: row.try_get("actor_id")?,
+                display_name: row.try_get("actor_name")?,
+                role: Role::from_code(&role).ok_or_else(|| corrupt(position, "role", &role))?,
+                agency: agency.map(|a| uuid(position, &a).map(AgencyId)).transpose()?,
+            },
+            occurred_at: time(position, row.try_get("occurred_at")?)?,
+            recorded_at: time(position, row.try_get("recorded_at")?)?,
+            command_id: uuid(position, row.try_get("command_id")?)?,
+            correlation_id: uuid(position, row.try_get("correlation_id")?)?,
+            causation_id: causation.map(|c| uuid(position, &c)).transpose()?,
+            reason: row.try_get("reason")?,
+        },
+    })
+}
+
+fn stored_command(row: &SqliteRow) -> Result<StoredCommand, StoreError> {
+    let id: String = row.try_get("command_id")?;
+    Ok(StoredCommand {
+        command_id: uuid(0, &id)?,
+        stream: StreamId(row.try_get("stream_id")?),
+        first_version: to_u64(row.try_get("first_version")?),
+        last_version: to_u64(row.try_get("last_version")?),
+        first_position: to_u64(row.try_get("first_position")?),
+        last_position: to_u64(row.try_get("last_position")?),
+    })
+}
+
+const COMMAND_COLUMNS: &str = "command_id, stream_id, first_version, last_version, first_position, last_position";
+
+#[async_trait]
+impl EventStore for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.writer.send(Pending { request, reply }).await.map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    async fn read_stream(&self, stream: &StreamId, from_version: u64) -> Result<Vec<RecordedEvent>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM events WHERE stream_id = ?1 AND stream_version >= ?2 ORDER BY stream_version"
+        );
+        let rows = sqlx::query(&sql).bind(stream.as_str()).bind(to_i64(from_version)).fetch_all(&self.pool).await?;
+        rows.iter().map(decode_row).collect()
+    }
+
+    async fn read_all(&self, after: u64, limit: u32) -> Result<Vec<RecordedEvent>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM events WHERE position > ?1 ORDER BY position LIMIT ?2");
+        let rows = sqlx::query(&sql).bind(to_i64(after)).bind(i64::from(limit)).fetch_all(&self.pool).await?;
+        rows.iter().map(decode_row).collect()
+    }
+
+    async fn head(&self) -> Result<u64, StoreError> {
+        let v: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&self.pool).await?;
+        Ok(to_u64(v))
+    }
+
+    async fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
+        let v: Option<i64> = sqlx::query_scalar("SELECT version FROM streams WHERE stream_id = ?1")
+            .bind(stream.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(v.map_or(0, to_u64))
+    }
+
+    async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError> {
+        let sql = format!("SELECT {COMMAND_COLUMNS} FROM commands WHERE command_id = ?1");
+        let row = sqlx::query(&sql).bind(command_id.to_string()).fetch_optional(&self.pool).await?;
+        Ok(row.as_ref().map(stored_command).transpose()?.map(|c| AppendOutcome {
+            stream: c.stream,
+            first_version: c.first_version,
+            last_version: c.last_version,
+            first_position: c.first_position,
+            last_position: c.last_position,
+            replayed: true,
+        }))
+    }
+
+    async fn streams_in_category(&self, category: &str) -> Result<Vec<StreamId>, StoreError> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT stream_id FROM streams WHERE category = ?1 ORDER BY stream_id")
+                .bind(category)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(ids.into_iter().map(StreamId).collect())
+    }
+
+    fn watch_head(&self) -> watch::Receiver<u64> {
+        self.head.clone()
+    }
+}
+
+struct SqliteWriter {
+    pool: SqlitePool,
+}
+
+#[async_trait]
+impl BatchWriter for SqliteWriter {
+    async fn write(&mut self, requests: &[AppendRequest]) -> Result<BatchPlan, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&mut *tx).await?;
+
+        let command_ids: Vec<String> = requests.iter().map(|r| r.metadata.command_id.to_string()).collect();
+        let sql = format!("SELECT {COMMAND_COLUMNS} FROM commands WHERE command_id IN (SELECT value FROM json_each(?1))");
+        let known = sqlx::query(&sql)
+            .bind(serde_json::to_string(&command_ids).unwrap_or_default())
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| stored_command(r).map(|c| (c.command_id, c)))
+            .collect::<Result<HashMap<_, _>, _>>()?;
+
+        let stream_ids: Vec<&str> = requests.iter().map(|r| r.stream.as_str()).collect();
+        let versions = sqlx::query("SELECT stream_id, version FROM streams WHERE stream_id IN (SELECT value FROM json_each(?1))")
+            .bind(serde_json::to_string(&stream_ids).unwrap_or_default())
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok((StreamId(r.try_get("stream_id")?), to_u64(r.try_get("version")?))))
+            .collect::<Result<HashMap<_, _>, sqlx::Error>>()?;
+
+        let plan = batch::plan(to_u64(head), versions, known, requests, Utc::now().trunc_subsecs(6));
+        if plan.rows.is_empty() {
+            tx.rollback().await?;
+            return Ok(plan);
+        }
+        for r in &plan.rows {
+            let m = &r.metadata;
+            sqlx::query(
+                "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, schema_version, \
+                 payload, actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, command_id, \
+                 correlation_id, causation_id, reason) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            )
+            .bind(to_i64(r.position))
+            .bind(r.event_id.to_string())
+            .bind(r.stream_id.as_str())
+            .bind(to_i64(r.stream_version))
+            .bind(r.event_type.as_str())
+            .bind(i64::from(r.schema_version))
+            .bind(r.payload.as_str())
+            .bind(m.actor.user_id.as_str())
+            .bind(m.actor.display_name.as_str())
+            .bind(m.actor.role.code())
+            .bind(m.actor.agency.map(|a| a.0.to_string()))
+            .bind(sqlite_time(m.occurred_at))
+            .bind(sqlite_time(m.recorded_at))
+            .bind(m.command_id.to_string())
+            .bind(m.correlation_id.to_string())
+            .bind(m.causation_id.map(|c| c.to_string()))
+            .bind(m.reason.as_deref())
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (stream, version) in &plan.streams {
+            sqlx::query(
+                "INSERT INTO streams (stream_id, category, version) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version",
+            )
+            .bind(stream.as_str())
+            .bind(stream.category())
+            .bind(to_i64(*version))
+            .execute(&mut *tx)
+            .await?;
+        }
+        for c in &plan.commands {
+            let sql = format!("INSERT INTO commands ({COMMAND_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+            sqlx::query(&sql)
+                .bind(c.command_id.to_string())
+                .bind(c.stream.as_str())
+                .bind(to_i64(c.first_version))
+                .bind(to_i64(c.last_version))
+                .bind(to_i64(c.first_position))
+                .bind(to_i64(c.last_position))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(plan)
+    }
+}
