@@ -32,7 +32,10 @@ fn event(payload: &str) -> NewEvent {
 }
 
 fn request(stream: &str, expected: ExpectedVersion, payloads: &[&str]) -> AppendRequest {
-    let at = Utc.with_ymd_and_hms(2023, 6, 30, 8, 15, 0).single().expect("valid time");
+    let at = Utc
+        .with_ymd_and_hms(2023, 6, 30, 8, 15, 0)
+        .single()
+        .expect("valid time");
     let mut metadata = CommandMetadata::new(officer(), at);
     metadata.reason = Some("Báo cáo tiến độ quý II".into());
     AppendRequest {
@@ -56,8 +59,13 @@ on_both_engines!(
 
 async fn appended_events_read_back_exactly(t: TestStore) {
     // Composed (NFC) Vietnamese, some emoji and JSON escapes: stored byte for byte.
-    let payload = r#"{"note":"Cải cách thủ tục hành chính — đã số hoá 88,29% hồ sơ ✅","quote":"\"x\""}"#;
-    let req = request("task-a", ExpectedVersion::NoStream, &[payload, r#"{"n":2}"#]);
+    let payload =
+        r#"{"note":"Cải cách thủ tục hành chính — đã số hoá 88,29% hồ sơ ✅","quote":"\"x\""}"#;
+    let req = request(
+        "task-a",
+        ExpectedVersion::NoStream,
+        &[payload, r#"{"n":2}"#],
+    );
     let sent_ids: Vec<Uuid> = req.events.iter().map(|e| e.event_id).collect();
     let meta = req.metadata.clone();
     let outcome = t.store.append(req).await.expect("append");
@@ -65,10 +73,17 @@ async fn appended_events_read_back_exactly(t: TestStore) {
     assert_eq!((outcome.first_position, outcome.last_position), (1, 2));
     assert!(!outcome.replayed);
 
-    let read = t.store.read_stream(&StreamId::from("task-a"), 1).await.expect("read");
+    let read = t
+        .store
+        .read_stream(&StreamId::from("task-a"), 1)
+        .await
+        .expect("read");
     assert_eq!(read.len(), 2);
     assert_eq!(read[0].payload.as_bytes(), payload.as_bytes());
-    assert_eq!(read.iter().map(|e| e.event_id).collect::<Vec<_>>(), sent_ids);
+    assert_eq!(
+        read.iter().map(|e| e.event_id).collect::<Vec<_>>(),
+        sent_ids
+    );
     let m = &read[0].metadata;
     assert_eq!(m.actor, officer());
     assert_eq!(m.occurred_at, meta.occurred_at);
@@ -76,54 +91,130 @@ async fn appended_events_read_back_exactly(t: TestStore) {
     assert_eq!(m.correlation_id, meta.correlation_id);
     assert_eq!(m.causation_id, None);
     assert_eq!(m.reason.as_deref(), Some("Báo cáo tiến độ quý II"));
-    assert!(m.recorded_at >= meta.occurred_at, "recorded-at is the server's clock at commit");
-    assert_eq!(read[0].metadata, read[1].metadata, "one command's events share metadata");
+    assert!(
+        m.recorded_at >= meta.occurred_at,
+        "recorded-at is the server's clock at commit"
+    );
+    assert_eq!(
+        read[0].metadata, read[1].metadata,
+        "one command's events share metadata"
+    );
     assert_eq!(read[1].stream_version, 2);
 
     // Reading from a version skips the earlier ones; the canonical bytes are stable.
-    let tail = t.store.read_stream(&StreamId::from("task-a"), 2).await.expect("read tail");
+    let tail = t
+        .store
+        .read_stream(&StreamId::from("task-a"), 2)
+        .await
+        .expect("read tail");
     assert_eq!(tail.len(), 1);
     assert_eq!(tail[0].canonical_bytes(), read[1].canonical_bytes());
-    assert_eq!(t.store.stream_version(&StreamId::from("task-a")).await.expect("version"), 2);
-    assert_eq!(t.store.stream_version(&StreamId::from("task-none")).await.expect("version"), 0);
-    assert_eq!(t.store.streams_in_category("task").await.expect("streams"), vec![StreamId::from("task-a")]);
+    assert_eq!(
+        t.store
+            .stream_version(&StreamId::from("task-a"))
+            .await
+            .expect("version"),
+        2
+    );
+    assert_eq!(
+        t.store
+            .stream_version(&StreamId::from("task-none"))
+            .await
+            .expect("version"),
+        0
+    );
+    assert_eq!(
+        t.store.streams_in_category("task").await.expect("streams"),
+        vec![StreamId::from("task-a")]
+    );
 }
 
 async fn a_stale_expected_version_is_a_conflict_with_the_actual_version(t: TestStore) {
-    t.store.append(request("task-a", ExpectedVersion::NoStream, &["{}", "{}"])).await.expect("first");
-    let stale = t.store.append(request("task-a", ExpectedVersion::Exact(1), &["{}"])).await;
+    t.store
+        .append(request("task-a", ExpectedVersion::NoStream, &["{}", "{}"]))
+        .await
+        .expect("first");
+    let stale = t
+        .store
+        .append(request("task-a", ExpectedVersion::Exact(1), &["{}"]))
+        .await;
     match stale {
-        Err(StoreError::Conflict { actual, expected, stream }) => {
+        Err(StoreError::Conflict {
+            actual,
+            expected,
+            stream,
+        }) => {
             assert_eq!(actual, 2);
             assert_eq!(expected, ExpectedVersion::Exact(1));
             assert_eq!(stream, StreamId::from("task-a"));
         }
         other => panic!("expected a conflict, got {other:?}"),
     }
-    let exists = t.store.append(request("task-a", ExpectedVersion::NoStream, &["{}"])).await;
-    assert!(matches!(exists, Err(StoreError::Conflict { actual: 2, .. })), "{exists:?}");
-    assert_eq!(t.store.head().await.expect("head"), 2, "a refused append writes nothing");
-    let ok = t.store.append(request("task-a", ExpectedVersion::Exact(2), &["{}"])).await.expect("in order");
+    let exists = t
+        .store
+        .append(request("task-a", ExpectedVersion::NoStream, &["{}"]))
+        .await;
+    assert!(
+        matches!(exists, Err(StoreError::Conflict { actual: 2, .. })),
+        "{exists:?}"
+    );
+    assert_eq!(
+        t.store.head().await.expect("head"),
+        2,
+        "a refused append writes nothing"
+    );
+    let ok = t
+        .store
+        .append(request("task-a", ExpectedVersion::Exact(2), &["{}"]))
+        .await
+        .expect("in order");
     assert_eq!(ok.last_version, 3);
-    let any = t.store.append(request("task-a", ExpectedVersion::Any, &["{}"])).await.expect("any");
+    let any = t
+        .store
+        .append(request("task-a", ExpectedVersion::Any, &["{}"]))
+        .await
+        .expect("any");
     assert_eq!(any.last_version, 4);
 }
 
 async fn a_repeated_command_id_writes_nothing_and_returns_the_first_result(t: TestStore) {
     let req = request("task-a", ExpectedVersion::NoStream, &["{}", "{}"]);
     let first = t.store.append(req.clone()).await.expect("first");
-    t.store.append(request("task-b", ExpectedVersion::NoStream, &["{}"])).await.expect("other");
+    t.store
+        .append(request("task-b", ExpectedVersion::NoStream, &["{}"]))
+        .await
+        .expect("other");
     // The retry even carries a stale expected version: it is answered, not judged.
     let again = t.store.append(req.clone()).await.expect("replay");
     assert!(again.replayed);
     assert_eq!(
-        (again.first_version, again.last_version, again.first_position, again.last_position),
-        (first.first_version, first.last_version, first.first_position, first.last_position)
+        (
+            again.first_version,
+            again.last_version,
+            again.first_position,
+            again.last_position
+        ),
+        (
+            first.first_version,
+            first.last_version,
+            first.first_position,
+            first.last_position
+        )
     );
     assert_eq!(t.store.head().await.expect("head"), 3);
-    let known = t.store.command_outcome(req.metadata.command_id).await.expect("lookup").expect("on record");
+    let known = t
+        .store
+        .command_outcome(req.metadata.command_id)
+        .await
+        .expect("lookup")
+        .expect("on record");
     assert_eq!(known.last_position, first.last_position);
-    assert!(t.store.command_outcome(Uuid::now_v7()).await.expect("lookup").is_none());
+    assert!(t
+        .store
+        .command_outcome(Uuid::now_v7())
+        .await
+        .expect("lookup")
+        .is_none());
 }
 
 async fn a_command_id_cannot_be_reused_for_another_stream(t: TestStore) {
@@ -132,8 +223,14 @@ async fn a_command_id_cannot_be_reused_for_another_stream(t: TestStore) {
     let mut other = req;
     other.stream = StreamId::from("task-b");
     let refused = t.store.append(other).await;
-    assert!(matches!(refused, Err(StoreError::CommandIdReused { .. })), "{refused:?}");
-    let empty = t.store.append(request("task-c", ExpectedVersion::Any, &[])).await;
+    assert!(
+        matches!(refused, Err(StoreError::CommandIdReused { .. })),
+        "{refused:?}"
+    );
+    let empty = t
+        .store
+        .append(request("task-c", ExpectedVersion::Any, &[]))
+        .await;
     assert!(matches!(empty, Err(StoreError::Invalid(_))), "{empty:?}");
     assert_eq!(t.store.head().await.expect("head"), 1);
 }
@@ -141,7 +238,14 @@ async fn a_command_id_cannot_be_reused_for_another_stream(t: TestStore) {
 async fn read_all_pages_through_the_log_in_global_order(t: TestStore) {
     for i in 0..10 {
         let stream = format!("task-{}", i % 3);
-        t.store.append(request(&stream, ExpectedVersion::Any, &[&format!("{{\"i\":{i}}}")])).await.expect("append");
+        t.store
+            .append(request(
+                &stream,
+                ExpectedVersion::Any,
+                &[&format!("{{\"i\":{i}}}")],
+            ))
+            .await
+            .expect("append");
     }
     let mut seen = Vec::new();
     let mut after = 0;
@@ -160,18 +264,38 @@ async fn read_all_pages_through_the_log_in_global_order(t: TestStore) {
 }
 
 async fn the_database_refuses_to_change_or_delete_events(t: TestStore) {
-    t.store.append(request("task-a", ExpectedVersion::Any, &["{\"percent\":50}"])).await.expect("append");
-    let update = t.raw_execute("UPDATE events SET payload = '{\"percent\":100}'").await;
+    t.store
+        .append(request(
+            "task-a",
+            ExpectedVersion::Any,
+            &["{\"percent\":50}"],
+        ))
+        .await
+        .expect("append");
+    let update = t
+        .raw_execute("UPDATE events SET payload = '{\"percent\":100}'")
+        .await;
     let delete = t.raw_execute("DELETE FROM events").await;
     for (what, result) in [("UPDATE", update), ("DELETE", delete)] {
         let error = result.expect_err("the database must refuse").to_string();
-        assert!(error.contains("append-only"), "{what} refused for the wrong reason: {error}");
+        assert!(
+            error.contains("append-only"),
+            "{what} refused for the wrong reason: {error}"
+        );
     }
     if t.url.starts_with("postgres") {
-        let error = t.raw_execute("TRUNCATE events").await.expect_err("TRUNCATE refused").to_string();
+        let error = t
+            .raw_execute("TRUNCATE events")
+            .await
+            .expect_err("TRUNCATE refused")
+            .to_string();
         assert!(error.contains("append-only"), "{error}");
     }
-    let read = t.store.read_stream(&StreamId::from("task-a"), 1).await.expect("read");
+    let read = t
+        .store
+        .read_stream(&StreamId::from("task-a"), 1)
+        .await
+        .expect("read");
     assert_eq!(read[0].payload, "{\"percent\":50}");
 }
 
@@ -195,7 +319,11 @@ async fn sixteen_writers_and_a_tailing_reader_see_every_event_once(t: TestStore)
                 continue;
             }
             for e in page {
-                assert_eq!(e.position, after + 1, "the reader skipped or repeated a position");
+                assert_eq!(
+                    e.position,
+                    after + 1,
+                    "the reader skipped or repeated a position"
+                );
                 after = e.position;
                 seen.push(e.event_id);
             }
@@ -230,9 +358,15 @@ async fn sixteen_writers_and_a_tailing_reader_see_every_event_once(t: TestStore)
 }
 
 async fn the_log_survives_reopening(t: TestStore) {
-    t.store.append(request("task-a", ExpectedVersion::Any, &["{}", "{}", "{}"])).await.expect("append");
+    t.store
+        .append(request("task-a", ExpectedVersion::Any, &["{}", "{}", "{}"]))
+        .await
+        .expect("append");
     let again = t.reopen().await;
     assert_eq!(again.head().await.expect("head"), 3);
-    let next = again.append(request("task-a", ExpectedVersion::Exact(3), &["{}"])).await.expect("append");
+    let next = again
+        .append(request("task-a", ExpectedVersion::Exact(3), &["{}"]))
+        .await
+        .expect("append");
     assert_eq!((next.last_version, next.last_position), (4, 4));
 }

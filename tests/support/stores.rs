@@ -18,31 +18,49 @@ impl TestStore {
         let dir = tempfile::tempdir().expect("creating a temporary directory");
         let url = format!("sqlite://{}", dir.path().join("events.db").display());
         let store = SqliteStore::connect(&url).await.expect("opening SQLite");
-        TestStore { store: Arc::new(store), url, _dir: Some(dir) }
+        TestStore {
+            store: Arc::new(store),
+            url,
+            _dir: Some(dir),
+        }
     }
 
     /// A store on a new PostgreSQL database, or `None` where PostgreSQL tests are skipped.
     pub async fn postgres() -> Option<TestStore> {
         let url = super::pg::fresh_database().await?;
-        let store = PostgresStore::connect(&url).await.expect("opening PostgreSQL");
-        Some(TestStore { store: Arc::new(store), url, _dir: None })
+        let store = PostgresStore::connect(&url)
+            .await
+            .expect("opening PostgreSQL");
+        Some(TestStore {
+            store: Arc::new(store),
+            url,
+            _dir: None,
+        })
     }
 
     /// Opens the same database again, as a second process would.
     pub async fn reopen(&self) -> Arc<dyn EventStore> {
-        reform_store::open(&self.url).await.expect("reopening the store")
+        reform_store::open(&self.url)
+            .await
+            .expect("reopening the store")
     }
 
     /// Runs raw SQL against the database, as someone with database access could.
     pub async fn raw_execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
         if self.url.starts_with("sqlite:") {
             let pool = sqlx::SqlitePool::connect(&self.url).await?;
-            let done = sqlx::query(sql).execute(&pool).await.map(|r| r.rows_affected());
+            let done = sqlx::query(sql)
+                .execute(&pool)
+                .await
+                .map(|r| r.rows_affected());
             pool.close().await;
             done
         } else {
             let pool = sqlx::PgPool::connect(&self.url).await?;
-            let done = sqlx::query(sql).execute(&pool).await.map(|r| r.rows_affected());
+            let done = sqlx::query(sql)
+                .execute(&pool)
+                .await
+                .map(|r| r.rows_affected());
             pool.close().await;
             done
         }

@@ -39,13 +39,19 @@ pub async fn load_demo(handler: &CommandHandler) -> Result<DemoLoad, CommandErro
             },
         };
         let mut metadata = CommandMetadata::new(actor, step.occurred_at);
-        metadata.command_id = Uuid::new_v5(&DEMO_COMMANDS, format!("{index}:{}", step.command.name()).as_bytes());
+        metadata.command_id = Uuid::new_v5(
+            &DEMO_COMMANDS,
+            format!("{index}:{}", step.command.name()).as_bytes(),
+        );
         metadata.correlation_id = metadata.command_id;
         let name = step.command.name();
-        let executed = handler.execute(step.command, metadata, None).await.map_err(|e| {
-            tracing::error!(step = index, command = name, error = %e, "demo command failed");
-            e
-        })?;
+        let executed = handler
+            .execute(step.command, metadata, None)
+            .await
+            .map_err(|e| {
+                tracing::error!(step = index, command = name, error = %e, "demo command failed");
+                e
+            })?;
         if executed.outcome.replayed {
             load.already_loaded += 1;
         } else {
@@ -62,12 +68,15 @@ pub async fn fold_all(handler: &CommandHandler) -> Result<World, StoreError> {
     let mut after = 0;
     loop {
         let page = store.read_all(after, 1_000).await?;
-        let Some(last) = page.last() else { return Ok(world) };
+        let Some(last) = page.last() else {
+            return Ok(world);
+        };
         after = last.position;
         for recorded in &page {
-            let event = recorded
-                .decode()
-                .map_err(|e| StoreError::Corrupt { position: recorded.position, message: e.to_string() })?;
+            let event = recorded.decode().map_err(|e| StoreError::Corrupt {
+                position: recorded.position,
+                message: e.to_string(),
+            })?;
             world.apply(&event);
         }
     }

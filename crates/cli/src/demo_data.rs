@@ -12,8 +12,9 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use reform_domain::{
-    AgencyId, AgencyTier, Block, Command, CrossCutting, Deadline, Direction, DirectivePoint, DocumentHeader,
-    DocumentId, DossierCounts, IndicatorId, ParOutcome, Period, Person, Pillar, ProgramLevel, TaskCategory, TaskId,
+    AgencyId, AgencyTier, Block, Command, CrossCutting, Deadline, Direction, DirectivePoint,
+    DocumentHeader, DocumentId, DossierCounts, IndicatorId, ParOutcome, Period, Person, Pillar,
+    ProgramLevel, TaskCategory, TaskId,
 };
 use uuid::Uuid;
 
@@ -76,7 +77,8 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// 09:00 in Vietnam (UTC+7) on the given day.
 fn morning(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(NaiveTime::from_hms_opt(2, 0, 0).expect("valid demo time")).and_utc()
+    day.and_time(NaiveTime::from_hms_opt(2, 0, 0).expect("valid demo time"))
+        .and_utc()
 }
 
 fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
@@ -103,7 +105,10 @@ fn task(code: &str) -> TaskId {
 }
 
 fn person(name: &str, title: &str) -> Person {
-    Person { name: name.to_owned(), title: Some(title.to_owned()) }
+    Person {
+        name: name.to_owned(),
+        title: Some(title.to_owned()),
+    }
 }
 
 fn text(s: &str) -> String {
@@ -117,11 +122,19 @@ struct Demo {
 
 impl Demo {
     fn by_secretariat(&mut self, occurred_at: DateTime<Utc>, command: Command) {
-        self.steps.push(DemoStep { command, occurred_at, actor: DemoActor::Secretariat });
+        self.steps.push(DemoStep {
+            command,
+            occurred_at,
+            actor: DemoActor::Secretariat,
+        });
     }
 
     fn by_officer(&mut self, occurred_at: DateTime<Utc>, agency: AgencyId, command: Command) {
-        self.steps.push(DemoStep { command, occurred_at, actor: DemoActor::Officer(agency) });
+        self.steps.push(DemoStep {
+            command,
+            occurred_at,
+            actor: DemoActor::Officer(agency),
+        });
     }
 }
 
@@ -153,10 +166,25 @@ const HD_XA: &str = "UBND các xã, thị trấn huyện Hoài Đức";
 /// Đà Nẵng's central agencies (seed 002; scores of the middle three are plausible):
 /// (name, short name, 2022 total, 2021 total (plausible; they average 86.33 = 88.25 − 1.92)).
 const DN_CENTRAL: [(&str, &str, f64, f64); 5] = [
-    ("Công an thành phố Đà Nẵng", "Công an thành phố", 98.81, 97.52),
+    (
+        "Công an thành phố Đà Nẵng",
+        "Công an thành phố",
+        98.81,
+        97.52,
+    ),
     ("Kho bạc Nhà nước Đà Nẵng", "Kho bạc Nhà nước", 96.14, 94.80),
-    ("Cục Hải quan thành phố Đà Nẵng", "Cục Hải quan", 92.12, 90.11),
-    ("Bảo hiểm xã hội thành phố Đà Nẵng", "Bảo hiểm xã hội", 86.92, 83.47),
+    (
+        "Cục Hải quan thành phố Đà Nẵng",
+        "Cục Hải quan",
+        92.12,
+        90.11,
+    ),
+    (
+        "Bảo hiểm xã hội thành phố Đà Nẵng",
+        "Bảo hiểm xã hội",
+        86.92,
+        83.47,
+    ),
     ("Cục Thuế thành phố Đà Nẵng", "Cục Thuế", 67.26, 65.75),
 ];
 
@@ -164,13 +192,33 @@ const DN_CENTRAL: [(&str, &str, f64, f64); 5] = [
 /// Sở VH&TT and Sở Y tế; the other 17 are plausible, fitting 3 / 10 / 7 / 1 per band.
 const DN_DEPARTMENTS: [(&str, &str, f64); 21] = [
     ("Sở Nội vụ thành phố Đà Nẵng", "Sở Nội vụ", 101.19),
-    ("Sở Thông tin và Truyền thông thành phố Đà Nẵng", "Sở Thông tin và Truyền thông", 95.44),
-    ("Sở Văn hóa và Thể thao thành phố Đà Nẵng", "Sở Văn hóa và Thể thao", 91.04),
+    (
+        "Sở Thông tin và Truyền thông thành phố Đà Nẵng",
+        "Sở Thông tin và Truyền thông",
+        95.44,
+    ),
+    (
+        "Sở Văn hóa và Thể thao thành phố Đà Nẵng",
+        "Sở Văn hóa và Thể thao",
+        91.04,
+    ),
     ("Sở Tư pháp thành phố Đà Nẵng", "Sở Tư pháp", 88.73),
-    ("Văn phòng UBND thành phố Đà Nẵng", "Văn phòng UBND thành phố", 88.12),
-    ("Sở Kế hoạch và Đầu tư thành phố Đà Nẵng", "Sở Kế hoạch và Đầu tư", 87.45),
+    (
+        "Văn phòng UBND thành phố Đà Nẵng",
+        "Văn phòng UBND thành phố",
+        88.12,
+    ),
+    (
+        "Sở Kế hoạch và Đầu tư thành phố Đà Nẵng",
+        "Sở Kế hoạch và Đầu tư",
+        87.45,
+    ),
     ("Sở Tài chính thành phố Đà Nẵng", "Sở Tài chính", 86.38),
-    ("Sở Khoa học và Công nghệ thành phố Đà Nẵng", "Sở Khoa học và Công nghệ", 85.91),
+    (
+        "Sở Khoa học và Công nghệ thành phố Đà Nẵng",
+        "Sở Khoa học và Công nghệ",
+        85.91,
+    ),
     ("Sở Du lịch thành phố Đà Nẵng", "Sở Du lịch", 84.67),
     ("Sở Công Thương thành phố Đà Nẵng", "Sở Công Thương", 83.54),
     ("Sở Ngoại vụ thành phố Đà Nẵng", "Sở Ngoại vụ", 82.80),
@@ -179,14 +227,38 @@ const DN_DEPARTMENTS: [(&str, &str, f64); 21] = [
         "Ban Quản lý Khu công nghệ cao và các khu công nghiệp",
         81.96,
     ),
-    ("Sở Giáo dục và Đào tạo thành phố Đà Nẵng", "Sở Giáo dục và Đào tạo", 80.57),
-    ("Sở Lao động – Thương binh và Xã hội thành phố Đà Nẵng", "Sở Lao động – Thương binh và Xã hội", 79.42),
+    (
+        "Sở Giáo dục và Đào tạo thành phố Đà Nẵng",
+        "Sở Giáo dục và Đào tạo",
+        80.57,
+    ),
+    (
+        "Sở Lao động – Thương binh và Xã hội thành phố Đà Nẵng",
+        "Sở Lao động – Thương binh và Xã hội",
+        79.42,
+    ),
     ("Thanh tra thành phố Đà Nẵng", "Thanh tra thành phố", 78.15),
-    ("Sở Nông nghiệp và Phát triển nông thôn thành phố Đà Nẵng", "Sở Nông nghiệp và Phát triển nông thôn", 77.03),
-    ("Sở Giao thông vận tải thành phố Đà Nẵng", "Sở Giao thông vận tải", 75.88),
-    ("Ban Quản lý An toàn thực phẩm thành phố Đà Nẵng", "Ban Quản lý An toàn thực phẩm", 74.61),
+    (
+        "Sở Nông nghiệp và Phát triển nông thôn thành phố Đà Nẵng",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        77.03,
+    ),
+    (
+        "Sở Giao thông vận tải thành phố Đà Nẵng",
+        "Sở Giao thông vận tải",
+        75.88,
+    ),
+    (
+        "Ban Quản lý An toàn thực phẩm thành phố Đà Nẵng",
+        "Ban Quản lý An toàn thực phẩm",
+        74.61,
+    ),
     ("Sở Xây dựng thành phố Đà Nẵng", "Sở Xây dựng", 72.94),
-    ("Sở Tài nguyên và Môi trường thành phố Đà Nẵng", "Sở Tài nguyên và Môi trường", 71.27),
+    (
+        "Sở Tài nguyên và Môi trường thành phố Đà Nẵng",
+        "Sở Tài nguyên và Môi trường",
+        71.27,
+    ),
     ("Sở Y tế thành phố Đà Nẵng", "Sở Y tế", 62.46),
 ];
 
@@ -255,32 +327,54 @@ fn programs(demo: &mut Demo) {
 fn agencies(demo: &mut Demo) {
     // Recorded when the tracker was set up, the day after 76/NQ-CP (plausible).
     let when = at(2021, 7, 16);
-    let mut register = |name: &str, short: Option<&str>, tier, block, jurisdiction: &str, parent: Option<&str>| {
-        demo.by_secretariat(
-            when,
-            Command::RegisterAgency {
-                agency_id: agency(name),
-                name: text(name),
-                short_name: short.map(text),
-                tier,
-                block,
-                jurisdiction: text(jurisdiction),
-                parent: parent.map(agency),
-            },
-        );
-    };
+    let mut register =
+        |name: &str, short: Option<&str>, tier, block, jurisdiction: &str, parent: Option<&str>| {
+            demo.by_secretariat(
+                when,
+                Command::RegisterAgency {
+                    agency_id: agency(name),
+                    name: text(name),
+                    short_name: short.map(text),
+                    tier,
+                    block,
+                    jurisdiction: text(jurisdiction),
+                    parent: parent.map(agency),
+                },
+            );
+        };
     use AgencyTier::{
-        CentralAgencyInProvince, CommunePeoplesCommittee, Department, DistrictOffice, DistrictPeoplesCommittee,
-        ProvincialPeoplesCommittee,
+        CentralAgencyInProvince, CommunePeoplesCommittee, Department, DistrictOffice,
+        DistrictPeoplesCommittee, ProvincialPeoplesCommittee,
     };
 
     // Hà Tĩnh (VN-23).
-    register(HT_UBND, None, ProvincialPeoplesCommittee, None, "VN-23", None);
-    register(HT_SNV, Some("Sở Nội vụ"), Department, Some(Block::Departments), "VN-23", Some(HT_UBND));
+    register(
+        HT_UBND,
+        None,
+        ProvincialPeoplesCommittee,
+        None,
+        "VN-23",
+        None,
+    );
+    register(
+        HT_SNV,
+        Some("Sở Nội vụ"),
+        Department,
+        Some(Block::Departments),
+        "VN-23",
+        Some(HT_UBND),
+    );
 
     // Hà Nội (VN-HN): Hoài Đức and the bodies its plan names. UBND thành phố Hà Nội is
     // not modelled, so the district has no parent.
-    register(HD_UBND, Some("UBND huyện"), DistrictPeoplesCommittee, None, "VN-HN", None);
+    register(
+        HD_UBND,
+        Some("UBND huyện"),
+        DistrictPeoplesCommittee,
+        None,
+        "VN-HN",
+        None,
+    );
     let offices = [
         (HD_VP, "Văn phòng HĐND và UBND huyện"),
         (HD_NV, "Phòng Nội vụ"),
@@ -292,24 +386,73 @@ fn agencies(demo: &mut Demo) {
         (HD_TTVH, "Trung tâm Văn hóa – Thông tin và Thể thao"),
     ];
     for (name, short) in offices {
-        register(name, Some(short), DistrictOffice, None, "VN-HN", Some(HD_UBND));
+        register(
+            name,
+            Some(short),
+            DistrictOffice,
+            None,
+            "VN-HN",
+            Some(HD_UBND),
+        );
     }
     // The plan assigns work to "UBND các xã, thị trấn" as one addressee.
-    register(HD_XA, Some("UBND các xã, thị trấn"), CommunePeoplesCommittee, None, "VN-HN", Some(HD_UBND));
+    register(
+        HD_XA,
+        Some("UBND các xã, thị trấn"),
+        CommunePeoplesCommittee,
+        None,
+        "VN-HN",
+        Some(HD_UBND),
+    );
 
     // Sơn La (VN-05).
-    register(SL_UBND, None, ProvincialPeoplesCommittee, None, "VN-05", None);
+    register(
+        SL_UBND,
+        None,
+        ProvincialPeoplesCommittee,
+        None,
+        "VN-05",
+        None,
+    );
 
     // Đà Nẵng (VN-DN): the city and its three PAR INDEX blocks.
-    register(DN_UBND, None, ProvincialPeoplesCommittee, None, "VN-DN", None);
+    register(
+        DN_UBND,
+        None,
+        ProvincialPeoplesCommittee,
+        None,
+        "VN-DN",
+        None,
+    );
     for (name, short, _, _) in DN_CENTRAL {
-        register(name, Some(short), CentralAgencyInProvince, Some(Block::CentralAgencies), "VN-DN", Some(DN_UBND));
+        register(
+            name,
+            Some(short),
+            CentralAgencyInProvince,
+            Some(Block::CentralAgencies),
+            "VN-DN",
+            Some(DN_UBND),
+        );
     }
     for (name, short, _) in DN_DEPARTMENTS {
-        register(name, Some(short), Department, Some(Block::Departments), "VN-DN", Some(DN_UBND));
+        register(
+            name,
+            Some(short),
+            Department,
+            Some(Block::Departments),
+            "VN-DN",
+            Some(DN_UBND),
+        );
     }
     for (name, _) in DN_DISTRICTS {
-        register(name, None, DistrictPeoplesCommittee, Some(Block::Districts), "VN-DN", Some(DN_UBND));
+        register(
+            name,
+            None,
+            DistrictPeoplesCommittee,
+            Some(Block::Districts),
+            "VN-DN",
+            Some(DN_UBND),
+        );
     }
 }
 
@@ -317,6 +460,7 @@ fn heads(demo: &mut Demo) {
     // (agency, name, title, in office from, decision, recorded on).
     // Võ Trọng Hải and Lê Trung Chinh are public record (elected 16/4/2021 and 9/12/2020);
     // the Hoài Đức office heads, their dates and decisions are invented (plausible).
+    #[rustfmt::skip]
     let appointments = [
         (HT_UBND, "Võ Trọng Hải", "Chủ tịch UBND tỉnh", date(2021, 4, 16), None, date(2021, 7, 16)),
         (DN_UBND, "Lê Trung Chinh", "Chủ tịch UBND thành phố", date(2020, 12, 9), None, date(2021, 7, 16)),
@@ -337,7 +481,12 @@ fn heads(demo: &mut Demo) {
     for (name, head, title, from, decision, recorded) in appointments {
         demo.by_secretariat(
             morning(recorded),
-            Command::AppointHead { agency_id: agency(name), head: person(head, title), from, decision: decision.map(text) },
+            Command::AppointHead {
+                agency_id: agency(name),
+                head: person(head, title),
+                from,
+                decision: decision.map(text),
+            },
         );
     }
 }
@@ -347,8 +496,8 @@ fn heads(demo: &mut Demo) {
 
 fn ha_tinh_directive(demo: &mut Demo) {
     use Pillar::{
-        AdministrativeProcedures, CivilService, DigitalGovernment, Institutional, OrganizationalApparatus,
-        PublicFinance,
+        AdministrativeProcedures, CivilService, DigitalGovernment, Institutional,
+        OrganizationalApparatus, PublicFinance,
     };
     // Points 1, 3, 5 and 6 are mostly cross-cutting (direction, communication), which
     // has no pillar; their pillar lists hold only the pillars they touch.
@@ -387,7 +536,11 @@ fn ha_tinh_directive(demo: &mut Demo) {
     ];
     let points = (1..)
         .zip(points)
-        .map(|(number, (text, pillars))| DirectivePoint { number, text: text.to_owned(), pillars: pillars.to_vec() })
+        .map(|(number, (text, pillars))| DirectivePoint {
+            number,
+            text: text.to_owned(),
+            pillars: pillars.to_vec(),
+        })
         .collect();
     demo.by_secretariat(
         at(2023, 5, 17),
@@ -431,7 +584,10 @@ fn hoai_duc_plan(demo: &mut Demo) {
             implements: document(NATIONAL_PROGRAM),
             issuing_agency: agency(HD_UBND),
             jurisdiction: text("VN-HN"),
-            period: Period { from_year: 2020, to_year: 2025 },
+            period: Period {
+                from_year: 2020,
+                to_year: 2025,
+            },
         },
     );
 }
@@ -439,13 +595,14 @@ fn hoai_duc_plan(demo: &mut Demo) {
 fn hoai_duc_tasks(demo: &mut Demo) {
     use CrossCutting::{Communication, Direction as Directing, Inspection};
     use Pillar::{
-        AdministrativeProcedures, CivilService, DigitalGovernment, Institutional, OrganizationalApparatus,
-        PublicFinance,
+        AdministrativeProcedures, CivilService, DigitalGovernment, Institutional,
+        OrganizationalApparatus, PublicFinance,
     };
     use TaskCategory::{CrossCutting as Cc, Pillar as P};
     let on = |y, m, d| Deadline::On(date(y, m, d));
 
     // (code, category, title, lead, coordinators, deadline, expected output, the seed's "x là" direction).
+    #[rustfmt::skip]
     let tasks = [
         ("T01", Cc(Directing),
             "Tham mưu Huyện ủy ban hành Đề án đẩy mạnh cải cách hành chính huyện Hoài Đức đến năm 2025",
@@ -500,7 +657,9 @@ fn hoai_duc_tasks(demo: &mut Demo) {
                 directive_point: None,
                 category,
                 title: text(title),
-                description: direction.map(|d| format!("Triển khai định hướng \"{d}\" của UBND huyện về CCHC năm 2023")),
+                description: direction.map(|d| {
+                    format!("Triển khai định hướng \"{d}\" của UBND huyện về CCHC năm 2023")
+                }),
                 lead: agency(lead),
                 coordinators: coordinators.iter().map(|c| agency(c)).collect(),
                 deadline,
@@ -523,12 +682,15 @@ fn hoai_duc_tasks(demo: &mut Demo) {
             lead: agency(HD_NV),
             coordinators: vec![agency(HD_VHTT)],
             deadline: on(2023, 11, 30),
-            expected_output: text("Quyết định công nhận, khen thưởng sáng kiến, giải pháp CCHC năm 2023"),
+            expected_output: text(
+                "Quyết định công nhận, khen thưởng sáng kiến, giải pháp CCHC năm 2023",
+            ),
             weight: Some(2),
         },
     );
 
     // Progress reports (all plausible): (task, reporting agency, %, as of, note, evidence).
+    #[rustfmt::skip]
     let reports = [
         ("T06", HD_TCKH, 50, date(2023, 5, 10),
             "Đã triển khai thanh toán không dùng tiền mặt tại Bộ phận Một cửa huyện và một số xã, thị trấn",
@@ -614,6 +776,7 @@ fn hoai_duc_tasks(demo: &mut Demo) {
 
     // Completions by the lead (plausible): T06, T05 and T02.1 early, T03 on the deadline
     // day (on time), T01 24 days late. T07 and T10 stay open past their deadlines.
+    #[rustfmt::skip]
     let completions = [
         ("T06", HD_TCKH, date(2023, 6, 20),
             "100% Bộ phận Một cửa huyện, xã, thị trấn áp dụng thanh toán phí, lệ phí không dùng tiền mặt (Báo cáo số 131/BC-TCKH)"),
@@ -630,7 +793,12 @@ fn hoai_duc_tasks(demo: &mut Demo) {
         demo.by_officer(
             morning(completed_on),
             agency(lead),
-            Command::CompleteTask { task_id: task(code), reporter_agency: agency(lead), output: text(output), completed_on },
+            Command::CompleteTask {
+                task_id: task(code),
+                reporter_agency: agency(lead),
+                output: text(output),
+                completed_on,
+            },
         );
     }
 
@@ -650,18 +818,36 @@ fn hoai_duc_tasks(demo: &mut Demo) {
 // Đà Nẵng PAR INDEX (seed 002)
 
 fn da_nang_par_index(demo: &mut Demo) {
-    let mut publish = |when: DateTime<Utc>, name: &str, year: i32, block: Block, outcome: ParOutcome| {
-        demo.by_secretariat(
-            when,
-            Command::PublishParIndex { agency_id: agency(name), year, block, outcome, decision: None, reason: None },
-        );
+    let mut publish =
+        |when: DateTime<Utc>, name: &str, year: i32, block: Block, outcome: ParOutcome| {
+            demo.by_secretariat(
+                when,
+                Command::PublishParIndex {
+                    agency_id: agency(name),
+                    year,
+                    block,
+                    outcome,
+                    decision: None,
+                    reason: None,
+                },
+            );
+        };
+    let scored = |total: f64| ParOutcome::Scored {
+        field_scores: Vec::new(),
+        self_assessed_total: None,
+        total,
     };
-    let scored = |total: f64| ParOutcome::Scored { field_scores: Vec::new(), self_assessed_total: None, total };
 
     // 2021, central block only (plausible scores and date; their average fits the
     // seed's "+1.92 on 2021").
     for (name, _, _, total_2021) in DN_CENTRAL {
-        publish(at(2022, 4, 12), name, 2021, Block::CentralAgencies, scored(total_2021));
+        publish(
+            at(2022, 4, 12),
+            name,
+            2021,
+            Block::CentralAgencies,
+            scored(total_2021),
+        );
     }
     // 2022, announced at the conference of 21/4/2023.
     let when = at(2023, 4, 21);
@@ -675,7 +861,9 @@ fn da_nang_par_index(demo: &mut Demo) {
         let outcome = match total {
             Some(t) => scored(t),
             None => ParOutcome::NotEvaluated {
-                reason: text("Không đánh giá, xếp hạng chỉ số cải cách hành chính năm 2022 đối với UBND huyện Hoàng Sa"),
+                reason: text(
+                    "Không đánh giá, xếp hạng chỉ số cải cách hành chính năm 2022 đối với UBND huyện Hoàng Sa",
+                ),
             },
         };
         publish(when, name, 2022, Block::Districts, outcome);
@@ -751,6 +939,7 @@ fn indicators(demo: &mut Demo) {
     // The 76/NQ-CP targets. Baseline 0 at 31/5/2020 where the resolution measures cuts
     // against that date. The 2025 satisfaction targets (90 and 85) are from memory of
     // the resolution, not from the seeds.
+    #[rustfmt::skip]
     let national: [(&str, &str, Option<f64>, YearTargets); 8] = [
         ("BIZ_REG_CUT", "Tỷ lệ cắt giảm, đơn giản hóa quy định liên quan đến hoạt động kinh doanh",
             Some(0.0), &[(2025, 20.0)]),
@@ -791,7 +980,11 @@ fn indicators(demo: &mut Demo) {
         for &(year, value) in targets {
             demo.by_secretariat(
                 when,
-                Command::SetIndicatorTarget { indicator_id: IndicatorId::for_code(code), year, value },
+                Command::SetIndicatorTarget {
+                    indicator_id: IndicatorId::for_code(code),
+                    year,
+                    value,
+                },
             );
         }
     }
@@ -800,6 +993,7 @@ fn indicators(demo: &mut Demo) {
     // than the national ratios (e.g. the share of Sơn La's online services at level 4,
     // not the share of procedures online), so they are indicators of their own.
     // (code, name, jurisdiction, measured on, value, source, recorded on)
+    #[rustfmt::skip]
     let local = [
         ("SON_LA_ONLINE_SERVICES_L4_SHARE",
             "Tỷ lệ dịch vụ công trực tuyến cấp tỉnh đạt mức độ 4 (tỉnh Sơn La)", "VN-05",
@@ -844,7 +1038,9 @@ fn indicators(demo: &mut Demo) {
 mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
-    use reform_domain::{decide, DocumentKind, DossierReport, ParResult, TaskStatus, Timeliness, World};
+    use reform_domain::{
+        decide, DocumentKind, DossierReport, ParResult, TaskStatus, Timeliness, World,
+    };
 
     use super::*;
 
@@ -855,7 +1051,10 @@ mod tests {
             let name = step.command.name();
             match decide(&world, step.command.clone()) {
                 Ok(events) => events.iter().for_each(|e| world.apply(e)),
-                Err(e) => panic!("step {i} ({name}, {}) was refused: {e}\n{:#?}", step.occurred_at, step.command),
+                Err(e) => panic!(
+                    "step {i} ({name}, {}) was refused: {e}\n{:#?}",
+                    step.occurred_at, step.command
+                ),
             }
         }
         world
@@ -904,7 +1103,11 @@ mod tests {
     }
 
     fn dossier(world: &World, name: &str) -> DossierReport {
-        let reports = &world.evaluations.get(&agency(name)).expect("evaluations on record").dossiers;
+        let reports = &world
+            .evaluations
+            .get(&agency(name))
+            .expect("evaluations on record")
+            .dossiers;
         assert_eq!(reports.len(), 1, "{name} has one dossier report");
         reports.values().next().expect("one report").clone()
     }
@@ -912,8 +1115,18 @@ mod tests {
     #[test]
     fn every_step_is_accepted_in_order() {
         let steps = demo_steps();
-        assert!(steps.windows(2).all(|w| w[0].occurred_at <= w[1].occurred_at), "occurred_at must not decrease");
-        assert!(steps.iter().all(|s| s.occurred_at.date_naive() <= demo_today()), "nothing after demo_today()");
+        assert!(
+            steps
+                .windows(2)
+                .all(|w| w[0].occurred_at <= w[1].occurred_at),
+            "occurred_at must not decrease"
+        );
+        assert!(
+            steps
+                .iter()
+                .all(|s| s.occurred_at.date_naive() <= demo_today()),
+            "nothing after demo_today()"
+        );
         folded();
     }
 
@@ -921,17 +1134,25 @@ mod tests {
     fn loading_twice_names_the_same_entities() {
         let (a, b) = (demo_steps(), demo_steps());
         assert_eq!(a.len(), b.len());
-        assert!(a.iter().zip(&b).all(|(x, y)| x.command == y.command && x.occurred_at == y.occurred_at));
+        assert!(a
+            .iter()
+            .zip(&b)
+            .all(|(x, y)| x.command == y.command && x.occurred_at == y.occurred_at));
     }
 
     #[test]
     fn officers_send_only_their_own_reports() {
         for step in demo_steps() {
             let expected = match &step.command {
-                Command::ReportProgress { reporter_agency, .. } | Command::CompleteTask { reporter_agency, .. } => {
-                    DemoActor::Officer(*reporter_agency)
+                Command::ReportProgress {
+                    reporter_agency, ..
                 }
-                Command::ReportDossierStatistics { agency_id, .. } => DemoActor::Officer(*agency_id),
+                | Command::CompleteTask {
+                    reporter_agency, ..
+                } => DemoActor::Officer(*reporter_agency),
+                Command::ReportDossierStatistics { agency_id, .. } => {
+                    DemoActor::Officer(*agency_id)
+                }
                 _ => DemoActor::Secretariat,
             };
             assert_eq!(step.actor, expected, "{}", step.command.name());
@@ -953,7 +1174,11 @@ mod tests {
                 Command::ReportDossierStatistics { period_to, .. } => vec![*period_to],
                 _ => vec![],
             };
-            assert!(dates.iter().all(|d| *d <= day), "{} on {day} speaks of {dates:?}", step.command.name());
+            assert!(
+                dates.iter().all(|d| *d <= day),
+                "{} on {day} speaks of {dates:?}",
+                step.command.name()
+            );
         }
     }
 
@@ -973,15 +1198,29 @@ mod tests {
     #[test]
     fn agencies_programs_and_heads() {
         let world = folded();
-        let in_jurisdiction = |j: &str| world.agencies.values().filter(|a| a.jurisdiction == j).count();
+        let in_jurisdiction = |j: &str| {
+            world
+                .agencies
+                .values()
+                .filter(|a| a.jurisdiction == j)
+                .count()
+        };
         assert_eq!(world.agencies.len(), 48);
         assert_eq!(in_jurisdiction("VN-DN"), 1 + 5 + 21 + 8);
         assert_eq!(in_jurisdiction("VN-HN"), 10);
-        for (block, n) in [(Block::CentralAgencies, 5), (Block::Departments, 21), (Block::Districts, 8)] {
+        for (block, n) in [
+            (Block::CentralAgencies, 5),
+            (Block::Departments, 21),
+            (Block::Districts, 8),
+        ] {
             let count = world
                 .agencies
                 .values()
-                .filter(|a| a.jurisdiction == "VN-DN" && a.block == Some(block) && a.parent == Some(agency(DN_UBND)))
+                .filter(|a| {
+                    a.jurisdiction == "VN-DN"
+                        && a.block == Some(block)
+                        && a.parent == Some(agency(DN_UBND))
+                })
                 .count();
             assert_eq!(count, n, "{block:?}");
         }
@@ -994,7 +1233,9 @@ mod tests {
             DocumentKind::Program { level: ProgramLevel::Provincial, parent_program: Some(p), .. }
                 if p == document(NATIONAL_PROGRAM)
         ));
-        let DocumentKind::Directive { points, .. } = &world.documents[&document(HA_TINH_DIRECTIVE)].kind else {
+        let DocumentKind::Directive { points, .. } =
+            &world.documents[&document(HA_TINH_DIRECTIVE)].kind
+        else {
             panic!("the Hà Tĩnh directive is a directive");
         };
         assert_eq!(points.len(), 6);
@@ -1004,7 +1245,12 @@ mod tests {
         assert_eq!(heads.len(), 2);
         assert_eq!(heads[0].to, Some(date(2023, 7, 31)));
         let t01_done = date(2023, 11, 24);
-        assert_eq!(world.agencies[&agency(HD_NV)].head_on(t01_done).map(|h| h.head.name.as_str()), Some("Đỗ Văn Tuấn"));
+        assert_eq!(
+            world.agencies[&agency(HD_NV)]
+                .head_on(t01_done)
+                .map(|h| h.head.name.as_str()),
+            Some("Đỗ Văn Tuấn")
+        );
     }
 
     #[test]
@@ -1019,11 +1265,19 @@ mod tests {
         assert_eq!(sub.len(), 1);
         assert_eq!((sub[0].parent_task, sub[0].weight), (Some(task("T02")), 2));
 
-        let overdue: BTreeSet<TaskId> = tasks.iter().filter(|t| t.is_overdue(today)).map(|t| t.id).collect();
+        let overdue: BTreeSet<TaskId> = tasks
+            .iter()
+            .filter(|t| t.is_overdue(today))
+            .map(|t| t.id)
+            .collect();
         assert_eq!(overdue, BTreeSet::from([task("T07"), task("T10")]));
 
         let timeliness = |code: &str| match &world.tasks[&task(code)].status {
-            TaskStatus::Completed { timeliness, days_late, .. } => Some((*timeliness, *days_late)),
+            TaskStatus::Completed {
+                timeliness,
+                days_late,
+                ..
+            } => Some((*timeliness, *days_late)),
             _ => None,
         };
         assert_eq!(timeliness("T01"), Some((Timeliness::Late, 24)));
@@ -1040,7 +1294,10 @@ mod tests {
             .map(|t| t.id)
             .collect();
         assert_eq!(not_yet_due, BTreeSet::from([task("T02"), task("T08")]));
-        let ongoing = top.iter().filter(|t| t.deadline == Deadline::Ongoing).count();
+        let ongoing = top
+            .iter()
+            .filter(|t| t.deadline == Deadline::Ongoing)
+            .count();
         assert_eq!(ongoing, 2);
 
         let t07 = &world.tasks[&task("T07")];
@@ -1055,7 +1312,10 @@ mod tests {
         let (central, none) = block_results(&world, Block::CentralAgencies, 2022);
         assert_eq!((central.len(), none), (5, 0));
         assert_eq!(average(&central), "88.25");
-        assert_eq!(bands(&central), BTreeMap::from([("Xuất sắc", 3), ("Tốt", 1), ("Trung bình khá", 1)]));
+        assert_eq!(
+            bands(&central),
+            BTreeMap::from([("Xuất sắc", 3), ("Tốt", 1), ("Trung bình khá", 1)])
+        );
 
         let (central_2021, _) = block_results(&world, Block::CentralAgencies, 2021);
         assert_eq!(average(&central_2021), "86.33");
@@ -1066,9 +1326,17 @@ mod tests {
         assert_eq!(departments.len(), 21);
         assert_eq!(
             bands(&departments),
-            BTreeMap::from([("Xuất sắc", 3), ("Tốt", 10), ("Khá", 7), ("Trung bình khá", 1)])
+            BTreeMap::from([
+                ("Xuất sắc", 3),
+                ("Tốt", 10),
+                ("Khá", 7),
+                ("Trung bình khá", 1)
+            ])
         );
-        assert!(departments.iter().any(|t| (t - 101.19).abs() < 1e-9), "Sở Nội vụ's bonus points");
+        assert!(
+            departments.iter().any(|t| (t - 101.19).abs() < 1e-9),
+            "Sở Nội vụ's bonus points"
+        );
 
         let (districts, not_evaluated) = block_results(&world, Block::Districts, 2022);
         assert_eq!((districts.len(), not_evaluated), (7, 1));
@@ -1080,32 +1348,62 @@ mod tests {
         let world = folded();
         for name in [HD_UBND, SL_UBND] {
             let c = dossier(&world, name).counts;
-            assert_eq!(c.received(), c.resolved() + c.in_process(), "{name} balances");
-            assert!(c.apology_letters <= c.resolved_late + c.in_process_overdue, "{name}: one letter per late dossier");
+            assert_eq!(
+                c.received(),
+                c.resolved() + c.in_process(),
+                "{name} balances"
+            );
+            assert!(
+                c.apology_letters <= c.resolved_late + c.in_process_overdue,
+                "{name}: one letter per late dossier"
+            );
         }
         let hd = dossier(&world, HD_UBND);
         let c = &hd.counts;
-        assert_eq!((c.received(), c.resolved(), c.in_process()), (3_899, 3_899, 0));
-        assert_eq!((c.resolved_early + c.resolved_on_time, c.resolved_late), (3_887, 12));
+        assert_eq!(
+            (c.received(), c.resolved(), c.in_process()),
+            (3_899, 3_899, 0)
+        );
+        assert_eq!(
+            (c.resolved_early + c.resolved_on_time, c.resolved_late),
+            (3_887, 12)
+        );
         assert_eq!(hd.satisfaction_percent, Some(99.0));
 
         let sl = dossier(&world, SL_UBND).counts;
-        assert_eq!((sl.received(), sl.resolved(), sl.in_process()), (48_537, 47_380, 1_157));
+        assert_eq!(
+            (sl.received(), sl.resolved(), sl.in_process()),
+            (48_537, 47_380, 1_157)
+        );
         assert_eq!(sl.received_online, 15_227);
-        let early_or_on_time = (sl.resolved_early + sl.resolved_on_time) as f64 / sl.resolved() as f64 * 100.0;
+        let early_or_on_time =
+            (sl.resolved_early + sl.resolved_on_time) as f64 / sl.resolved() as f64 * 100.0;
         assert_eq!(format!("{early_or_on_time:.1}"), "99.9");
     }
 
     #[test]
     fn indicators_and_targets() {
         let world = folded();
-        let national: Vec<_> = world.indicators.values().filter(|i| i.jurisdiction == "VN").collect();
+        let national: Vec<_> = world
+            .indicators
+            .values()
+            .filter(|i| i.jurisdiction == "VN")
+            .collect();
         assert_eq!(national.len(), 8);
-        assert!(national.iter().all(|i| i.program == Some(document(NATIONAL_PROGRAM)) && !i.targets.is_empty()));
+        assert!(national
+            .iter()
+            .all(|i| i.program == Some(document(NATIONAL_PROGRAM)) && !i.targets.is_empty()));
         let online = &world.indicators[&IndicatorId::for_code("ONLINE_L34_RATE")];
         assert_eq!(online.targets, BTreeMap::from([(2025, 80.0), (2030, 90.0)]));
-        let measured = world.indicators.values().filter(|i| !i.measurements.is_empty()).count();
+        let measured = world
+            .indicators
+            .values()
+            .filter(|i| !i.measurements.is_empty())
+            .count();
         assert_eq!(measured, 3);
-        assert!(world.evaluations.values().all(|e| e.sipas.is_empty()), "no SIPAS figure in the seeds");
+        assert!(
+            world.evaluations.values().all(|e| e.sipas.is_empty()),
+            "no SIPAS figure in the seeds"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! The `reform` command line: the pieces behind each subcommand, kept in a library so
 //! that tests drive them directly as well as through the binary.
 
+pub mod bench;
 pub mod demo;
 pub mod demo_data;
 pub mod summary;
+pub mod throwaway_pg;

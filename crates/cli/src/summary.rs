@@ -36,12 +36,18 @@ pub fn pillar_summary(world: &World, today: NaiveDate) -> Vec<PillarLine> {
         .iter()
         .map(|p| Some(*p))
         .chain(std::iter::once(None))
-        .map(|pillar| PillarLine { pillar, ..PillarLine::default() })
+        .map(|pillar| PillarLine {
+            pillar,
+            ..PillarLine::default()
+        })
         .collect();
     let mut percent_sums = vec![0u64; lines.len()];
     for task in world.tasks.values().filter(|t| t.parent_task.is_none()) {
         let index = match task.category {
-            TaskCategory::Pillar(p) => Pillar::ALL.iter().position(|q| *q == p).unwrap_or(lines.len() - 1),
+            TaskCategory::Pillar(p) => Pillar::ALL
+                .iter()
+                .position(|q| *q == p)
+                .unwrap_or(lines.len() - 1),
             TaskCategory::CrossCutting(_) => lines.len() - 1,
         };
         let line = &mut lines[index];
@@ -55,7 +61,9 @@ pub fn pillar_summary(world: &World, today: NaiveDate) -> Vec<PillarLine> {
                 Timeliness::OnTime => line.on_time += 1,
                 Timeliness::Late => line.late += 1,
             },
-            TaskStatus::NotStarted | TaskStatus::InProgress if task.is_overdue(today) => line.overdue += 1,
+            TaskStatus::NotStarted | TaskStatus::InProgress if task.is_overdue(today) => {
+                line.overdue += 1
+            }
             TaskStatus::NotStarted | TaskStatus::InProgress => line.in_progress += 1,
         }
         line.tasks += 1;
@@ -72,14 +80,20 @@ pub fn pillar_summary(world: &World, today: NaiveDate) -> Vec<PillarLine> {
 /// The summary as a text table.
 pub fn render(lines: &[PillarLine], today: NaiveDate) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Tiến độ theo nội dung cải cách — progress by pillar, as of {today}");
+    let _ = writeln!(
+        out,
+        "Tiến độ theo nội dung cải cách — progress by pillar, as of {today}"
+    );
     let _ = writeln!(
         out,
         "{:<52} {:>5} {:>6} {:>5} {:>7} {:>5} {:>7} {:>7} {:>6}",
         "pillar", "tasks", "early", "on time", "late", "open", "overdue", "cancel", "%"
     );
     for l in lines {
-        let name = l.pillar.map_or("Nhiệm vụ chung (chỉ đạo, tuyên truyền, kiểm tra)", |p| p.label_vi());
+        let name = l.pillar.map_or(
+            "Nhiệm vụ chung (chỉ đạo, tuyên truyền, kiểm tra)",
+            |p| p.label_vi(),
+        );
         let _ = writeln!(
             out,
             "{:<52} {:>5} {:>6} {:>5} {:>7} {:>5} {:>7} {:>7} {:>6.1}",

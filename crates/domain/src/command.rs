@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::event::{
-    Deadline, DirectivePoint, DirectivePointRef, DocumentHeader, DossierCounts, ParOutcome,
-    Period, Person,
+    Deadline, DirectivePoint, DirectivePointRef, DocumentHeader, DossierCounts, ParOutcome, Period,
+    Person,
 };
 use crate::ids::{AgencyId, DocumentId, EvaluationsId, IndicatorId, StreamId, TaskId};
 use crate::vocab::{AgencyTier, Block, Direction, ProgramLevel, TaskCategory};
@@ -279,34 +279,66 @@ impl Command {
                 }
             }
             Command::MergeAgency { successor, .. } => add(successor.stream()),
-            Command::IssueProgram { header, parent_program, .. } => {
+            Command::IssueProgram {
+                header,
+                parent_program,
+                ..
+            } => {
                 header.issuing_agency.iter().for_each(|a| add(a.stream()));
                 parent_program.iter().for_each(|p| add(p.stream()));
             }
-            Command::IssueDirective { header, program, .. } => {
+            Command::IssueDirective {
+                header, program, ..
+            } => {
                 header.issuing_agency.iter().for_each(|a| add(a.stream()));
                 program.iter().for_each(|p| add(p.stream()));
             }
-            Command::IssuePlan { header, implements, issuing_agency, .. } => {
+            Command::IssuePlan {
+                header,
+                implements,
+                issuing_agency,
+                ..
+            } => {
                 header.issuing_agency.iter().for_each(|a| add(a.stream()));
                 add(implements.stream());
                 add(issuing_agency.stream());
             }
-            Command::CreateTask { plan, parent_task, directive_point, lead, coordinators, .. } => {
+            Command::CreateTask {
+                plan,
+                parent_task,
+                directive_point,
+                lead,
+                coordinators,
+                ..
+            } => {
                 add(plan.stream());
                 parent_task.iter().for_each(|t| add(t.stream()));
-                directive_point.iter().for_each(|d| add(d.directive.stream()));
+                directive_point
+                    .iter()
+                    .for_each(|d| add(d.directive.stream()));
                 add(lead.stream());
                 coordinators.iter().for_each(|c| add(c.stream()));
             }
-            Command::ReassignTask { new_lead, coordinators, .. } => {
+            Command::ReassignTask {
+                new_lead,
+                coordinators,
+                ..
+            } => {
                 add(new_lead.stream());
                 coordinators.iter().flatten().for_each(|c| add(c.stream()));
             }
-            Command::TransferTask { from_agency, to_agency, .. } => {
+            Command::TransferTask {
+                from_agency,
+                to_agency,
+                ..
+            } => {
                 add(from_agency.stream());
                 add(to_agency.stream());
             }
+            // Only for the refusal's wording: it names the agency that is not a participant.
+            Command::ReportProgress {
+                reporter_agency, ..
+            } => add(reporter_agency.stream()),
             Command::PublishParIndex { agency_id, .. }
             | Command::PublishSipas { agency_id, .. }
             | Command::ReportDossierStatistics { agency_id, .. } => add(agency_id.stream()),
@@ -318,7 +350,6 @@ impl Command {
             | Command::DissolveAgency { .. }
             | Command::AmendDocument { .. }
             | Command::ExtendDeadline { .. }
-            | Command::ReportProgress { .. }
             | Command::CompleteTask { .. }
             | Command::ReopenTask { .. }
             | Command::CancelTask { .. }
@@ -338,9 +369,8 @@ impl Command {
             | Command::ExtendDeadline { reason, .. }
             | Command::ReopenTask { reason, .. }
             | Command::CancelTask { reason, .. } => Some(reason),
-            Command::TransferTask { legal_basis, .. } | Command::MergeAgency { legal_basis, .. } => {
-                Some(legal_basis)
-            }
+            Command::TransferTask { legal_basis, .. }
+            | Command::MergeAgency { legal_basis, .. } => Some(legal_basis),
             Command::PublishParIndex { reason, .. }
             | Command::PublishSipas { reason, .. }
             | Command::ReportDossierStatistics { reason, .. } => reason.as_deref(),

@@ -66,7 +66,9 @@ pub enum DomainError {
         id: String,
     },
     /// Work was assigned to, or asked of, an agency that no longer exists.
-    #[error("agency \"{name}\" {state}; assign the work to its successor or another active agency")]
+    #[error(
+        "agency \"{name}\" {state}; assign the work to its successor or another active agency"
+    )]
     AgencyNotActive {
         /// The agency.
         agency: AgencyId,
@@ -143,6 +145,9 @@ impl DomainError {
     }
 
     pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        DomainError::InvalidInput { field, message: message.into() }
+        DomainError::InvalidInput {
+            field,
+            message: message.into(),
+        }
     }
 }

@@ -67,7 +67,10 @@ impl IndicatorId {
     /// Indicators are identified by their code: the same code always names the same
     /// stream, so a code cannot be defined twice.
     pub fn for_code(code: &str) -> Self {
-        Self(Uuid::new_v5(&NAMESPACE, code.trim().to_uppercase().as_bytes()))
+        Self(Uuid::new_v5(
+            &NAMESPACE,
+            code.trim().to_uppercase().as_bytes(),
+        ))
     }
 }
 
@@ -78,7 +81,9 @@ impl From<AgencyId> for EvaluationsId {
 }
 
 /// The name of an event stream: `<category>-<uuid>`, one stream per entity.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(transparent)]
 pub struct StreamId(pub String);
 

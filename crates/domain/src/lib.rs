@@ -23,7 +23,10 @@ pub use error::{DomainError, Entity};
 pub use event::*;
 pub use ids::{AgencyId, DocumentId, EvaluationsId, IndicatorId, StreamId, TaskId};
 pub use state::{
-    evolve, Agency, AgencyStatus, Document, DocumentKind, DossierReport, Evaluations, HeadTenure, Indicator,
-    Measurement, ParResult, Task, TaskStatus, World,
+    evolve, Agency, AgencyStatus, Document, DocumentKind, DossierReport, Evaluations, HeadTenure,
+    Indicator, Measurement, ParResult, Task, TaskStatus, World,
 };
-pub use vocab::{AgencyTier, Block, CrossCutting, Direction, Pillar, ProgramLevel, Role, TaskCategory, Timeliness};
+pub use vocab::{
+    AgencyTier, Block, CrossCutting, Direction, Pillar, ProgramLevel, Role, TaskCategory,
+    Timeliness,
+};

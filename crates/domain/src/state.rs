@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::event::{
-    Deadline, DirectivePoint, DirectivePointRef, DocumentHeader, DossierCounts, Event,
-    ParOutcome, Period, Person, TaskRole,
+    Deadline, DirectivePoint, DirectivePointRef, DocumentHeader, DossierCounts, Event, ParOutcome,
+    Period, Person, TaskRole,
 };
 use crate::ids::{AgencyId, DocumentId, IndicatorId, TaskId};
 use crate::vocab::{AgencyTier, Block, Direction, ProgramLevel, TaskCategory, Timeliness};
@@ -356,13 +356,16 @@ impl World {
             }
             Event::AgencyRenamed(e) => {
                 if let Some(a) = self.agencies.get_mut(&e.agency_id) {
-                    a.former_names.push((std::mem::take(&mut a.name), e.effective_on));
+                    a.former_names
+                        .push((std::mem::take(&mut a.name), e.effective_on));
                     a.name = e.new_name.clone();
                 }
             }
             Event::AgencyHeadAppointed(e) => {
                 if let Some(a) = self.agencies.get_mut(&e.agency_id) {
-                    if let (Some(last), Some(end)) = (a.heads.last_mut(), e.previous_tenure_ended_on) {
+                    if let (Some(last), Some(end)) =
+                        (a.heads.last_mut(), e.previous_tenure_ended_on)
+                    {
                         last.to.get_or_insert(end);
                     }
                     a.heads.push(HeadTenure {
@@ -375,7 +378,10 @@ impl World {
             }
             Event::AgencyMerged(e) => {
                 if let Some(a) = self.agencies.get_mut(&e.agency_id) {
-                    a.status = AgencyStatus::Merged { successor: e.successor, on: e.effective_on };
+                    a.status = AgencyStatus::Merged {
+                        successor: e.successor,
+                        on: e.effective_on,
+                    };
                     end_tenure(a, e.effective_on);
                 }
             }
@@ -408,7 +414,10 @@ impl World {
                         id: e.document_id,
                         header: e.header.clone(),
                         jurisdiction: e.jurisdiction.clone(),
-                        kind: DocumentKind::Directive { program: e.program, points: e.points.clone() },
+                        kind: DocumentKind::Directive {
+                            program: e.program,
+                            points: e.points.clone(),
+                        },
                         amendments: 0,
                     },
                 );
@@ -439,7 +448,8 @@ impl World {
                         d.header.signer = Some(s.clone());
                     }
                     match &mut d.kind {
-                        DocumentKind::Program { period, .. } | DocumentKind::Plan { period, .. } => {
+                        DocumentKind::Program { period, .. }
+                        | DocumentKind::Plan { period, .. } => {
                             if let Some(p) = e.period {
                                 *period = p;
                             }
@@ -499,9 +509,11 @@ impl World {
                     }
                     let lead = t.lead;
                     let mut seen = Vec::with_capacity(t.coordinators.len());
-                    t.coordinators.retain(|c| *c != lead && !seen.contains(c) && {
-                        seen.push(*c);
-                        true
+                    t.coordinators.retain(|c| {
+                        *c != lead && !seen.contains(c) && {
+                            seen.push(*c);
+                            true
+                        }
                     });
                     t.inherited_from.push(e.from_agency);
                 }
@@ -580,7 +592,11 @@ impl World {
             Event::ParIndexPublished(e) => {
                 self.evaluations.entry(e.agency_id).or_default().par.insert(
                     e.year,
-                    ParResult { block: e.block, outcome: e.outcome.clone(), decision: e.decision.clone() },
+                    ParResult {
+                        block: e.block,
+                        outcome: e.outcome.clone(),
+                        decision: e.decision.clone(),
+                    },
                 );
             }
             Event::SipasPublished(e) => {
@@ -591,10 +607,17 @@ impl World {
                     .insert(e.year, e.satisfaction_percent);
             }
             Event::DossierStatisticsReported(e) => {
-                self.evaluations.entry(e.agency_id).or_default().dossiers.insert(
-                    (e.period_from, e.period_to, e.field.clone()),
-                    DossierReport { counts: e.counts.clone(), satisfaction_percent: e.satisfaction_percent },
-                );
+                self.evaluations
+                    .entry(e.agency_id)
+                    .or_default()
+                    .dossiers
+                    .insert(
+                        (e.period_from, e.period_to, e.field.clone()),
+                        DossierReport {
+                            counts: e.counts.clone(),
+                            satisfaction_percent: e.satisfaction_percent,
+                        },
+                    );
             }
         }
     }

@@ -124,7 +124,9 @@ vocabulary!(
 );
 
 /// What a task contributes to: one of the six pillars or cross-cutting work.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(tag = "kind", content = "code", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TaskCategory {
     /// Work under one reform pillar.

@@ -11,8 +11,12 @@ mod support;
 mod agency;
 #[path = "decider/document.rs"]
 mod document;
-#[path = "decider/measure.rs"]
-mod measure;
+#[path = "decider/evaluation.rs"]
+mod evaluation;
+#[path = "decider/generators.rs"]
+mod generators;
+#[path = "decider/indicator.rs"]
+mod indicator;
 #[path = "decider/policy.rs"]
 mod policy;
 #[path = "decider/properties.rs"]
@@ -21,5 +25,9 @@ mod properties;
 mod schemas;
 #[path = "decider/task.rs"]
 mod task;
+#[path = "decider/task_lifecycle.rs"]
+mod task_lifecycle;
 #[path = "decider/text.rs"]
 mod text;
+#[path = "decider/wire.rs"]
+mod wire;

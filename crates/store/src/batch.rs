@@ -57,7 +57,10 @@ pub(crate) fn plan(
     requests: &[AppendRequest],
     recorded_at: DateTime<Utc>,
 ) -> BatchPlan {
-    let mut plan = BatchPlan { head, ..BatchPlan::default() };
+    let mut plan = BatchPlan {
+        head,
+        ..BatchPlan::default()
+    };
     let mut touched: Vec<StreamId> = Vec::new();
     for request in requests {
         let result = plan_one(&mut plan, &mut versions, &mut known, request, recorded_at);
@@ -90,15 +93,24 @@ fn plan_one(
         return if done.stream == request.stream {
             Ok(done.outcome(true))
         } else {
-            Err(StoreError::CommandIdReused { command_id: meta.command_id, stream: done.stream.clone() })
+            Err(StoreError::CommandIdReused {
+                command_id: meta.command_id,
+                stream: done.stream.clone(),
+            })
         };
     }
     if request.events.is_empty() {
-        return Err(StoreError::Invalid("an append needs at least one event".into()));
+        return Err(StoreError::Invalid(
+            "an append needs at least one event".into(),
+        ));
     }
     let actual = versions.get(&request.stream).copied().unwrap_or(0);
     if !request.expected.admits(actual) {
-        return Err(StoreError::Conflict { stream: request.stream.clone(), expected: request.expected, actual });
+        return Err(StoreError::Conflict {
+            stream: request.stream.clone(),
+            expected: request.expected,
+            actual,
+        });
     }
     let metadata = EventMetadata {
         actor: meta.actor.clone(),
@@ -166,8 +178,12 @@ mod tests {
         let a = request("task-a", ExpectedVersion::NoStream, 2);
         let b = request("task-a", ExpectedVersion::Exact(2), 1);
         let p = plan(10, HashMap::new(), HashMap::new(), &[a, b], Utc::now());
-        let outcomes: Vec<_> = p.results.iter().map(|r| r.as_ref().map(|o| (o.first_version, o.last_position))).collect();
-        assert_eq!(outcomes, vec![Ok((1, 12)), Ok((3, 13))]);
+        let outcomes: Vec<_> = p
+            .results
+            .iter()
+            .map(|r| r.as_ref().ok().map(|o| (o.first_version, o.last_position)))
+            .collect();
+        assert_eq!(outcomes, vec![Some((1, 12)), Some((3, 13))]);
         assert_eq!(p.head, 13);
         assert_eq!(p.streams, vec![(StreamId::from("task-a"), 3)]);
     }
@@ -178,7 +194,10 @@ mod tests {
         let b = request("task-b", ExpectedVersion::Any, 1);
         let versions = HashMap::from([(StreamId::from("task-a"), 5)]);
         let p = plan(0, versions, HashMap::new(), &[a, b], Utc::now());
-        assert!(matches!(p.results[0], Err(StoreError::Conflict { actual: 5, .. })));
+        assert!(matches!(
+            p.results[0],
+            Err(StoreError::Conflict { actual: 5, .. })
+        ));
         assert!(p.results[1].is_ok());
         assert_eq!(p.rows.len(), 1);
         assert_eq!(p.rows[0].position, 1);
@@ -191,7 +210,10 @@ mod tests {
         again.expected = ExpectedVersion::NoStream;
         let p = plan(0, HashMap::new(), HashMap::new(), &[a, again], Utc::now());
         let first = p.results[0].as_ref().map(|o| o.last_position).ok();
-        let second = p.results[1].as_ref().ok().map(|o| (o.last_position, o.replayed));
+        let second = p.results[1]
+            .as_ref()
+            .ok()
+            .map(|o| (o.last_position, o.replayed));
         assert_eq!(first, Some(1));
         assert_eq!(second, Some((1, true)));
         assert_eq!(p.rows.len(), 1);

@@ -27,13 +27,24 @@ pub(crate) struct Pending {
 
 /// Starts the writer task; appends are sent to the returned channel. The task ends
 /// when every sender is gone.
-pub(crate) fn spawn<W: BatchWriter>(mut writer: W, head: watch::Sender<u64>) -> mpsc::Sender<Pending> {
+pub(crate) fn spawn<W: BatchWriter>(
+    mut writer: W,
+    head: watch::Sender<u64>,
+) -> mpsc::Sender<Pending> {
     let (tx, mut rx) = mpsc::channel::<Pending>(QUEUE_DEPTH);
     tokio::spawn(async move {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-            let (requests, replies): (Vec<_>, Vec<_>) = batch.drain(..).map(|p| (p.request, p.reply)).unzip();
-            match writer.write(&requests).await {
+            let (requests, replies): (Vec<_>, Vec<_>) =
+                batch.drain(..).map(|p| (p.request, p.reply)).unzip();
+            let started = std::time::Instant::now();
+            let written = writer.write(&requests).await;
+            tracing::debug!(
+                size = requests.len(),
+                micros = started.elapsed().as_micros() as u64,
+                "batch committed"
+            );
+            match written {
                 Ok(plan) => answer(&head, plan, replies),
                 Err(error) if requests.len() == 1 => {
                     if let Some(reply) = replies.into_iter().next() {
@@ -58,7 +69,11 @@ pub(crate) fn spawn<W: BatchWriter>(mut writer: W, head: watch::Sender<u64>) -> 
     tx
 }
 
-fn answer(head: &watch::Sender<u64>, plan: BatchPlan, replies: Vec<oneshot::Sender<Result<AppendOutcome, StoreError>>>) {
+fn answer(
+    head: &watch::Sender<u64>,
+    plan: BatchPlan,
+    replies: Vec<oneshot::Sender<Result<AppendOutcome, StoreError>>>,
+) {
     head.send_if_modified(|h| {
         let moved = plan.head > *h;
         *h = (*h).max(plan.head);

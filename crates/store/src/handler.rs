@@ -6,7 +6,9 @@ use std::sync::Arc;
 use reform_domain::{decide, policy, Command, DomainError, Event, StreamId, World};
 use uuid::Uuid;
 
-use crate::model::{AppendOutcome, AppendRequest, CommandMetadata, ExpectedVersion, NewEvent, StoreError};
+use crate::model::{
+    AppendOutcome, AppendRequest, CommandMetadata, ExpectedVersion, NewEvent, StoreError,
+};
 use crate::EventStore;
 
 /// How often a command without an expected version is re-decided after losing a race.
@@ -72,26 +74,40 @@ impl CommandHandler {
         expected_version: Option<u64>,
     ) -> Result<Executed, CommandError> {
         let is_merger = matches!(command, Command::MergeAgency { .. });
-        let mut executed = self.execute_one(command, metadata.clone(), expected_version).await?;
+        let mut executed = self
+            .execute_one(command, metadata.clone(), expected_version)
+            .await?;
         if is_merger {
-            executed.follow_ups = self.transfer_tasks_after_merger(&executed.outcome, &metadata).await?;
+            executed.follow_ups = self
+                .transfer_tasks_after_merger(&executed.outcome, &metadata)
+                .await?;
         }
         Ok(executed)
     }
 
     /// Folds the given streams into a world, returning it with each stream's version.
     pub async fn load(&self, streams: &[StreamId]) -> Result<(World, Vec<u64>), StoreError> {
+        let mut recorded = self.store.read_streams(streams).await?;
+        let versions = streams
+            .iter()
+            .map(|s| {
+                recorded
+                    .iter()
+                    .filter(|e| &e.stream_id == s)
+                    .map(|e| e.stream_version)
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        // Fold in global order: the order the facts were recorded in.
+        recorded.sort_by_key(|e| e.position);
         let mut world = World::default();
-        let mut versions = Vec::with_capacity(streams.len());
-        for stream in streams {
-            let events = self.store.read_stream(stream, 1).await?;
-            versions.push(events.last().map_or(0, |e| e.stream_version));
-            for recorded in &events {
-                let event = recorded
-                    .decode()
-                    .map_err(|e| StoreError::Corrupt { position: recorded.position, message: e.to_string() })?;
-                world.apply(&event);
-            }
+        for event in &recorded {
+            let decoded = event.decode().map_err(|e| StoreError::Corrupt {
+                position: event.position,
+                message: e.to_string(),
+            })?;
+            world.apply(&decoded);
         }
         Ok((world, versions))
     }
@@ -102,9 +118,6 @@ impl CommandHandler {
         mut metadata: CommandMetadata,
         expected_version: Option<u64>,
     ) -> Result<Executed, CommandError> {
-        if let Some(outcome) = self.store.command_outcome(metadata.command_id).await? {
-            return Ok(Executed { outcome, events: Vec::new(), follow_ups: Vec::new() });
-        }
         if metadata.reason.is_none() {
             metadata.reason = command.reason().map(str::to_owned);
         }
@@ -117,10 +130,36 @@ impl CommandHandler {
             let current = versions.first().copied().unwrap_or(0);
             if let Some(expected) = expected_version {
                 if expected != current {
-                    return Err(CommandError::Conflict { stream: target, expected, actual: current });
+                    if let Some(outcome) = self.store.command_outcome(metadata.command_id).await? {
+                        return Ok(Executed {
+                            outcome,
+                            events: Vec::new(),
+                            follow_ups: Vec::new(),
+                        });
+                    }
+                    return Err(CommandError::Conflict {
+                        stream: target,
+                        expected,
+                        actual: current,
+                    });
                 }
             }
-            let events = decide(&world, command.clone())?;
+            let events = match decide(&world, command.clone()) {
+                Ok(events) => events,
+                // A retried command may be refused by the state it created itself
+                // ("task already exists"): answer it from the record instead. The
+                // store answers retries of accepted commands in the append below.
+                Err(refusal) => match self.store.command_outcome(metadata.command_id).await? {
+                    Some(outcome) => {
+                        return Ok(Executed {
+                            outcome,
+                            events: Vec::new(),
+                            follow_ups: Vec::new(),
+                        })
+                    }
+                    None => return Err(refusal.into()),
+                },
+            };
             let request = AppendRequest {
                 stream: target.clone(),
                 expected: ExpectedVersion::Exact(current),
@@ -130,10 +169,20 @@ impl CommandHandler {
             match self.store.append(request).await {
                 Ok(outcome) => {
                     let events = if outcome.replayed { Vec::new() } else { events };
-                    return Ok(Executed { outcome, events, follow_ups: Vec::new() });
+                    return Ok(Executed {
+                        outcome,
+                        events,
+                        follow_ups: Vec::new(),
+                    });
                 }
-                Err(StoreError::Conflict { actual, .. }) if expected_version.is_some() || attempt >= MAX_ATTEMPTS => {
-                    return Err(CommandError::Conflict { stream: target, expected: current, actual });
+                Err(StoreError::Conflict { actual, .. })
+                    if expected_version.is_some() || attempt >= MAX_ATTEMPTS =>
+                {
+                    return Err(CommandError::Conflict {
+                        stream: target,
+                        expected: current,
+                        actual,
+                    });
                 }
                 Err(StoreError::Conflict { .. }) => continue,
                 Err(other) => return Err(other.into()),
@@ -149,13 +198,20 @@ impl CommandHandler {
         merger: &AppendOutcome,
         metadata: &CommandMetadata,
     ) -> Result<Vec<AppendOutcome>, CommandError> {
-        let recorded = self.store.read_stream(&merger.stream, merger.first_version).await?;
-        let Some((cause, Event::AgencyMerged(merged))) =
-            recorded.iter().find_map(|r| r.decode().ok().map(|e| (r.event_id, e)))
+        let recorded = self
+            .store
+            .read_stream(&merger.stream, merger.first_version)
+            .await?;
+        let Some((cause, Event::AgencyMerged(merged))) = recorded
+            .iter()
+            .find_map(|r| r.decode().ok().map(|e| (r.event_id, e)))
         else {
             return Ok(Vec::new());
         };
-        let tasks = self.store.streams_in_category(reform_domain::TaskId::CATEGORY).await?;
+        let tasks = self
+            .store
+            .streams_in_category(reform_domain::TaskId::CATEGORY)
+            .await?;
         let (world, _) = self.load(&tasks).await?;
         let mut outcomes = Vec::new();
         for command in policy::transfers_after_merger(&world, &merged) {

@@ -22,8 +22,8 @@ use uuid::Uuid;
 
 pub use handler::{CommandError, CommandHandler, Executed};
 pub use model::{
-    Actor, AppendOutcome, AppendRequest, Backend, CommandMetadata, EventMetadata, ExpectedVersion, NewEvent,
-    RecordedEvent, StoreError,
+    Actor, AppendOutcome, AppendRequest, Backend, CommandMetadata, EventMetadata, ExpectedVersion,
+    NewEvent, RecordedEvent, StoreError,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -42,7 +42,14 @@ pub trait EventStore: Send + Sync {
     async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError>;
 
     /// A stream's events from `from_version` (1 = from the start), in order.
-    async fn read_stream(&self, stream: &StreamId, from_version: u64) -> Result<Vec<RecordedEvent>, StoreError>;
+    async fn read_stream(
+        &self,
+        stream: &StreamId,
+        from_version: u64,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// The events of several streams at once (one round trip), by stream then version.
+    async fn read_streams(&self, streams: &[StreamId]) -> Result<Vec<RecordedEvent>, StoreError>;
 
     /// Up to `limit` events with positions after `after`, in global order. Following it
     /// (calling again with the last position seen) visits every event exactly once.

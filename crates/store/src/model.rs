@@ -21,7 +21,12 @@ pub struct Actor {
 impl Actor {
     /// The system itself, for follow-up commands such as transfers after a merger.
     pub fn system() -> Self {
-        Actor { user_id: "system".into(), display_name: "Hệ thống".into(), role: Role::System, agency: None }
+        Actor {
+            user_id: "system".into(),
+            display_name: "Hệ thống".into(),
+            role: Role::System,
+            agency: None,
+        }
     }
 }
 

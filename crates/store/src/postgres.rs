@@ -19,7 +19,9 @@ use uuid::Uuid;
 
 use crate::batch::{self, BatchPlan, StoredCommand};
 use crate::committer::{self, BatchWriter, Pending};
-use crate::model::{Actor, AppendOutcome, AppendRequest, Backend, EventMetadata, RecordedEvent, StoreError};
+use crate::model::{
+    Actor, AppendOutcome, AppendRequest, Backend, EventMetadata, RecordedEvent, StoreError,
+};
 use crate::EventStore;
 
 const COLUMNS: &str = "position, event_id, stream_id, stream_version, event_type, schema_version, payload, \
@@ -47,7 +49,9 @@ impl PostgresStore {
     /// Uses an existing pool (migrating it first).
     pub async fn from_pool(pool: PgPool) -> Result<Self, StoreError> {
         migrate(&pool).await?;
-        let current: i64 = sqlx::query_scalar("SELECT value FROM position_counter").fetch_one(&pool).await?;
+        let current: i64 = sqlx::query_scalar("SELECT value FROM position_counter")
+            .fetch_one(&pool)
+            .await?;
         let (head_tx, head) = watch::channel(to_u64(current));
         let writer = committer::spawn(PgWriter { pool: pool.clone() }, head_tx);
         Ok(PostgresStore { pool, writer, head })
@@ -61,7 +65,9 @@ impl PostgresStore {
 
 /// Applies the PostgreSQL migrations.
 async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
-    sqlx::migrate!("../../migrations/postgres").run(pool).await?;
+    sqlx::migrate!("../../migrations/postgres")
+        .run(pool)
+        .await?;
     Ok(())
 }
 
@@ -88,9 +94,13 @@ fn decode_row(row: &PgRow) -> Result<RecordedEvent, StoreError> {
             actor: Actor {
                 user_id: row.try_get("actor_id")?,
                 display_name: row.try_get("actor_name")?,
-                role: Role::from_code(&role)
-                    .ok_or_else(|| StoreError::Corrupt { position, message: format!("unknown role {role}") })?,
-                agency: row.try_get::<Option<Uuid>, _>("actor_agency")?.map(AgencyId),
+                role: Role::from_code(&role).ok_or_else(|| StoreError::Corrupt {
+                    position,
+                    message: format!("unknown role {role}"),
+                })?,
+                agency: row
+                    .try_get::<Option<Uuid>, _>("actor_agency")?
+                    .map(AgencyId),
             },
             occurred_at: row.try_get("occurred_at")?,
             recorded_at: row.try_get("recorded_at")?,
@@ -110,26 +120,53 @@ impl EventStore for PostgresStore {
 
     async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.writer.send(Pending { request, reply }).await.map_err(|_| StoreError::Closed)?;
+        self.writer
+            .send(Pending { request, reply })
+            .await
+            .map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
-    async fn read_stream(&self, stream: &StreamId, from_version: u64) -> Result<Vec<RecordedEvent>, StoreError> {
+    async fn read_stream(
+        &self,
+        stream: &StreamId,
+        from_version: u64,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version"
         );
-        let rows = sqlx::query(&sql).bind(stream.as_str()).bind(to_i64(from_version)).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&sql)
+            .bind(stream.as_str())
+            .bind(to_i64(from_version))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(decode_row).collect()
+    }
+
+    async fn read_streams(&self, streams: &[StreamId]) -> Result<Vec<RecordedEvent>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_version"
+        );
+        let ids: Vec<&str> = streams.iter().map(StreamId::as_str).collect();
+        let rows = sqlx::query(&sql).bind(&ids).fetch_all(&self.pool).await?;
         rows.iter().map(decode_row).collect()
     }
 
     async fn read_all(&self, after: u64, limit: u32) -> Result<Vec<RecordedEvent>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2");
-        let rows = sqlx::query(&sql).bind(to_i64(after)).bind(i64::from(limit)).fetch_all(&self.pool).await?;
+        let sql =
+            format!("SELECT {COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2");
+        let rows = sqlx::query(&sql)
+            .bind(to_i64(after))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(decode_row).collect()
     }
 
     async fn head(&self) -> Result<u64, StoreError> {
-        let v: i64 = sqlx::query_scalar("SELECT value FROM position_counter").fetch_one(&self.pool).await?;
+        let v: i64 = sqlx::query_scalar("SELECT value FROM position_counter")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(to_u64(v))
     }
 
@@ -163,11 +200,12 @@ impl EventStore for PostgresStore {
     }
 
     async fn streams_in_category(&self, category: &str) -> Result<Vec<StreamId>, StoreError> {
-        let ids: Vec<String> =
-            sqlx::query_scalar("SELECT stream_id FROM streams WHERE category = $1 ORDER BY stream_id")
-                .bind(category)
-                .fetch_all(&self.pool)
-                .await?;
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT stream_id FROM streams WHERE category = $1 ORDER BY stream_id",
+        )
+        .bind(category)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(ids.into_iter().map(StreamId).collect())
     }
 
@@ -182,91 +220,87 @@ struct PgWriter {
 
 #[async_trait]
 impl BatchWriter for PgWriter {
+    /// Four round trips per batch, however large: take the position lock, read the
+    /// state the batch is judged against, write everything in one statement, commit.
     async fn write(&mut self, requests: &[AppendRequest]) -> Result<BatchPlan, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let head: i64 =
-            sqlx::query_scalar("SELECT value FROM position_counter FOR UPDATE").fetch_one(&mut *tx).await?;
+        // The lock is taken in the BEGIN round trip; the next statement's snapshot is
+        // taken after it is granted, so it sees every batch committed before ours.
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN; SELECT 1 FROM position_counter FOR UPDATE")
+            .await?;
 
         let command_ids: Vec<Uuid> = requests.iter().map(|r| r.metadata.command_id).collect();
-        let known = sqlx::query(
-            "SELECT command_id, stream_id, first_version, last_version, first_position, last_position \
-             FROM commands WHERE command_id = ANY($1)",
+        let stream_ids: Vec<&str> = requests.iter().map(|r| r.stream.as_str()).collect();
+        let state = sqlx::query(
+            "SELECT 'head' AS kind, NULL::uuid AS command_id, NULL::text AS stream_id, value AS a, \
+                    0::bigint AS b, 0::bigint AS c, 0::bigint AS d FROM position_counter \
+             UNION ALL \
+             SELECT 'command', command_id, stream_id, first_version, last_version, first_position, last_position \
+               FROM commands WHERE command_id = ANY($1) \
+             UNION ALL \
+             SELECT 'stream', NULL, stream_id, version, 0, 0, 0 FROM streams WHERE stream_id = ANY($2)",
         )
         .bind(&command_ids)
+        .bind(&stream_ids)
         .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| {
-            let c = StoredCommand {
-                command_id: r.try_get("command_id")?,
-                stream: StreamId(r.try_get("stream_id")?),
-                first_version: to_u64(r.try_get("first_version")?),
-                last_version: to_u64(r.try_get("last_version")?),
-                first_position: to_u64(r.try_get("first_position")?),
-                last_position: to_u64(r.try_get("last_position")?),
-            };
-            Ok((c.command_id, c))
-        })
-        .collect::<Result<HashMap<_, _>, sqlx::Error>>()?;
+        .await?;
+        let (mut head, mut known, mut versions) = (0, HashMap::new(), HashMap::new());
+        for row in &state {
+            let kind: &str = row.try_get("kind")?;
+            let a = to_u64(row.try_get("a")?);
+            match kind {
+                "head" => head = a,
+                "command" => {
+                    let c = StoredCommand {
+                        command_id: row.try_get("command_id")?,
+                        stream: StreamId(row.try_get("stream_id")?),
+                        first_version: a,
+                        last_version: to_u64(row.try_get("b")?),
+                        first_position: to_u64(row.try_get("c")?),
+                        last_position: to_u64(row.try_get("d")?),
+                    };
+                    known.insert(c.command_id, c);
+                }
+                _ => {
+                    versions.insert(StreamId(row.try_get("stream_id")?), a);
+                }
+            }
+        }
 
-        let stream_ids: Vec<&str> = requests.iter().map(|r| r.stream.as_str()).collect();
-        let versions = sqlx::query("SELECT stream_id, version FROM streams WHERE stream_id = ANY($1)")
-            .bind(&stream_ids)
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| Ok((StreamId(r.try_get("stream_id")?), to_u64(r.try_get("version")?))))
-            .collect::<Result<HashMap<_, _>, sqlx::Error>>()?;
-
-        let plan = batch::plan(to_u64(head), versions, known, requests, Utc::now().trunc_subsecs(6));
+        let plan = batch::plan(head, versions, known, requests, Utc::now().trunc_subsecs(6));
         if plan.rows.is_empty() {
             tx.rollback().await?;
             return Ok(plan);
         }
-        insert_events(&mut tx, &plan.rows).await?;
-
-        let (ids, (categories, versions)): (Vec<&str>, (Vec<&str>, Vec<i64>)) =
-            plan.streams.iter().map(|(s, v)| (s.as_str(), (s.category(), to_i64(*v)))).unzip();
-        sqlx::query(
-            "INSERT INTO streams (stream_id, category, version) \
-             SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[]) \
-             ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version",
-        )
-        .bind(&ids)
-        .bind(&categories)
-        .bind(&versions)
-        .execute(&mut *tx)
-        .await?;
-
-        let c = &plan.commands;
-        sqlx::query(
-            "INSERT INTO commands (command_id, stream_id, first_version, last_version, first_position, last_position) \
-             SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])",
-        )
-        .bind(c.iter().map(|c| c.command_id).collect::<Vec<_>>())
-        .bind(c.iter().map(|c| c.stream.as_str()).collect::<Vec<_>>())
-        .bind(c.iter().map(|c| to_i64(c.first_version)).collect::<Vec<_>>())
-        .bind(c.iter().map(|c| to_i64(c.last_version)).collect::<Vec<_>>())
-        .bind(c.iter().map(|c| to_i64(c.first_position)).collect::<Vec<_>>())
-        .bind(c.iter().map(|c| to_i64(c.last_position)).collect::<Vec<_>>())
-        .execute(&mut *tx)
-        .await?;
-
-        sqlx::query("UPDATE position_counter SET value = $1").bind(to_i64(plan.head)).execute(&mut *tx).await?;
+        write_plan(&mut tx, &plan).await?;
         tx.commit().await?;
         Ok(plan)
     }
 }
 
-async fn insert_events(tx: &mut sqlx::PgConnection, rows: &[RecordedEvent]) -> Result<(), StoreError> {
+/// Writes a batch's events, stream versions, command records and the new head in one
+/// statement.
+async fn write_plan(tx: &mut sqlx::PgConnection, plan: &BatchPlan) -> Result<(), StoreError> {
+    let rows = &plan.rows;
     let m = |f: fn(&RecordedEvent) -> Option<Uuid>| rows.iter().map(f).collect::<Vec<_>>();
+    let c = &plan.commands;
     sqlx::query(
-        "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, schema_version, payload, \
-         actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, command_id, correlation_id, \
-         causation_id, reason) \
-         SELECT * FROM UNNEST($1::bigint[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::int[], \
-         $7::text[], $8::text[], $9::text[], $10::text[], $11::uuid[], $12::timestamptz[], $13::timestamptz[], \
-         $14::uuid[], $15::uuid[], $16::uuid[], $17::text[])",
+        "WITH new_events AS ( \
+           INSERT INTO events (position, event_id, stream_id, stream_version, event_type, schema_version, \
+             payload, actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, command_id, \
+             correlation_id, causation_id, reason) \
+           SELECT * FROM UNNEST($1::bigint[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::int[], \
+             $7::text[], $8::text[], $9::text[], $10::text[], $11::uuid[], $12::timestamptz[], \
+             $13::timestamptz[], $14::uuid[], $15::uuid[], $16::uuid[], $17::text[])), \
+         new_versions AS ( \
+           INSERT INTO streams (stream_id, category, version) \
+           SELECT * FROM UNNEST($18::text[], $19::text[], $20::bigint[]) \
+           ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version), \
+         new_commands AS ( \
+           INSERT INTO commands (command_id, stream_id, first_version, last_version, first_position, last_position) \
+           SELECT * FROM UNNEST($21::uuid[], $22::text[], $23::bigint[], $24::bigint[], $25::bigint[], $26::bigint[])) \
+         UPDATE position_counter SET value = $27",
     )
     .bind(rows.iter().map(|r| to_i64(r.position)).collect::<Vec<_>>())
     .bind(rows.iter().map(|r| r.event_id).collect::<Vec<_>>())
@@ -285,6 +319,16 @@ async fn insert_events(tx: &mut sqlx::PgConnection, rows: &[RecordedEvent]) -> R
     .bind(rows.iter().map(|r| r.metadata.correlation_id).collect::<Vec<_>>())
     .bind(m(|r| r.metadata.causation_id))
     .bind(rows.iter().map(|r| r.metadata.reason.as_deref()).collect::<Vec<_>>())
+    .bind(plan.streams.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>())
+    .bind(plan.streams.iter().map(|(s, _)| s.category()).collect::<Vec<_>>())
+    .bind(plan.streams.iter().map(|(_, v)| to_i64(*v)).collect::<Vec<_>>())
+    .bind(c.iter().map(|c| c.command_id).collect::<Vec<_>>())
+    .bind(c.iter().map(|c| c.stream.as_str()).collect::<Vec<_>>())
+    .bind(c.iter().map(|c| to_i64(c.first_version)).collect::<Vec<_>>())
+    .bind(c.iter().map(|c| to_i64(c.last_version)).collect::<Vec<_>>())
+    .bind(c.iter().map(|c| to_i64(c.first_position)).collect::<Vec<_>>())
+    .bind(c.iter().map(|c| to_i64(c.last_position)).collect::<Vec<_>>())
+    .bind(to_i64(plan.head))
     .execute(tx)
     .await?;
     Ok(())

@@ -13,7 +13,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
 use reform_domain::{AgencyId, Role, StreamId};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
 use sqlx::Row;
 use tokio::sync::{mpsc, oneshot, watch};
 use uuid::Uuid;
@@ -21,7 +24,8 @@ use uuid::Uuid;
 use crate::batch::{self, BatchPlan, StoredCommand};
 use crate::committer::{self, BatchWriter, Pending};
 use crate::model::{
-    sqlite_time, Actor, AppendOutcome, AppendRequest, Backend, EventMetadata, RecordedEvent, StoreError,
+    sqlite_time, Actor, AppendOutcome, AppendRequest, Backend, EventMetadata, RecordedEvent,
+    StoreError,
 };
 use crate::EventStore;
 
@@ -47,10 +51,14 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("../../migrations/sqlite").run(&pool).await?;
-        let current: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&pool).await?;
+        let current: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
+            .fetch_one(&pool)
+            .await?;
         let (head_tx, head) = watch::channel(to_u64(current));
         let writer = committer::spawn(SqliteWriter { pool: pool.clone() }, head_tx);
         Ok(SqliteStore { pool, writer, head })
@@ -71,7 +79,10 @@ fn to_i64(v: u64) -> i64 {
 }
 
 fn corrupt(position: u64, what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt { position, message: format!("{what} {value:?} does not parse") }
+    StoreError::Corrupt {
+        position,
+        message: format!("{what} {value:?} does not parse"),
+    }
 }
 
 fn uuid(position: u64, value: &str) -> Result<Uuid, StoreError> {
@@ -79,7 +90,9 @@ fn uuid(position: u64, value: &str) -> Result<Uuid, StoreError> {
 }
 
 fn time(position: u64, value: &str) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(value).map(|t| t.with_timezone(&Utc)).map_err(|_| corrupt(position, "timestamp", value))
+    DateTime::parse_from_rfc3339(value)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| corrupt(position, "timestamp", value))
 }
 
 fn decode_row(row: &SqliteRow) -> Result<RecordedEvent, StoreError> {
@@ -100,7 +113,9 @@ fn decode_row(row: &SqliteRow) -> Result<RecordedEvent, StoreError> {
                 user_id: row.try_get("actor_id")?,
                 display_name: row.try_get("actor_name")?,
                 role: Role::from_code(&role).ok_or_else(|| corrupt(position, "role", &role))?,
-                agency: agency.map(|a| uuid(position, &a).map(AgencyId)).transpose()?,
+                agency: agency
+                    .map(|a| uuid(position, &a).map(AgencyId))
+                    .transpose()?,
             },
             occurred_at: time(position, row.try_get("occurred_at")?)?,
             recorded_at: time(position, row.try_get("recorded_at")?)?,
@@ -124,7 +139,8 @@ fn stored_command(row: &SqliteRow) -> Result<StoredCommand, StoreError> {
     })
 }
 
-const COMMAND_COLUMNS: &str = "command_id, stream_id, first_version, last_version, first_position, last_position";
+const COMMAND_COLUMNS: &str =
+    "command_id, stream_id, first_version, last_version, first_position, last_position";
 
 #[async_trait]
 impl EventStore for SqliteStore {
@@ -134,26 +150,57 @@ impl EventStore for SqliteStore {
 
     async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.writer.send(Pending { request, reply }).await.map_err(|_| StoreError::Closed)?;
+        self.writer
+            .send(Pending { request, reply })
+            .await
+            .map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
-    async fn read_stream(&self, stream: &StreamId, from_version: u64) -> Result<Vec<RecordedEvent>, StoreError> {
+    async fn read_stream(
+        &self,
+        stream: &StreamId,
+        from_version: u64,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM events WHERE stream_id = ?1 AND stream_version >= ?2 ORDER BY stream_version"
         );
-        let rows = sqlx::query(&sql).bind(stream.as_str()).bind(to_i64(from_version)).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&sql)
+            .bind(stream.as_str())
+            .bind(to_i64(from_version))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(decode_row).collect()
+    }
+
+    async fn read_streams(&self, streams: &[StreamId]) -> Result<Vec<RecordedEvent>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM events WHERE stream_id IN (SELECT value FROM json_each(?1)) \
+             ORDER BY stream_id, stream_version"
+        );
+        let ids: Vec<&str> = streams.iter().map(StreamId::as_str).collect();
+        let rows = sqlx::query(&sql)
+            .bind(serde_json::to_string(&ids).unwrap_or_default())
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(decode_row).collect()
     }
 
     async fn read_all(&self, after: u64, limit: u32) -> Result<Vec<RecordedEvent>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM events WHERE position > ?1 ORDER BY position LIMIT ?2");
-        let rows = sqlx::query(&sql).bind(to_i64(after)).bind(i64::from(limit)).fetch_all(&self.pool).await?;
+        let sql =
+            format!("SELECT {COLUMNS} FROM events WHERE position > ?1 ORDER BY position LIMIT ?2");
+        let rows = sqlx::query(&sql)
+            .bind(to_i64(after))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(decode_row).collect()
     }
 
     async fn head(&self) -> Result<u64, StoreError> {
-        let v: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&self.pool).await?;
+        let v: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(to_u64(v))
     }
 
@@ -167,23 +214,31 @@ impl EventStore for SqliteStore {
 
     async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError> {
         let sql = format!("SELECT {COMMAND_COLUMNS} FROM commands WHERE command_id = ?1");
-        let row = sqlx::query(&sql).bind(command_id.to_string()).fetch_optional(&self.pool).await?;
-        Ok(row.as_ref().map(stored_command).transpose()?.map(|c| AppendOutcome {
-            stream: c.stream,
-            first_version: c.first_version,
-            last_version: c.last_version,
-            first_position: c.first_position,
-            last_position: c.last_position,
-            replayed: true,
-        }))
+        let row = sqlx::query(&sql)
+            .bind(command_id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .as_ref()
+            .map(stored_command)
+            .transpose()?
+            .map(|c| AppendOutcome {
+                stream: c.stream,
+                first_version: c.first_version,
+                last_version: c.last_version,
+                first_position: c.first_position,
+                last_position: c.last_position,
+                replayed: true,
+            }))
     }
 
     async fn streams_in_category(&self, category: &str) -> Result<Vec<StreamId>, StoreError> {
-        let ids: Vec<String> =
-            sqlx::query_scalar("SELECT stream_id FROM streams WHERE category = ?1 ORDER BY stream_id")
-                .bind(category)
-                .fetch_all(&self.pool)
-                .await?;
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT stream_id FROM streams WHERE category = ?1 ORDER BY stream_id",
+        )
+        .bind(category)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(ids.into_iter().map(StreamId).collect())
     }
 
@@ -200,9 +255,14 @@ struct SqliteWriter {
 impl BatchWriter for SqliteWriter {
     async fn write(&mut self, requests: &[AppendRequest]) -> Result<BatchPlan, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&mut *tx).await?;
+        let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
+            .fetch_one(&mut *tx)
+            .await?;
 
-        let command_ids: Vec<String> = requests.iter().map(|r| r.metadata.command_id.to_string()).collect();
+        let command_ids: Vec<String> = requests
+            .iter()
+            .map(|r| r.metadata.command_id.to_string())
+            .collect();
         let sql = format!("SELECT {COMMAND_COLUMNS} FROM commands WHERE command_id IN (SELECT value FROM json_each(?1))");
         let known = sqlx::query(&sql)
             .bind(serde_json::to_string(&command_ids).unwrap_or_default())
@@ -221,7 +281,13 @@ impl BatchWriter for SqliteWriter {
             .map(|r| Ok((StreamId(r.try_get("stream_id")?), to_u64(r.try_get("version")?))))
             .collect::<Result<HashMap<_, _>, sqlx::Error>>()?;
 
-        let plan = batch::plan(to_u64(head), versions, known, requests, Utc::now().trunc_subsecs(6));
+        let plan = batch::plan(
+            to_u64(head),
+            versions,
+            known,
+            requests,
+            Utc::now().trunc_subsecs(6),
+        );
         if plan.rows.is_empty() {
             tx.rollback().await?;
             return Ok(plan);
@@ -266,7 +332,8 @@ impl BatchWriter for SqliteWriter {
             .await?;
         }
         for c in &plan.commands {
-            let sql = format!("INSERT INTO commands ({COMMAND_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+            let sql =
+                format!("INSERT INTO commands ({COMMAND_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
             sqlx::query(&sql)
                 .bind(c.command_id.to_string())
                 .bind(c.stream.as_str())

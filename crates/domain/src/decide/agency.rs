@@ -11,13 +11,27 @@ use super::{active_agency, jurisdiction, optional_short, person, short};
 
 pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, DomainError> {
     match command {
-        Command::RegisterAgency { agency_id, name, short_name, tier, block, jurisdiction: j, parent } => {
+        Command::RegisterAgency {
+            agency_id,
+            name,
+            short_name,
+            tier,
+            block,
+            jurisdiction: j,
+            parent,
+        } => {
             if world.agencies.contains_key(&agency_id) {
-                return Err(DomainError::AlreadyExists { entity: Entity::Agency, id: agency_id.to_string() });
+                return Err(DomainError::AlreadyExists {
+                    entity: Entity::Agency,
+                    id: agency_id.to_string(),
+                });
             }
             if let Some(p) = parent {
                 if p == agency_id {
-                    return Err(DomainError::invalid("parent", "an agency cannot be its own parent"));
+                    return Err(DomainError::invalid(
+                        "parent",
+                        "an agency cannot be its own parent",
+                    ));
                 }
                 active_agency(world, p)?;
             }
@@ -31,12 +45,20 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 parent,
             })])
         }
-        Command::RenameAgency { agency_id, new_name, effective_on, reason } => {
+        Command::RenameAgency {
+            agency_id,
+            new_name,
+            effective_on,
+            reason,
+        } => {
             let agency = active_agency(world, agency_id)?;
             short("reason", &reason)?;
             let new_name = short("new_name", &new_name)?;
             if new_name == agency.name {
-                return Err(DomainError::invalid("new_name", "is the agency's current name"));
+                return Err(DomainError::invalid(
+                    "new_name",
+                    "is the agency's current name",
+                ));
             }
             Ok(vec![Event::AgencyRenamed(AgencyRenamed {
                 agency_id,
@@ -45,7 +67,12 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 effective_on,
             })])
         }
-        Command::AppointHead { agency_id, head, from, decision } => {
+        Command::AppointHead {
+            agency_id,
+            head,
+            from,
+            decision,
+        } => {
             let agency = active_agency(world, agency_id)?;
             let previous = agency.current_head();
             if let Some(p) = previous {
@@ -68,9 +95,17 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 decision: optional_short("decision", decision.as_deref())?,
             })])
         }
-        Command::MergeAgency { agency_id, successor, effective_on, legal_basis } => {
+        Command::MergeAgency {
+            agency_id,
+            successor,
+            effective_on,
+            legal_basis,
+        } => {
             if agency_id == successor {
-                return Err(DomainError::invalid("successor", "an agency cannot be merged into itself"));
+                return Err(DomainError::invalid(
+                    "successor",
+                    "an agency cannot be merged into itself",
+                ));
             }
             active_agency(world, agency_id)?;
             active_agency(world, successor)?;
@@ -81,7 +116,12 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 legal_basis: short("legal_basis", &legal_basis)?,
             })])
         }
-        Command::DissolveAgency { agency_id, effective_on, legal_basis, reason } => {
+        Command::DissolveAgency {
+            agency_id,
+            effective_on,
+            legal_basis,
+            reason,
+        } => {
             active_agency(world, agency_id)?;
             short("reason", &reason)?;
             Ok(vec![Event::AgencyDissolved(AgencyDissolved {

@@ -3,13 +3,15 @@
 use crate::command::Command;
 use crate::error::{DomainError, Entity};
 use crate::event::{
-    DossierStatisticsReported, Event, IndicatorDefined, IndicatorMeasured, IndicatorTargetSet, ParIndexPublished,
-    ParOutcome, SipasPublished,
+    DossierCounts, DossierStatisticsReported, Event, IndicatorDefined, IndicatorMeasured,
+    IndicatorTargetSet, ParIndexPublished, ParOutcome, SipasPublished,
 };
 use crate::ids::IndicatorId;
 use crate::state::{DocumentKind, Indicator, World};
 
-use super::{existing_agency, existing_document, jurisdiction, long, number, optional_short, short, year};
+use super::{
+    existing_agency, existing_document, jurisdiction, long, number, optional_short, short, year,
+};
 
 /// Highest PAR INDEX total accepted: 100 plus generous room for bonus points.
 const MAX_PAR_TOTAL: f64 = 200.0;
@@ -18,18 +20,34 @@ const SCORE_TOLERANCE: f64 = 0.005 + 1e-9;
 
 pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, DomainError> {
     match command {
-        Command::DefineIndicator { code, name, unit, direction, baseline, baseline_on, jurisdiction: j, program } => {
+        Command::DefineIndicator {
+            code,
+            name,
+            unit,
+            direction,
+            baseline,
+            baseline_on,
+            jurisdiction: j,
+            program,
+        } => {
             let code = indicator_code(&code)?;
             let indicator_id = IndicatorId::for_code(&code);
             if world.indicators.contains_key(&indicator_id) {
-                return Err(DomainError::AlreadyExists { entity: Entity::Indicator, id: code });
+                return Err(DomainError::AlreadyExists {
+                    entity: Entity::Indicator,
+                    id: code,
+                });
             }
             if let Some(program) = program {
                 let doc = existing_document(world, program, Entity::Program)?;
                 if !matches!(doc.kind, DocumentKind::Program { .. }) {
                     return Err(DomainError::invalid(
                         "program",
-                        format!("{} is a {}, not a program", doc.header.number, doc.kind.name()),
+                        format!(
+                            "{} is a {}, not a program",
+                            doc.header.number,
+                            doc.kind.name()
+                        ),
                     ));
                 }
             }
@@ -39,13 +57,19 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 name: short("name", &name)?,
                 unit: short("unit", &unit)?,
                 direction,
-                baseline: baseline.map(|b| number("baseline", b, f64::MIN, f64::MAX)).transpose()?,
+                baseline: baseline
+                    .map(|b| number("baseline", b, f64::MIN, f64::MAX))
+                    .transpose()?,
                 baseline_on,
                 jurisdiction: jurisdiction(&j)?,
                 program,
             })])
         }
-        Command::SetIndicatorTarget { indicator_id, year: y, value } => {
+        Command::SetIndicatorTarget {
+            indicator_id,
+            year: y,
+            value,
+        } => {
             existing_indicator(world, indicator_id)?;
             Ok(vec![Event::IndicatorTargetSet(IndicatorTargetSet {
                 indicator_id,
@@ -53,7 +77,12 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 value: number("value", value, f64::MIN, f64::MAX)?,
             })])
         }
-        Command::RecordMeasurement { indicator_id, measured_on, value, source } => {
+        Command::RecordMeasurement {
+            indicator_id,
+            measured_on,
+            value,
+            source,
+        } => {
             existing_indicator(world, indicator_id)?;
             Ok(vec![Event::IndicatorMeasured(IndicatorMeasured {
                 indicator_id,
@@ -62,10 +91,20 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 source: optional_short("source", source.as_deref())?,
             })])
         }
-        Command::PublishParIndex { agency_id, year: y, block, outcome, decision, reason } => {
+        Command::PublishParIndex {
+            agency_id,
+            year: y,
+            block,
+            outcome,
+            decision,
+            reason,
+        } => {
             existing_agency(world, agency_id)?;
             let y = year("year", y)?;
-            let correction = world.evaluations.get(&agency_id).is_some_and(|e| e.par.contains_key(&y));
+            let correction = world
+                .evaluations
+                .get(&agency_id)
+                .is_some_and(|e| e.par.contains_key(&y));
             correction_reason(correction, reason.as_deref(), "a PAR INDEX result")?;
             Ok(vec![Event::ParIndexPublished(ParIndexPublished {
                 agency_id,
@@ -76,15 +115,29 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 correction,
             })])
         }
-        Command::PublishSipas { agency_id, year: y, satisfaction_percent, respondents, reason } => {
+        Command::PublishSipas {
+            agency_id,
+            year: y,
+            satisfaction_percent,
+            respondents,
+            reason,
+        } => {
             existing_agency(world, agency_id)?;
             let y = year("year", y)?;
-            let correction = world.evaluations.get(&agency_id).is_some_and(|e| e.sipas.contains_key(&y));
+            let correction = world
+                .evaluations
+                .get(&agency_id)
+                .is_some_and(|e| e.sipas.contains_key(&y));
             correction_reason(correction, reason.as_deref(), "a SIPAS result")?;
             Ok(vec![Event::SipasPublished(SipasPublished {
                 agency_id,
                 year: y,
-                satisfaction_percent: number("satisfaction_percent", satisfaction_percent, 0.0, 100.0)?,
+                satisfaction_percent: number(
+                    "satisfaction_percent",
+                    satisfaction_percent,
+                    0.0,
+                    100.0,
+                )?,
                 respondents,
                 correction,
             })])
@@ -100,44 +153,95 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
         } => {
             existing_agency(world, agency_id)?;
             if period_from > period_to {
-                return Err(DomainError::invalid("period_to", "the period ends before it starts"));
+                return Err(DomainError::invalid(
+                    "period_to",
+                    "the period ends before it starts",
+                ));
             }
-            let (received, resolved, in_process) = (counts.received(), counts.resolved(), counts.in_process());
+            if !totals_fit(&counts) {
+                return Err(DomainError::invalid(
+                    "counts",
+                    "the totals are too large to be dossier counts",
+                ));
+            }
+            let (received, resolved, in_process) =
+                (counts.received(), counts.resolved(), counts.in_process());
             let sum = resolved.saturating_add(in_process);
             if received != sum {
-                return Err(DomainError::DossiersUnbalanced { received, resolved, in_process, sum });
+                return Err(DomainError::DossiersUnbalanced {
+                    received,
+                    resolved,
+                    in_process,
+                    sum,
+                });
             }
             if counts.digitised.is_some_and(|d| d > received) {
-                return Err(DomainError::invalid("counts.digitised", "cannot exceed the dossiers received"));
+                return Err(DomainError::invalid(
+                    "counts.digitised",
+                    "cannot exceed the dossiers received",
+                ));
             }
             let field = optional_short("field", field.as_deref())?;
             let key = (period_from, period_to, field.clone());
-            let correction = world.evaluations.get(&agency_id).is_some_and(|e| e.dossiers.contains_key(&key));
-            correction_reason(correction, reason.as_deref(), "dossier statistics for this period")?;
-            Ok(vec![Event::DossierStatisticsReported(DossierStatisticsReported {
-                agency_id,
-                period_from,
-                period_to,
-                field,
-                counts,
-                satisfaction_percent: satisfaction_percent
-                    .map(|s| number("satisfaction_percent", s, 0.0, 100.0))
-                    .transpose()?,
+            let correction = world
+                .evaluations
+                .get(&agency_id)
+                .is_some_and(|e| e.dossiers.contains_key(&key));
+            correction_reason(
                 correction,
-            })])
+                reason.as_deref(),
+                "dossier statistics for this period",
+            )?;
+            Ok(vec![Event::DossierStatisticsReported(
+                DossierStatisticsReported {
+                    agency_id,
+                    period_from,
+                    period_to,
+                    field,
+                    counts,
+                    satisfaction_percent: satisfaction_percent
+                        .map(|s| number("satisfaction_percent", s, 0.0, 100.0))
+                        .transpose()?,
+                    correction,
+                },
+            )])
         }
-        _ => Err(DomainError::invalid("command", "not an indicator or evaluation command")),
+        _ => Err(DomainError::invalid(
+            "command",
+            "not an indicator or evaluation command",
+        )),
     }
 }
 
+/// Whether received and resolved + in process can be added up without overflow. The
+/// saturating totals of [`DossierCounts`] would otherwise make absurd counts balance.
+fn totals_fit(c: &DossierCounts) -> bool {
+    let total = |parts: &[u64]| parts.iter().try_fold(0u64, |sum, &n| sum.checked_add(n));
+    let received = total(&[c.received_online, c.received_in_person, c.carried_over]);
+    let accounted = total(&[
+        c.resolved_early,
+        c.resolved_on_time,
+        c.resolved_late,
+        c.in_process_within_deadline,
+        c.in_process_overdue,
+    ]);
+    received.is_some() && accounted.is_some()
+}
+
 fn existing_indicator(world: &World, id: IndicatorId) -> Result<&Indicator, DomainError> {
-    world.indicators.get(&id).ok_or(DomainError::NotFound { entity: Entity::Indicator, id: id.to_string() })
+    world.indicators.get(&id).ok_or(DomainError::NotFound {
+        entity: Entity::Indicator,
+        id: id.to_string(),
+    })
 }
 
 /// Codes are upper-case letters, digits and underscores: stable keys for dashboards.
 fn indicator_code(code: &str) -> Result<String, DomainError> {
     let code = code.trim().to_uppercase();
-    if code.is_empty() || code.len() > 64 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+    if code.is_empty()
+        || code.len() > 64
+        || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
         return Err(DomainError::invalid(
             "code",
             "use 1–64 letters, digits and underscores, e.g. ONLINE_PROCEDURES_L34",
@@ -147,7 +251,11 @@ fn indicator_code(code: &str) -> Result<String, DomainError> {
 }
 
 /// A second publication for the same year or period is a correction and must say why.
-fn correction_reason(correction: bool, reason: Option<&str>, what: &str) -> Result<(), DomainError> {
+fn correction_reason(
+    correction: bool,
+    reason: Option<&str>,
+    what: &str,
+) -> Result<(), DomainError> {
     if correction {
         match reason {
             Some(r) => long("reason", r).map(|_| ()),
@@ -163,7 +271,11 @@ fn correction_reason(correction: bool, reason: Option<&str>, what: &str) -> Resu
 
 fn par_outcome(outcome: ParOutcome) -> Result<ParOutcome, DomainError> {
     match outcome {
-        ParOutcome::Scored { field_scores, self_assessed_total, total } => {
+        ParOutcome::Scored {
+            field_scores,
+            self_assessed_total,
+            total,
+        } => {
             let total = number("outcome.total", total, 0.0, MAX_PAR_TOTAL)?;
             let self_assessed_total = self_assessed_total
                 .map(|t| number("outcome.self_assessed_total", t, 0.0, MAX_PAR_TOTAL))
@@ -172,8 +284,18 @@ fn par_outcome(outcome: ParOutcome) -> Result<ParOutcome, DomainError> {
             let mut checked = Vec::with_capacity(field_scores.len());
             for mut f in field_scores {
                 f.field = short("outcome.field_scores.field", &f.field)?;
-                number("outcome.field_scores.max_points", f.max_points, f64::MIN_POSITIVE, MAX_PAR_TOTAL)?;
-                number("outcome.field_scores.appraised", f.appraised, 0.0, MAX_PAR_TOTAL)?;
+                number(
+                    "outcome.field_scores.max_points",
+                    f.max_points,
+                    f64::MIN_POSITIVE,
+                    MAX_PAR_TOTAL,
+                )?;
+                number(
+                    "outcome.field_scores.appraised",
+                    f.appraised,
+                    0.0,
+                    MAX_PAR_TOTAL,
+                )?;
                 if let Some(s) = f.self_assessed {
                     number("outcome.field_scores.self_assessed", s, 0.0, MAX_PAR_TOTAL)?;
                 }
@@ -183,11 +305,19 @@ fn par_outcome(outcome: ParOutcome) -> Result<ParOutcome, DomainError> {
             if !checked.is_empty() && (sum - total).abs() > SCORE_TOLERANCE {
                 return Err(DomainError::invalid(
                     "outcome.total",
-                    format!("the appraised field scores add up to {sum:.2}, not the total {total:.2}"),
+                    format!(
+                        "the appraised field scores add up to {sum:.2}, not the total {total:.2}"
+                    ),
                 ));
             }
-            Ok(ParOutcome::Scored { field_scores: checked, self_assessed_total, total })
+            Ok(ParOutcome::Scored {
+                field_scores: checked,
+                self_assessed_total,
+                total,
+            })
         }
-        ParOutcome::NotEvaluated { reason } => Ok(ParOutcome::NotEvaluated { reason: long("outcome.reason", &reason)? }),
+        ParOutcome::NotEvaluated { reason } => Ok(ParOutcome::NotEvaluated {
+            reason: long("outcome.reason", &reason)?,
+        }),
     }
 }

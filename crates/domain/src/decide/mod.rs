@@ -59,10 +59,19 @@ pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<Strin
         return Err(DomainError::invalid(field, "must not be empty"));
     }
     if normalised.chars().count() > max {
-        return Err(DomainError::invalid(field, format!("must be at most {max} characters")));
+        return Err(DomainError::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
-    if normalised.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(DomainError::invalid(field, "must not contain control characters"));
+    if normalised
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(DomainError::invalid(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(normalised)
 }
@@ -78,7 +87,10 @@ pub(crate) fn long(field: &'static str, value: &str) -> Result<String, DomainErr
 }
 
 /// An optional name: blank counts as absent.
-pub(crate) fn optional_short(field: &'static str, value: Option<&str>) -> Result<Option<String>, DomainError> {
+pub(crate) fn optional_short(
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<String>, DomainError> {
     match value {
         Some(v) if !v.trim().is_empty() => short(field, v).map(Some),
         _ => Ok(None),
@@ -86,7 +98,10 @@ pub(crate) fn optional_short(field: &'static str, value: Option<&str>) -> Result
 }
 
 /// An optional description: blank counts as absent.
-pub(crate) fn optional_long(field: &'static str, value: Option<&str>) -> Result<Option<String>, DomainError> {
+pub(crate) fn optional_long(
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<String>, DomainError> {
     match value {
         Some(v) if !v.trim().is_empty() => long(field, v).map(Some),
         _ => Ok(None),
@@ -115,16 +130,27 @@ pub(crate) fn year(field: &'static str, value: i32) -> Result<i32, DomainError> 
     if (1945..=2100).contains(&value) {
         Ok(value)
     } else {
-        Err(DomainError::invalid(field, format!("{value} is not a plausible year (1945–2100)")))
+        Err(DomainError::invalid(
+            field,
+            format!("{value} is not a plausible year (1945–2100)"),
+        ))
     }
 }
 
 /// A finite number within bounds.
-pub(crate) fn number(field: &'static str, value: f64, min: f64, max: f64) -> Result<f64, DomainError> {
+pub(crate) fn number(
+    field: &'static str,
+    value: f64,
+    min: f64,
+    max: f64,
+) -> Result<f64, DomainError> {
     if value.is_finite() && (min..=max).contains(&value) {
         Ok(value)
     } else {
-        Err(DomainError::invalid(field, format!("{value} must be a number from {min} to {max}")))
+        Err(DomainError::invalid(
+            field,
+            format!("{value} must be a number from {min} to {max}"),
+        ))
     }
 }
 
@@ -134,14 +160,20 @@ pub(crate) fn period(value: Period) -> Result<Period, DomainError> {
     if value.from_year > value.to_year {
         return Err(DomainError::invalid(
             "period",
-            format!("the period starts in {} after it ends in {}", value.from_year, value.to_year),
+            format!(
+                "the period starts in {} after it ends in {}",
+                value.from_year, value.to_year
+            ),
         ));
     }
     Ok(value)
 }
 
 pub(crate) fn person(field: &'static str, value: &Person) -> Result<Person, DomainError> {
-    Ok(Person { name: short(field, &value.name)?, title: optional_short(field, value.title.as_deref())? })
+    Ok(Person {
+        name: short(field, &value.name)?,
+        title: optional_short(field, value.title.as_deref())?,
+    })
 }
 
 pub(crate) fn header(world: &World, value: &DocumentHeader) -> Result<DocumentHeader, DomainError> {
@@ -154,16 +186,20 @@ pub(crate) fn header(world: &World, value: &DocumentHeader) -> Result<DocumentHe
         issued_on: value.issued_on,
         issuer: short("header.issuer", &value.issuer)?,
         issuing_agency: value.issuing_agency,
-        signer: value.signer.as_ref().map(|s| person("header.signer", s)).transpose()?,
+        signer: value
+            .signer
+            .as_ref()
+            .map(|s| person("header.signer", s))
+            .transpose()?,
     })
 }
 
 /// An agency on record, whatever its status.
 pub(crate) fn existing_agency(world: &World, id: AgencyId) -> Result<&Agency, DomainError> {
-    world
-        .agencies
-        .get(&id)
-        .ok_or(DomainError::NotFound { entity: Entity::Agency, id: id.to_string() })
+    world.agencies.get(&id).ok_or(DomainError::NotFound {
+        entity: Entity::Agency,
+        id: id.to_string(),
+    })
 }
 
 /// An agency that can be given work: on record and neither merged nor dissolved.
@@ -172,15 +208,29 @@ pub(crate) fn active_agency(world: &World, id: AgencyId) -> Result<&Agency, Doma
     let state = match agency.status {
         AgencyStatus::Active => return Ok(agency),
         AgencyStatus::Merged { successor, on } => {
-            let successor = world.agencies.get(&successor).map_or(successor.to_string(), |s| s.name.clone());
+            let successor = world
+                .agencies
+                .get(&successor)
+                .map_or(successor.to_string(), |s| s.name.clone());
             format!("was merged into \"{successor}\" on {on}")
         }
         AgencyStatus::Dissolved { on } => format!("was dissolved on {on}"),
     };
-    Err(DomainError::AgencyNotActive { agency: id, name: agency.name.clone(), state })
+    Err(DomainError::AgencyNotActive {
+        agency: id,
+        name: agency.name.clone(),
+        state,
+    })
 }
 
 /// A document on record.
-pub(crate) fn existing_document(world: &World, id: DocumentId, entity: Entity) -> Result<&Document, DomainError> {
-    world.documents.get(&id).ok_or(DomainError::NotFound { entity, id: id.to_string() })
+pub(crate) fn existing_document(
+    world: &World,
+    id: DocumentId,
+    entity: Entity,
+) -> Result<&Document, DomainError> {
+    world.documents.get(&id).ok_or(DomainError::NotFound {
+        entity,
+        id: id.to_string(),
+    })
 }

@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 use crate::command::Command;
 use crate::error::{DomainError, Entity};
 use crate::event::{
-    Deadline, DirectivePointRef, Event, TaskCancelled, TaskCompleted, TaskCreated, TaskDeadlineExtended,
-    TaskProgressReported, TaskReassigned, TaskReopened, TaskRole, TaskTransferred,
+    Deadline, DirectivePointRef, Event, TaskCancelled, TaskCompleted, TaskCreated,
+    TaskDeadlineExtended, TaskProgressReported, TaskReassigned, TaskReopened, TaskRole,
+    TaskTransferred,
 };
 use crate::ids::{AgencyId, TaskId};
 use crate::state::{AgencyStatus, DocumentKind, Task, TaskStatus, World};
@@ -36,22 +37,35 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
             weight,
         } => {
             if world.tasks.contains_key(&task_id) {
-                return Err(DomainError::AlreadyExists { entity: Entity::Task, id: task_id.to_string() });
+                return Err(DomainError::AlreadyExists {
+                    entity: Entity::Task,
+                    id: task_id.to_string(),
+                });
             }
             let doc = existing_document(world, plan, Entity::Plan)?;
             if !matches!(doc.kind, DocumentKind::Plan { .. }) {
                 return Err(DomainError::invalid(
                     "plan",
-                    format!("{} is a {}; tasks are created in plans", doc.header.number, doc.kind.name()),
+                    format!(
+                        "{} is a {}; tasks are created in plans",
+                        doc.header.number,
+                        doc.kind.name()
+                    ),
                 ));
             }
             if let Some(parent) = parent_task {
                 let parent = existing_task(world, parent)?;
                 if parent.plan != plan {
-                    return Err(DomainError::invalid("parent_task", "a subtask must be in its parent's plan"));
+                    return Err(DomainError::invalid(
+                        "parent_task",
+                        "a subtask must be in its parent's plan",
+                    ));
                 }
                 if parent.status == TaskStatus::Cancelled {
-                    return Err(DomainError::invalid("parent_task", "the parent task is cancelled"));
+                    return Err(DomainError::invalid(
+                        "parent_task",
+                        "the parent task is cancelled",
+                    ));
                 }
             }
             if let Some(point) = directive_point {
@@ -60,7 +74,10 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
             let coordinators = participants(world, lead, coordinators)?;
             let weight = weight.unwrap_or(1);
             if !(1..=MAX_WEIGHT).contains(&weight) {
-                return Err(DomainError::invalid("weight", format!("must be from 1 to {MAX_WEIGHT}")));
+                return Err(DomainError::invalid(
+                    "weight",
+                    format!("must be from 1 to {MAX_WEIGHT}"),
+                ));
             }
             Ok(vec![Event::TaskCreated(TaskCreated {
                 task_id,
@@ -77,11 +94,19 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 weight,
             })])
         }
-        Command::ReassignTask { task_id, new_lead, coordinators, reason } => {
+        Command::ReassignTask {
+            task_id,
+            new_lead,
+            coordinators,
+            reason,
+        } => {
             let task = open_task(world, task_id, "reopen it before reassigning it")?;
             long("reason", &reason)?;
             if new_lead == task.lead && coordinators.is_none() {
-                return Err(DomainError::invalid("new_lead", "is already the task's lead agency"));
+                return Err(DomainError::invalid(
+                    "new_lead",
+                    "is already the task's lead agency",
+                ));
             }
             let coordinators = match coordinators {
                 Some(c) => Some(participants(world, new_lead, c)?),
@@ -97,10 +122,16 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 coordinators,
             })])
         }
-        Command::TransferTask { task_id, from_agency, to_agency, legal_basis } => {
+        Command::TransferTask {
+            task_id,
+            from_agency,
+            to_agency,
+            legal_basis,
+        } => {
             let task = open_task(world, task_id, "only open tasks pass to a successor")?;
             let from = existing_agency(world, from_agency)?;
-            if !matches!(from.status, AgencyStatus::Merged { successor, .. } if successor == to_agency) {
+            if !matches!(from.status, AgencyStatus::Merged { successor, .. } if successor == to_agency)
+            {
                 return Err(DomainError::invalid(
                     "to_agency",
                     format!("\"{}\" has not been merged into that agency", from.name),
@@ -125,7 +156,11 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 legal_basis: short("legal_basis", &legal_basis)?,
             })])
         }
-        Command::ExtendDeadline { task_id, new_deadline, reason } => {
+        Command::ExtendDeadline {
+            task_id,
+            new_deadline,
+            reason,
+        } => {
             let task = open_task(world, task_id, "reopen it before extending its deadline")?;
             long("reason", &reason)?;
             let Deadline::On(current) = task.deadline else {
@@ -135,7 +170,10 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 ));
             };
             if new_deadline <= current {
-                return Err(DomainError::DeadlineNotLater { current, requested: new_deadline });
+                return Err(DomainError::DeadlineNotLater {
+                    current,
+                    requested: new_deadline,
+                });
             }
             Ok(vec![Event::TaskDeadlineExtended(TaskDeadlineExtended {
                 task_id,
@@ -143,7 +181,14 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 new_deadline,
             })])
         }
-        Command::ReportProgress { task_id, reporter_agency, percent, note, evidence, as_of } => {
+        Command::ReportProgress {
+            task_id,
+            reporter_agency,
+            percent,
+            note,
+            evidence,
+            as_of,
+        } => {
             let task = open_task(world, task_id, "reopen it to report further progress")?;
             if !task.involves(reporter_agency) {
                 return Err(DomainError::NotAParticipant {
@@ -154,12 +199,21 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 });
             }
             if percent > 100 {
-                return Err(DomainError::invalid("percent", format!("{percent} is not a percentage (0–100)")));
+                return Err(DomainError::invalid(
+                    "percent",
+                    format!("{percent} is not a percentage (0–100)"),
+                ));
             }
             if evidence.len() > MAX_EVIDENCE {
-                return Err(DomainError::invalid("evidence", format!("at most {MAX_EVIDENCE} references per report")));
+                return Err(DomainError::invalid(
+                    "evidence",
+                    format!("at most {MAX_EVIDENCE} references per report"),
+                ));
             }
-            let evidence = evidence.iter().map(|e| short("evidence", e)).collect::<Result<_, _>>()?;
+            let evidence = evidence
+                .iter()
+                .map(|e| short("evidence", e))
+                .collect::<Result<_, _>>()?;
             Ok(vec![Event::TaskProgressReported(TaskProgressReported {
                 task_id,
                 reported_by: reporter_agency,
@@ -169,7 +223,12 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 as_of,
             })])
         }
-        Command::CompleteTask { task_id, reporter_agency, output, completed_on } => {
+        Command::CompleteTask {
+            task_id,
+            reporter_agency,
+            output,
+            completed_on,
+        } => {
             let task = open_task(world, task_id, "it cannot be completed again")?;
             if task.lead != reporter_agency {
                 return Err(DomainError::NotTheLead {
@@ -224,33 +283,55 @@ pub(crate) fn timeliness(deadline: Deadline, completed_on: NaiveDate) -> (Timeli
 }
 
 fn agency_name(world: &World, id: AgencyId) -> String {
-    world.agencies.get(&id).map_or_else(|| id.to_string(), |a| a.name.clone())
+    world
+        .agencies
+        .get(&id)
+        .map_or_else(|| id.to_string(), |a| a.name.clone())
 }
 
 fn existing_task(world: &World, id: TaskId) -> Result<&Task, DomainError> {
-    world.tasks.get(&id).ok_or(DomainError::NotFound { entity: Entity::Task, id: id.to_string() })
+    world.tasks.get(&id).ok_or(DomainError::NotFound {
+        entity: Entity::Task,
+        id: id.to_string(),
+    })
 }
 
 /// A task that is neither completed nor cancelled. A cancelled task takes nothing
 /// but a reopen.
-fn open_task<'w>(world: &'w World, id: TaskId, completed_hint: &'static str) -> Result<&'w Task, DomainError> {
+fn open_task<'w>(
+    world: &'w World,
+    id: TaskId,
+    completed_hint: &'static str,
+) -> Result<&'w Task, DomainError> {
     let task = existing_task(world, id)?;
     let hint = match task.status {
         TaskStatus::NotStarted | TaskStatus::InProgress => return Ok(task),
         TaskStatus::Cancelled => "nothing may be done to a cancelled task but reopen it",
         TaskStatus::Completed { .. } => completed_hint,
     };
-    Err(DomainError::TaskStatusForbids { task: id, task_title: task.title.clone(), status: task.status.word(), hint })
+    Err(DomainError::TaskStatusForbids {
+        task: id,
+        task_title: task.title.clone(),
+        status: task.status.word(),
+        hint,
+    })
 }
 
 /// Checks the lead and coordinators are active agencies and returns the coordinators
 /// without duplicates or the lead.
-fn participants(world: &World, lead: AgencyId, coordinators: Vec<AgencyId>) -> Result<Vec<AgencyId>, DomainError> {
+fn participants(
+    world: &World,
+    lead: AgencyId,
+    coordinators: Vec<AgencyId>,
+) -> Result<Vec<AgencyId>, DomainError> {
     active_agency(world, lead)?;
     let mut result: Vec<AgencyId> = Vec::with_capacity(coordinators.len());
     for c in coordinators {
         if c == lead {
-            return Err(DomainError::invalid("coordinators", "the lead agency cannot also be a coordinating agency"));
+            return Err(DomainError::invalid(
+                "coordinators",
+                "the lead agency cannot also be a coordinating agency",
+            ));
         }
         if !result.contains(&c) {
             active_agency(world, c)?;
@@ -263,14 +344,25 @@ fn participants(world: &World, lead: AgencyId, coordinators: Vec<AgencyId>) -> R
 fn check_directive_point(world: &World, point: DirectivePointRef) -> Result<(), DomainError> {
     let doc = existing_document(world, point.directive, Entity::Directive)?;
     match &doc.kind {
-        DocumentKind::Directive { points, .. } if points.iter().any(|p| p.number == point.point) => Ok(()),
+        DocumentKind::Directive { points, .. }
+            if points.iter().any(|p| p.number == point.point) =>
+        {
+            Ok(())
+        }
         DocumentKind::Directive { .. } => Err(DomainError::invalid(
             "directive_point",
-            format!("directive {} has no point {}", doc.header.number, point.point),
+            format!(
+                "directive {} has no point {}",
+                doc.header.number, point.point
+            ),
         )),
         other => Err(DomainError::invalid(
             "directive_point",
-            format!("{} is a {}, not a directive", doc.header.number, other.name()),
+            format!(
+                "{} is a {}, not a directive",
+                doc.header.number,
+                other.name()
+            ),
         )),
     }
 }

@@ -1,13 +1,17 @@
 //! Agencies: registration, renaming, heads, mergers and dissolution.
 
 use reform_domain::{
-    AgencyDissolved, AgencyHeadAppointed, AgencyMerged, AgencyRegistered, AgencyRenamed, AgencyStatus, AgencyTier,
-    Block, Command, DomainError, Entity, Event,
+    AgencyDissolved, AgencyHeadAppointed, AgencyMerged, AgencyRegistered, AgencyRenamed,
+    AgencyStatus, AgencyTier, Block, Command, DomainError, Entity, Event,
 };
 
 use crate::support::*;
 
-fn register(agency_id: reform_domain::AgencyId, name: &str, parent: Option<reform_domain::AgencyId>) -> Command {
+fn register(
+    agency_id: reform_domain::AgencyId,
+    name: &str,
+    parent: Option<reform_domain::AgencyId>,
+) -> Command {
     Command::RegisterAgency {
         agency_id,
         name: name.to_owned(),
@@ -21,17 +25,23 @@ fn register(agency_id: reform_domain::AgencyId, name: &str, parent: Option<refor
 
 #[test]
 fn registering_an_agency_records_it_with_a_normalised_jurisdiction() {
-    given(&[registered(UBND_HA_TINH, UBND_HA_TINH_NAME, AgencyTier::ProvincialPeoplesCommittee, None, None)])
-        .when(register(SO_NOI_VU, SO_NOI_VU_NAME, Some(UBND_HA_TINH)))
-        .then(&[Event::AgencyRegistered(AgencyRegistered {
-            agency_id: SO_NOI_VU,
-            name: SO_NOI_VU_NAME.to_owned(),
-            short_name: Some("Sở Nội vụ".to_owned()),
-            tier: AgencyTier::Department,
-            block: Some(Block::Departments),
-            jurisdiction: "VN-23".to_owned(),
-            parent: Some(UBND_HA_TINH),
-        })]);
+    given(&[registered(
+        UBND_HA_TINH,
+        UBND_HA_TINH_NAME,
+        AgencyTier::ProvincialPeoplesCommittee,
+        None,
+        None,
+    )])
+    .when(register(SO_NOI_VU, SO_NOI_VU_NAME, Some(UBND_HA_TINH)))
+    .then(&[Event::AgencyRegistered(AgencyRegistered {
+        agency_id: SO_NOI_VU,
+        name: SO_NOI_VU_NAME.to_owned(),
+        short_name: Some("Sở Nội vụ".to_owned()),
+        tier: AgencyTier::Department,
+        block: Some(Block::Departments),
+        jurisdiction: "VN-23".to_owned(),
+        parent: Some(UBND_HA_TINH),
+    })]);
 }
 
 #[test]
@@ -61,14 +71,30 @@ fn a_national_agency_without_parent_or_short_name_is_accepted() {
 fn registering_an_agency_twice_is_refused() {
     let err = given(&ha_tinh_agencies())
         .when(register(SO_NOI_VU, SO_NOI_VU_NAME, Some(UBND_HA_TINH)))
-        .then_err(|e| matches!(e, DomainError::AlreadyExists { entity: Entity::Agency, .. }));
+        .then_err(|e| {
+            matches!(
+                e,
+                DomainError::AlreadyExists {
+                    entity: Entity::Agency,
+                    ..
+                }
+            )
+        });
     assert_mentions(&err, &[&SO_NOI_VU.to_string(), "already exists"]);
     assert_eq!(err.field(), None);
 }
 
 #[test]
 fn a_jurisdiction_must_be_vn_or_an_iso_3166_2_vn_code() {
-    for bad in ["", "Hà Tĩnh", "VN-", "23", "VN-DN-01", "VN-ĐN", "VN-123456789"] {
+    for bad in [
+        "",
+        "Hà Tĩnh",
+        "VN-",
+        "23",
+        "VN-DN-01",
+        "VN-ĐN",
+        "VN-123456789",
+    ] {
         let message = given(&[])
             .when(Command::RegisterAgency {
                 agency_id: SO_NOI_VU,
@@ -80,26 +106,35 @@ fn a_jurisdiction_must_be_vn_or_an_iso_3166_2_vn_code() {
                 parent: None,
             })
             .then_invalid("jurisdiction");
-        assert!(message.contains("VN-DN"), "the message shows a valid example: {message}");
+        assert!(
+            message.contains("VN-DN"),
+            "the message shows a valid example: {message}"
+        );
     }
 }
 
 #[test]
 fn an_agency_name_must_not_be_blank() {
-    given(&[]).when(register(SO_NOI_VU, "  ", None)).then_invalid("name");
+    given(&[])
+        .when(register(SO_NOI_VU, "  ", None))
+        .then_invalid("name");
 }
 
 #[test]
 fn an_agency_cannot_be_its_own_parent() {
-    given(&[]).when(register(SO_NOI_VU, SO_NOI_VU_NAME, Some(SO_NOI_VU))).then_invalid("parent");
+    given(&[])
+        .when(register(SO_NOI_VU, SO_NOI_VU_NAME, Some(SO_NOI_VU)))
+        .then_invalid("parent");
 }
 
 #[test]
 fn the_parent_must_be_on_record() {
-    given(&[]).when(register(SO_NOI_VU, SO_NOI_VU_NAME, Some(UNKNOWN_AGENCY))).then_error(DomainError::NotFound {
-        entity: Entity::Agency,
-        id: UNKNOWN_AGENCY.to_string(),
-    });
+    given(&[])
+        .when(register(SO_NOI_VU, SO_NOI_VU_NAME, Some(UNKNOWN_AGENCY)))
+        .then_error(DomainError::NotFound {
+            entity: Entity::Agency,
+            id: UNKNOWN_AGENCY.to_string(),
+        });
 }
 
 #[test]
@@ -140,8 +175,14 @@ fn renaming_keeps_the_old_name() {
             effective_on: date(2025, 3, 1),
         })]);
     let agency = &world.agencies[&SO_KH_CN];
-    assert_eq!(agency.name, "Sở Khoa học, Công nghệ và Chuyển đổi số tỉnh Hà Tĩnh");
-    assert_eq!(agency.former_names, vec![(SO_KH_CN_NAME.to_owned(), date(2025, 3, 1))]);
+    assert_eq!(
+        agency.name,
+        "Sở Khoa học, Công nghệ và Chuyển đổi số tỉnh Hà Tĩnh"
+    );
+    assert_eq!(
+        agency.former_names,
+        vec![(SO_KH_CN_NAME.to_owned(), date(2025, 3, 1))]
+    );
 }
 
 fn rename(agency_id: reform_domain::AgencyId, new_name: &str, reason: &str) -> Command {
@@ -156,26 +197,47 @@ fn rename(agency_id: reform_domain::AgencyId, new_name: &str, reason: &str) -> C
 #[test]
 fn renaming_to_the_same_name_is_refused() {
     let message = given(&ha_tinh_agencies())
-        .when(rename(SO_NOI_VU, &format!("  {SO_NOI_VU_NAME} "), "Chuẩn hóa tên"))
+        .when(rename(
+            SO_NOI_VU,
+            &format!("  {SO_NOI_VU_NAME} "),
+            "Chuẩn hóa tên",
+        ))
         .then_invalid("new_name");
     assert!(message.contains("current name"), "{message}");
 }
 
 #[test]
 fn renaming_needs_a_reason_and_a_name() {
-    given(&ha_tinh_agencies()).when(rename(SO_NOI_VU, "Sở Nội vụ", " ")).then_invalid("reason");
-    given(&ha_tinh_agencies()).when(rename(SO_NOI_VU, "", "Chuẩn hóa tên")).then_invalid("new_name");
+    given(&ha_tinh_agencies())
+        .when(rename(SO_NOI_VU, "Sở Nội vụ", " "))
+        .then_invalid("reason");
+    given(&ha_tinh_agencies())
+        .when(rename(SO_NOI_VU, "", "Chuẩn hóa tên"))
+        .then_invalid("new_name");
 }
 
 #[test]
 fn renaming_an_unknown_or_merged_agency_is_refused() {
     given(&ha_tinh_agencies())
         .when(rename(UNKNOWN_AGENCY, "Sở Nội vụ", "Chuẩn hóa tên"))
-        .then_err(|e| matches!(e, DomainError::NotFound { entity: Entity::Agency, .. }));
+        .then_err(|e| {
+            matches!(
+                e,
+                DomainError::NotFound {
+                    entity: Entity::Agency,
+                    ..
+                }
+            )
+        });
     let err = given(&ha_tinh_and([tt_tt_merged_into_kh_cn()]))
         .when(rename(SO_TT_TT, "Sở Chuyển đổi số", "Chuẩn hóa tên"))
-        .then_err(|e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == SO_TT_TT));
-    assert_mentions(&err, &[SO_TT_TT_NAME, SO_KH_CN_NAME, "merged", "2025-03-01"]);
+        .then_err(
+            |e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == SO_TT_TT),
+        );
+    assert_mentions(
+        &err,
+        &[SO_TT_TT_NAME, SO_KH_CN_NAME, "merged", "2025-03-01"],
+    );
 }
 
 // --- heads ------------------------------------------------------------------------
@@ -189,7 +251,11 @@ fn appoint(name: &str, from: chrono::NaiveDate) -> Command {
     }
 }
 
-fn appointed(name: &str, from: chrono::NaiveDate, previous: Option<(&str, chrono::NaiveDate)>) -> Event {
+fn appointed(
+    name: &str,
+    from: chrono::NaiveDate,
+    previous: Option<(&str, chrono::NaiveDate)>,
+) -> Event {
     Event::AgencyHeadAppointed(AgencyHeadAppointed {
         agency_id: SO_NOI_VU,
         head: person(name, "Giám đốc Sở"),
@@ -205,36 +271,65 @@ fn the_first_head_has_no_predecessor() {
     let world = given(&ha_tinh_agencies())
         .when(appoint("Nguyễn Văn Hùng", date(2021, 1, 4)))
         .then(&[appointed("Nguyễn Văn Hùng", date(2021, 1, 4), None)]);
-    let head = world.agencies[&SO_NOI_VU].current_head().expect("a head in office");
+    let head = world.agencies[&SO_NOI_VU]
+        .current_head()
+        .expect("a head in office");
     assert_eq!(head.head.name, "Nguyễn Văn Hùng");
     assert_eq!(head.to, None);
 }
 
 #[test]
 fn appointing_a_new_head_ends_the_previous_tenure_the_day_before() {
-    let world = given(&ha_tinh_and([appointed("Nguyễn Văn Hùng", date(2021, 1, 4), None)]))
-        .when(appoint("Trần Thị Hương", date(2024, 3, 1)))
-        .then(&[appointed("Trần Thị Hương", date(2024, 3, 1), Some(("Nguyễn Văn Hùng", date(2024, 2, 29))))]);
+    let world = given(&ha_tinh_and([appointed(
+        "Nguyễn Văn Hùng",
+        date(2021, 1, 4),
+        None,
+    )]))
+    .when(appoint("Trần Thị Hương", date(2024, 3, 1)))
+    .then(&[appointed(
+        "Trần Thị Hương",
+        date(2024, 3, 1),
+        Some(("Nguyễn Văn Hùng", date(2024, 2, 29))),
+    )]);
     let agency = &world.agencies[&SO_NOI_VU];
     assert_eq!(agency.heads.len(), 2);
     assert_eq!(agency.heads[0].to, Some(date(2024, 2, 29)));
-    assert_eq!(agency.head_on(date(2024, 2, 29)).map(|h| h.head.name.as_str()), Some("Nguyễn Văn Hùng"));
-    assert_eq!(agency.head_on(date(2024, 3, 1)).map(|h| h.head.name.as_str()), Some("Trần Thị Hương"));
+    assert_eq!(
+        agency
+            .head_on(date(2024, 2, 29))
+            .map(|h| h.head.name.as_str()),
+        Some("Nguyễn Văn Hùng")
+    );
+    assert_eq!(
+        agency
+            .head_on(date(2024, 3, 1))
+            .map(|h| h.head.name.as_str()),
+        Some("Trần Thị Hương")
+    );
 }
 
 #[test]
 fn a_new_head_cannot_take_office_before_or_on_the_current_heads_first_day() {
     for from in [date(2020, 12, 31), date(2021, 1, 4)] {
-        let message = given(&ha_tinh_and([appointed("Nguyễn Văn Hùng", date(2021, 1, 4), None)]))
-            .when(appoint("Trần Thị Hương", from))
-            .then_invalid("from");
-        assert!(message.contains("Nguyễn Văn Hùng") && message.contains("2021-01-04"), "{message}");
+        let message = given(&ha_tinh_and([appointed(
+            "Nguyễn Văn Hùng",
+            date(2021, 1, 4),
+            None,
+        )]))
+        .when(appoint("Trần Thị Hương", from))
+        .then_invalid("from");
+        assert!(
+            message.contains("Nguyễn Văn Hùng") && message.contains("2021-01-04"),
+            "{message}"
+        );
     }
 }
 
 #[test]
 fn a_head_needs_a_name() {
-    given(&ha_tinh_agencies()).when(appoint(" ", date(2021, 1, 4))).then_invalid("head");
+    given(&ha_tinh_agencies())
+        .when(appoint(" ", date(2021, 1, 4)))
+        .then_invalid("head");
 }
 
 #[test]
@@ -246,7 +341,9 @@ fn a_merged_agency_gets_no_new_head() {
             from: date(2025, 4, 1),
             decision: None,
         })
-        .then_err(|e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == SO_TT_TT));
+        .then_err(
+            |e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == SO_TT_TT),
+        );
 }
 
 #[test]
@@ -288,20 +385,27 @@ fn merging_an_agency_records_its_successor() {
         })]);
     assert_eq!(
         world.agencies[&SO_TT_TT].status,
-        AgencyStatus::Merged { successor: SO_KH_CN, on: date(2025, 3, 1) }
+        AgencyStatus::Merged {
+            successor: SO_KH_CN,
+            on: date(2025, 3, 1)
+        }
     );
 }
 
 #[test]
 fn an_agency_cannot_be_merged_into_itself() {
-    given(&ha_tinh_agencies()).when(merge(SO_TT_TT, SO_TT_TT)).then_invalid("successor");
+    given(&ha_tinh_agencies())
+        .when(merge(SO_TT_TT, SO_TT_TT))
+        .then_invalid("successor");
 }
 
 #[test]
 fn an_agency_cannot_be_merged_into_a_merged_agency() {
     let err = given(&ha_tinh_and([tt_tt_merged_into_kh_cn()]))
         .when(merge(SO_TU_PHAP, SO_TT_TT))
-        .then_err(|e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == SO_TT_TT));
+        .then_err(
+            |e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == SO_TT_TT),
+        );
     assert_mentions(&err, &[SO_TT_TT_NAME, SO_KH_CN_NAME]);
 }
 
@@ -309,14 +413,24 @@ fn an_agency_cannot_be_merged_into_a_merged_agency() {
 fn a_merged_agency_cannot_be_merged_again() {
     given(&ha_tinh_and([tt_tt_merged_into_kh_cn()]))
         .when(merge(SO_TT_TT, SO_NOI_VU))
-        .then_err(|e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == SO_TT_TT));
+        .then_err(
+            |e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == SO_TT_TT),
+        );
 }
 
 #[test]
 fn a_merger_into_an_unknown_agency_or_without_legal_basis_is_refused() {
     given(&ha_tinh_agencies())
         .when(merge(SO_TT_TT, UNKNOWN_AGENCY))
-        .then_err(|e| matches!(e, DomainError::NotFound { entity: Entity::Agency, .. }));
+        .then_err(|e| {
+            matches!(
+                e,
+                DomainError::NotFound {
+                    entity: Entity::Agency,
+                    ..
+                }
+            )
+        });
     given(&ha_tinh_agencies())
         .when(Command::MergeAgency {
             agency_id: SO_TT_TT,
@@ -339,20 +453,65 @@ fn dissolve(reason: &str, legal_basis: &str) -> Command {
 #[test]
 fn dissolving_an_agency() {
     let world = given(&ha_tinh_agencies())
-        .when(dissolve("Không tổ chức cấp huyện", "Luật Tổ chức chính quyền địa phương năm 2025"))
+        .when(dissolve(
+            "Không tổ chức cấp huyện",
+            "Luật Tổ chức chính quyền địa phương năm 2025",
+        ))
         .then(&[Event::AgencyDissolved(AgencyDissolved {
             agency_id: UBND_LOC_HA,
             effective_on: date(2025, 7, 1),
             legal_basis: "Luật Tổ chức chính quyền địa phương năm 2025".to_owned(),
         })]);
-    assert_eq!(world.agencies[&UBND_LOC_HA].status, AgencyStatus::Dissolved { on: date(2025, 7, 1) });
+    assert_eq!(
+        world.agencies[&UBND_LOC_HA].status,
+        AgencyStatus::Dissolved {
+            on: date(2025, 7, 1)
+        }
+    );
 }
 
 #[test]
 fn dissolving_needs_a_reason_a_legal_basis_and_an_active_agency() {
-    given(&ha_tinh_agencies()).when(dissolve("", "Luật 2025")).then_invalid("reason");
-    given(&ha_tinh_agencies()).when(dissolve("Không tổ chức cấp huyện", " ")).then_invalid("legal_basis");
+    given(&ha_tinh_agencies())
+        .when(dissolve("", "Luật 2025"))
+        .then_invalid("reason");
+    given(&ha_tinh_agencies())
+        .when(dissolve("Không tổ chức cấp huyện", " "))
+        .then_invalid("legal_basis");
     given(&ha_tinh_and([loc_ha_dissolved()]))
         .when(dissolve("Không tổ chức cấp huyện", "Luật 2025"))
-        .then_err(|e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == UBND_LOC_HA));
+        .then_err(
+            |e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == UBND_LOC_HA),
+        );
+}
+
+#[test]
+fn optional_names_are_checked_when_given() {
+    given(&[])
+        .when(Command::RegisterAgency {
+            agency_id: SO_NOI_VU,
+            name: SO_NOI_VU_NAME.to_owned(),
+            short_name: Some("Sở\u{0}NV".to_owned()),
+            tier: AgencyTier::Department,
+            block: None,
+            jurisdiction: "VN-23".to_owned(),
+            parent: None,
+        })
+        .then_invalid("short_name");
+    given(&ha_tinh_agencies())
+        .when(Command::AppointHead {
+            agency_id: SO_NOI_VU,
+            head: person("Nguyễn Văn Hùng", "Giám đốc Sở"),
+            from: date(2021, 1, 4),
+            decision: Some("1".repeat(501)),
+        })
+        .then_invalid("decision");
+    given(&ha_tinh_agencies())
+        .when(Command::AppointHead {
+            agency_id: SO_NOI_VU,
+            head: person("Nguyễn Văn Hùng", "Giám\u{7}đốc"),
+            from: date(2021, 1, 4),
+            decision: None,
+        })
+        .then_invalid("head");
 }

@@ -1,18 +1,25 @@
 //! The merger policy: a merged agency's open tasks pass to its successor.
 
 use reform_domain::{
-    decide, policy, AgencyMerged, Command, Deadline, Event, Pillar, TaskCategory, TaskCreated, TaskId, TaskRole,
-    TaskTransferred, World,
+    decide, policy, AgencyMerged, Command, Deadline, Event, Pillar, TaskCategory, TaskCreated,
+    TaskId, TaskRole, TaskTransferred, World,
 };
 use uuid::Uuid;
 
 use crate::support::*;
 
 const fn task(n: u128) -> TaskId {
-    TaskId(Uuid::from_u128(0x7A5C_0000_0000_0000_0000_0000_0000_1000 | n))
+    TaskId(Uuid::from_u128(
+        0x7A5C_0000_0000_0000_0000_0000_0000_1000 | n,
+    ))
 }
 
-fn created(task_id: TaskId, title: &str, lead: reform_domain::AgencyId, coordinators: Vec<reform_domain::AgencyId>) -> Event {
+fn created(
+    task_id: TaskId,
+    title: &str,
+    lead: reform_domain::AgencyId,
+    coordinators: Vec<reform_domain::AgencyId>,
+) -> Event {
     Event::TaskCreated(TaskCreated {
         task_id,
         plan: PLAN_2025,
@@ -30,7 +37,9 @@ fn created(task_id: TaskId, title: &str, lead: reform_domain::AgencyId, coordina
 }
 
 fn merger() -> AgencyMerged {
-    let Event::AgencyMerged(m) = tt_tt_merged_into_kh_cn() else { unreachable!("a merger") };
+    let Event::AgencyMerged(m) = tt_tt_merged_into_kh_cn() else {
+        unreachable!("a merger")
+    };
     m
 }
 
@@ -42,11 +51,36 @@ fn each_open_task_of_a_merged_agency_passes_to_its_successor() {
     let cancelled = task(4);
     let unrelated = task(5);
     let history = ha_tinh_and([
-        created(led, "Xây dựng Trung tâm điều hành thông minh", SO_TT_TT, vec![SO_NOI_VU]),
-        created(coordinated, "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính", SO_NOI_VU, vec![SO_TT_TT, SO_KH_CN]),
-        created(finished, "Nâng cấp Cổng dịch vụ công tỉnh", SO_TT_TT, vec![]),
-        created(cancelled, "Triển khai chữ ký số chuyên dùng", SO_TT_TT, vec![]),
-        created(unrelated, "Rà soát văn bản quy phạm pháp luật", SO_TU_PHAP, vec![SO_NOI_VU]),
+        created(
+            led,
+            "Xây dựng Trung tâm điều hành thông minh",
+            SO_TT_TT,
+            vec![SO_NOI_VU],
+        ),
+        created(
+            coordinated,
+            "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính",
+            SO_NOI_VU,
+            vec![SO_TT_TT, SO_KH_CN],
+        ),
+        created(
+            finished,
+            "Nâng cấp Cổng dịch vụ công tỉnh",
+            SO_TT_TT,
+            vec![],
+        ),
+        created(
+            cancelled,
+            "Triển khai chữ ký số chuyên dùng",
+            SO_TT_TT,
+            vec![],
+        ),
+        created(
+            unrelated,
+            "Rà soát văn bản quy phạm pháp luật",
+            SO_TU_PHAP,
+            vec![SO_NOI_VU],
+        ),
         Event::TaskCompleted(reform_domain::TaskCompleted {
             task_id: finished,
             completed_by: SO_TT_TT,
@@ -69,7 +103,10 @@ fn each_open_task_of_a_merged_agency_passes_to_its_successor() {
     };
     assert_eq!(commands, vec![transfer(led), transfer(coordinated)]);
 
-    for (command, role) in commands.into_iter().zip([TaskRole::Lead, TaskRole::Coordinator]) {
+    for (command, role) in commands
+        .into_iter()
+        .zip([TaskRole::Lead, TaskRole::Coordinator])
+    {
         let task_id = match &command {
             Command::TransferTask { task_id, .. } => *task_id,
             other => panic!("not a transfer: {other:?}"),
@@ -89,8 +126,15 @@ fn each_open_task_of_a_merged_agency_passes_to_its_successor() {
     }
     assert_eq!(world.tasks[&led].lead, SO_KH_CN);
     assert_eq!(world.tasks[&led].coordinators, vec![SO_NOI_VU]);
-    assert_eq!(world.tasks[&coordinated].coordinators, vec![SO_KH_CN], "the successor is listed once");
-    assert!(policy::transfers_after_merger(&world, &merger()).is_empty(), "nothing is left to transfer");
+    assert_eq!(
+        world.tasks[&coordinated].coordinators,
+        vec![SO_KH_CN],
+        "the successor is listed once"
+    );
+    assert!(
+        policy::transfers_after_merger(&world, &merger()).is_empty(),
+        "nothing is left to transfer"
+    );
 }
 
 #[test]

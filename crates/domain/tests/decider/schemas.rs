@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use reform_domain::{schemas, Event};
 
-const REGENERATE: &str = "UPDATE_SCHEMAS=1 cargo test -p reform-domain --test decider event_schemas";
+const REGENERATE: &str =
+    "UPDATE_SCHEMAS=1 cargo test -p reform-domain --test decider event_schemas";
 
 fn schema_dir() -> PathBuf {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../schema/events/")).to_path_buf()
@@ -29,7 +30,12 @@ fn generated() -> Vec<(String, String)> {
 fn committed_files(dir: &Path) -> BTreeSet<String> {
     match fs::read_dir(dir) {
         Ok(entries) => entries
-            .map(|e| e.expect("reading schema/events/").file_name().to_string_lossy().into_owned())
+            .map(|e| {
+                e.expect("reading schema/events/")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .filter(|name| name.ends_with(".json"))
             .collect(),
         Err(_) => BTreeSet::new(),

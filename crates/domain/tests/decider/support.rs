@@ -3,8 +3,9 @@
 
 use chrono::NaiveDate;
 use reform_domain::{
-    decide, AgencyId, AgencyRegistered, AgencyTier, Block, Command, DirectiveIssued, DirectivePoint, DocumentHeader,
-    DocumentId, DomainError, Event, Person, Pillar, PlanIssued, ProgramIssued, ProgramLevel, StreamId, World,
+    decide, AgencyId, AgencyRegistered, AgencyTier, Block, Command, DirectiveIssued,
+    DirectivePoint, DocumentHeader, DocumentId, DomainError, Event, Person, Pillar, PlanIssued,
+    ProgramIssued, ProgramLevel, StreamId, World,
 };
 use uuid::Uuid;
 
@@ -19,14 +20,20 @@ pub(crate) struct Given {
 
 /// What happened before the command.
 pub(crate) fn given(events: &[Event]) -> Given {
-    Given { world: World::from_events(events) }
+    Given {
+        world: World::from_events(events),
+    }
 }
 
 impl Given {
     /// Judges a command against the world.
     pub(crate) fn when(self, command: Command) -> When {
         let result = decide(&self.world, command.clone());
-        When { world: self.world, command, result }
+        When {
+            world: self.world,
+            command,
+            result,
+        }
     }
 }
 
@@ -49,7 +56,12 @@ impl When {
                 assert_eq!(events, expected, "{name} caused other events than expected");
                 let mut world = self.world;
                 for event in &events {
-                    assert_eq!(event.stream(), target, "{name} wrote {} outside its target", event.event_type());
+                    assert_eq!(
+                        event.stream(),
+                        target,
+                        "{name} wrote {} outside its target",
+                        event.event_type()
+                    );
                     world.apply(event);
                 }
                 world
@@ -73,8 +85,14 @@ impl When {
         match self.result {
             Ok(events) => panic!("{name} was accepted, causing {events:#?}"),
             Err(e) => {
-                assert!(expected(&e), "{name} was refused with an unexpected error: {e}\n{e:?}");
-                assert!(!e.to_string().trim().is_empty(), "an error must say something");
+                assert!(
+                    expected(&e),
+                    "{name} was refused with an unexpected error: {e}\n{e:?}"
+                );
+                assert!(
+                    !e.to_string().trim().is_empty(),
+                    "an error must say something"
+                );
                 e
             }
         }
@@ -85,9 +103,17 @@ impl When {
     pub(crate) fn then_invalid(self, field: &str) -> String {
         let err = self.then_err(|e| matches!(e, DomainError::InvalidInput { .. }));
         assert_eq!(err.field(), Some(field), "wrong field blamed: {err}");
-        let DomainError::InvalidInput { message, .. } = &err else { unreachable!("checked above") };
-        assert!(!message.trim().is_empty(), "the message must say what to do");
-        assert!(err.to_string().starts_with(field), "the displayed error names the field: {err}");
+        let DomainError::InvalidInput { message, .. } = &err else {
+            unreachable!("checked above")
+        };
+        assert!(
+            !message.trim().is_empty(),
+            "the message must say what to do"
+        );
+        assert!(
+            err.to_string().starts_with(field),
+            "the displayed error names the field: {err}"
+        );
         message.clone()
     }
 }
@@ -97,7 +123,10 @@ impl When {
 pub(crate) fn assert_mentions(err: &DomainError, words: &[&str]) {
     let text = err.to_string();
     for word in words {
-        assert!(text.contains(word), "expected \"{word}\" in the message: {text}");
+        assert!(
+            text.contains(word),
+            "expected \"{word}\" in the message: {text}"
+        );
     }
 }
 
@@ -112,7 +141,10 @@ pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 pub(crate) fn person(name: &str, title: &str) -> Person {
-    Person { name: name.to_owned(), title: Some(title.to_owned()) }
+    Person {
+        name: name.to_owned(),
+        title: Some(title.to_owned()),
+    }
 }
 
 // ---------------------------------------------------------------------------------
@@ -120,7 +152,9 @@ pub(crate) fn person(name: &str, title: &str) -> Person {
 // ---------------------------------------------------------------------------------
 
 pub(crate) const fn agency(n: u128) -> AgencyId {
-    AgencyId(Uuid::from_u128(0xA6E0_0000_0000_0000_0000_0000_0000_0000 | n))
+    AgencyId(Uuid::from_u128(
+        0xA6E0_0000_0000_0000_0000_0000_0000_0000 | n,
+    ))
 }
 
 pub(crate) const UBND_HA_TINH: AgencyId = agency(1);
@@ -161,13 +195,25 @@ pub(crate) fn registered(
 }
 
 fn department(id: AgencyId, name: &str) -> Event {
-    registered(id, name, AgencyTier::Department, Some(Block::Departments), Some(UBND_HA_TINH))
+    registered(
+        id,
+        name,
+        AgencyTier::Department,
+        Some(Block::Departments),
+        Some(UBND_HA_TINH),
+    )
 }
 
 /// The provincial People's Committee and its departments, all active.
 pub(crate) fn ha_tinh_agencies() -> Vec<Event> {
     vec![
-        registered(UBND_HA_TINH, UBND_HA_TINH_NAME, AgencyTier::ProvincialPeoplesCommittee, None, None),
+        registered(
+            UBND_HA_TINH,
+            UBND_HA_TINH_NAME,
+            AgencyTier::ProvincialPeoplesCommittee,
+            None,
+            None,
+        ),
         department(SO_NOI_VU, SO_NOI_VU_NAME),
         department(SO_TU_PHAP, SO_TU_PHAP_NAME),
         department(SO_TT_TT, SO_TT_TT_NAME),
@@ -208,7 +254,9 @@ pub(crate) fn loc_ha_dissolved() -> Event {
 // ---------------------------------------------------------------------------------
 
 pub(crate) const fn document(n: u128) -> DocumentId {
-    DocumentId(Uuid::from_u128(0xD0C0_0000_0000_0000_0000_0000_0000_0000 | n))
+    DocumentId(Uuid::from_u128(
+        0xD0C0_0000_0000_0000_0000_0000_0000_0000 | n,
+    ))
 }
 
 pub(crate) const PROGRAM_76: DocumentId = document(76);
@@ -218,7 +266,12 @@ pub(crate) const PLAN_2024: DocumentId = document(2024);
 pub(crate) const PLAN_2025: DocumentId = document(2025);
 pub(crate) const UNKNOWN_DOCUMENT: DocumentId = document(0xDEAD);
 
-pub(crate) fn header(number: &str, title: &str, issued_on: NaiveDate, issuer: &str) -> DocumentHeader {
+pub(crate) fn header(
+    number: &str,
+    title: &str,
+    issued_on: NaiveDate,
+    issuer: &str,
+) -> DocumentHeader {
     DocumentHeader {
         number: number.to_owned(),
         title: title.to_owned(),
@@ -241,7 +294,10 @@ pub(crate) fn program_76() -> Event {
         level: ProgramLevel::National,
         jurisdiction: "VN".to_owned(),
         parent_program: None,
-        period: reform_domain::Period { from_year: 2021, to_year: 2030 },
+        period: reform_domain::Period {
+            from_year: 2021,
+            to_year: 2030,
+        },
     })
 }
 
@@ -315,14 +371,23 @@ pub(crate) fn plan(id: DocumentId, year: i32) -> Event {
         implements: PROGRAM_HA_TINH,
         issuing_agency: UBND_HA_TINH,
         jurisdiction: "VN-23".to_owned(),
-        period: reform_domain::Period { from_year: year, to_year: year },
+        period: reform_domain::Period {
+            from_year: year,
+            to_year: year,
+        },
     })
 }
 
 /// Agencies, the national and provincial programs, the directive and two annual plans.
 pub(crate) fn ha_tinh() -> Vec<Event> {
     let mut events = ha_tinh_agencies();
-    events.extend([program_76(), program_ha_tinh(), directive_ha_tinh(), plan(PLAN_2024, 2024), plan(PLAN_2025, 2025)]);
+    events.extend([
+        program_76(),
+        program_ha_tinh(),
+        directive_ha_tinh(),
+        plan(PLAN_2024, 2024),
+        plan(PLAN_2025, 2025),
+    ]);
     events
 }
 

@@ -1,33 +1,40 @@
-//! Tasks: creation, reassignment, transfer, deadlines, progress, completion.
+//! Tasks: creation, reassignment and transfer after a merger; the fixtures every task
+//! test shares.
 
 use chrono::NaiveDate;
 use reform_domain::{
-    AgencyId, Command, CrossCutting, Deadline, DirectivePointRef, DomainError, Entity, Event, Pillar, TaskCancelled,
-    TaskCategory, TaskCompleted, TaskCreated, TaskDeadlineExtended, TaskId, TaskProgressReported, TaskReassigned,
-    TaskReopened, TaskRole, TaskStatus, TaskTransferred, Timeliness,
+    AgencyId, Command, CrossCutting, Deadline, DirectivePointRef, DomainError, Entity, Event,
+    Pillar, TaskCancelled, TaskCategory, TaskCompleted, TaskCreated, TaskId, TaskReassigned,
+    TaskRole, TaskStatus, TaskTransferred, Timeliness,
 };
 use uuid::Uuid;
 
 use crate::support::*;
 
-const fn task(n: u128) -> TaskId {
-    TaskId(Uuid::from_u128(0x7A5C_0000_0000_0000_0000_0000_0000_0000 | n))
+pub(crate) const fn task(n: u128) -> TaskId {
+    TaskId(Uuid::from_u128(
+        0x7A5C_0000_0000_0000_0000_0000_0000_0000 | n,
+    ))
 }
 
-const TTHC: TaskId = task(1);
-const TUYEN_TRUYEN: TaskId = task(2);
-const SUBTASK: TaskId = task(3);
-const UNKNOWN_TASK: TaskId = task(0xDEAD);
+pub(crate) const TTHC: TaskId = task(1);
+pub(crate) const TUYEN_TRUYEN: TaskId = task(2);
+pub(crate) const SUBTASK: TaskId = task(3);
+pub(crate) const UNKNOWN_TASK: TaskId = task(0xDEAD);
 
-const TTHC_TITLE: &str = "Rà soát, đơn giản hóa thủ tục hành chính trong lĩnh vực tư pháp";
+pub(crate) const TTHC_TITLE: &str =
+    "Rà soát, đơn giản hóa thủ tục hành chính trong lĩnh vực tư pháp";
 
 /// Lead Sở Tư pháp, coordinators Sở Nội vụ and Sở TT&TT, due 30/6/2024.
-fn tthc_created() -> TaskCreated {
+pub(crate) fn tthc_created() -> TaskCreated {
     TaskCreated {
         task_id: TTHC,
         plan: PLAN_2024,
         parent_task: None,
-        directive_point: Some(DirectivePointRef { directive: DIRECTIVE_HA_TINH, point: 3 }),
+        directive_point: Some(DirectivePointRef {
+            directive: DIRECTIVE_HA_TINH,
+            point: 3,
+        }),
         category: TaskCategory::Pillar(Pillar::AdministrativeProcedures),
         title: TTHC_TITLE.to_owned(),
         description: Some("Rà soát 100% thủ tục hành chính thuộc thẩm quyền giải quyết".to_owned()),
@@ -40,7 +47,7 @@ fn tthc_created() -> TaskCreated {
 }
 
 /// Ongoing (thường xuyên) communication work led by Sở Nội vụ.
-fn tuyen_truyen_created() -> TaskCreated {
+pub(crate) fn tuyen_truyen_created() -> TaskCreated {
     TaskCreated {
         task_id: TUYEN_TRUYEN,
         plan: PLAN_2024,
@@ -57,7 +64,7 @@ fn tuyen_truyen_created() -> TaskCreated {
     }
 }
 
-fn create(t: TaskCreated) -> Command {
+pub(crate) fn create(t: TaskCreated) -> Command {
     Command::CreateTask {
         task_id: t.task_id,
         plan: t.plan,
@@ -75,13 +82,16 @@ fn create(t: TaskCreated) -> Command {
 }
 
 /// Hà Tĩnh with both tasks created.
-fn with_tasks(more: impl IntoIterator<Item = Event>) -> Vec<Event> {
-    let mut events = ha_tinh_and([Event::TaskCreated(tthc_created()), Event::TaskCreated(tuyen_truyen_created())]);
+pub(crate) fn with_tasks(more: impl IntoIterator<Item = Event>) -> Vec<Event> {
+    let mut events = ha_tinh_and([
+        Event::TaskCreated(tthc_created()),
+        Event::TaskCreated(tuyen_truyen_created()),
+    ]);
     events.extend(more);
     events
 }
 
-fn progress(task_id: TaskId, by: AgencyId, percent: u8) -> Command {
+pub(crate) fn progress(task_id: TaskId, by: AgencyId, percent: u8) -> Command {
     Command::ReportProgress {
         task_id,
         reporter_agency: by,
@@ -92,7 +102,7 @@ fn progress(task_id: TaskId, by: AgencyId, percent: u8) -> Command {
     }
 }
 
-fn complete(task_id: TaskId, by: AgencyId, on: NaiveDate) -> Command {
+pub(crate) fn complete(task_id: TaskId, by: AgencyId, on: NaiveDate) -> Command {
     Command::CompleteTask {
         task_id,
         reporter_agency: by,
@@ -101,7 +111,7 @@ fn complete(task_id: TaskId, by: AgencyId, on: NaiveDate) -> Command {
     }
 }
 
-fn completed(on: NaiveDate, timeliness: Timeliness, days_late: u32) -> Event {
+pub(crate) fn completed(on: NaiveDate, timeliness: Timeliness, days_late: u32) -> Event {
     Event::TaskCompleted(TaskCompleted {
         task_id: TTHC,
         completed_by: SO_TU_PHAP,
@@ -112,7 +122,7 @@ fn completed(on: NaiveDate, timeliness: Timeliness, days_late: u32) -> Event {
     })
 }
 
-fn cancelled(task_id: TaskId) -> Event {
+pub(crate) fn cancelled(task_id: TaskId) -> Event {
     Event::TaskCancelled(TaskCancelled { task_id })
 }
 
@@ -120,7 +130,9 @@ fn cancelled(task_id: TaskId) -> Event {
 
 #[test]
 fn creating_a_task_assigns_it() {
-    let world = given(&ha_tinh()).when(create(tthc_created())).then(&[Event::TaskCreated(tthc_created())]);
+    let world = given(&ha_tinh())
+        .when(create(tthc_created()))
+        .then(&[Event::TaskCreated(tthc_created())]);
     let task = &world.tasks[&TTHC];
     assert_eq!(task.status, TaskStatus::NotStarted);
     assert_eq!(task.original_deadline, Deadline::On(date(2024, 6, 30)));
@@ -130,8 +142,19 @@ fn creating_a_task_assigns_it() {
 
 #[test]
 fn an_ongoing_task_without_weight_weighs_one_and_is_never_overdue() {
-    let Command::CreateTask { task_id, plan, parent_task, directive_point, category, title, lead, coordinators, deadline, expected_output, .. } =
-        create(tuyen_truyen_created())
+    let Command::CreateTask {
+        task_id,
+        plan,
+        parent_task,
+        directive_point,
+        category,
+        title,
+        lead,
+        coordinators,
+        deadline,
+        expected_output,
+        ..
+    } = create(tuyen_truyen_created())
     else {
         unreachable!("a task")
     };
@@ -158,23 +181,39 @@ fn an_ongoing_task_without_weight_weighs_one_and_is_never_overdue() {
 fn repeated_coordinators_are_kept_once() {
     let mut command = tthc_created();
     command.coordinators = vec![SO_NOI_VU, SO_TT_TT, SO_NOI_VU];
-    given(&ha_tinh()).when(create(command)).then(&[Event::TaskCreated(tthc_created())]);
+    given(&ha_tinh())
+        .when(create(command))
+        .then(&[Event::TaskCreated(tthc_created())]);
 }
 
 #[test]
 fn a_task_is_created_once() {
     given(&with_tasks([]))
         .when(create(tthc_created()))
-        .then_error(DomainError::AlreadyExists { entity: Entity::Task, id: TTHC.to_string() });
+        .then_error(DomainError::AlreadyExists {
+            entity: Entity::Task,
+            id: TTHC.to_string(),
+        });
 }
 
 #[test]
 fn a_task_is_created_in_a_plan_on_record() {
     given(&ha_tinh())
-        .when(create(TaskCreated { plan: UNKNOWN_DOCUMENT, ..tthc_created() }))
-        .then_error(DomainError::NotFound { entity: Entity::Plan, id: UNKNOWN_DOCUMENT.to_string() });
+        .when(create(TaskCreated {
+            plan: UNKNOWN_DOCUMENT,
+            ..tthc_created()
+        }))
+        .then_error(DomainError::NotFound {
+            entity: Entity::Plan,
+            id: UNKNOWN_DOCUMENT.to_string(),
+        });
     for not_a_plan in [PROGRAM_HA_TINH, DIRECTIVE_HA_TINH] {
-        let message = given(&ha_tinh()).when(create(TaskCreated { plan: not_a_plan, ..tthc_created() })).then_invalid("plan");
+        let message = given(&ha_tinh())
+            .when(create(TaskCreated {
+                plan: not_a_plan,
+                ..tthc_created()
+            }))
+            .then_invalid("plan");
         assert!(message.contains("tasks are created in plans"), "{message}");
     }
 }
@@ -188,34 +227,60 @@ fn a_subtask_sits_in_its_parents_plan() {
         coordinators: vec![],
         ..tthc_created()
     };
-    given(&with_tasks([])).when(create(subtask.clone())).then(&[Event::TaskCreated(subtask.clone())]);
     given(&with_tasks([]))
-        .when(create(TaskCreated { plan: PLAN_2025, directive_point: None, ..subtask.clone() }))
+        .when(create(subtask.clone()))
+        .then(&[Event::TaskCreated(subtask.clone())]);
+    given(&with_tasks([]))
+        .when(create(TaskCreated {
+            plan: PLAN_2025,
+            directive_point: None,
+            ..subtask.clone()
+        }))
         .then_invalid("parent_task");
-    given(&with_tasks([cancelled(TTHC)])).when(create(subtask.clone())).then_invalid("parent_task");
+    given(&with_tasks([cancelled(TTHC)]))
+        .when(create(subtask.clone()))
+        .then_invalid("parent_task");
     given(&ha_tinh())
         .when(create(subtask))
-        .then_error(DomainError::NotFound { entity: Entity::Task, id: TTHC.to_string() });
+        .then_error(DomainError::NotFound {
+            entity: Entity::Task,
+            id: TTHC.to_string(),
+        });
 }
 
 #[test]
 fn the_directive_point_must_exist() {
     given(&ha_tinh())
         .when(create(TaskCreated {
-            directive_point: Some(DirectivePointRef { directive: UNKNOWN_DOCUMENT, point: 1 }),
+            directive_point: Some(DirectivePointRef {
+                directive: UNKNOWN_DOCUMENT,
+                point: 1,
+            }),
             ..tthc_created()
         }))
-        .then_error(DomainError::NotFound { entity: Entity::Directive, id: UNKNOWN_DOCUMENT.to_string() });
+        .then_error(DomainError::NotFound {
+            entity: Entity::Directive,
+            id: UNKNOWN_DOCUMENT.to_string(),
+        });
     let message = given(&ha_tinh())
         .when(create(TaskCreated {
-            directive_point: Some(DirectivePointRef { directive: DIRECTIVE_HA_TINH, point: 7 }),
+            directive_point: Some(DirectivePointRef {
+                directive: DIRECTIVE_HA_TINH,
+                point: 7,
+            }),
             ..tthc_created()
         }))
         .then_invalid("directive_point");
-    assert!(message.contains("09/CT-UBND") && message.contains('7'), "{message}");
+    assert!(
+        message.contains("09/CT-UBND") && message.contains('7'),
+        "{message}"
+    );
     let message = given(&ha_tinh())
         .when(create(TaskCreated {
-            directive_point: Some(DirectivePointRef { directive: PROGRAM_HA_TINH, point: 1 }),
+            directive_point: Some(DirectivePointRef {
+                directive: PROGRAM_HA_TINH,
+                point: 1,
+            }),
             ..tthc_created()
         }))
         .then_invalid("directive_point");
@@ -225,7 +290,10 @@ fn the_directive_point_must_exist() {
 #[test]
 fn the_lead_cannot_also_coordinate() {
     let message = given(&ha_tinh())
-        .when(create(TaskCreated { coordinators: vec![SO_NOI_VU, SO_TU_PHAP], ..tthc_created() }))
+        .when(create(TaskCreated {
+            coordinators: vec![SO_NOI_VU, SO_TU_PHAP],
+            ..tthc_created()
+        }))
         .then_invalid("coordinators");
     assert!(message.contains("lead"), "{message}");
 }
@@ -233,11 +301,23 @@ fn the_lead_cannot_also_coordinate() {
 #[test]
 fn work_goes_to_agencies_on_record() {
     given(&ha_tinh())
-        .when(create(TaskCreated { lead: UNKNOWN_AGENCY, ..tthc_created() }))
-        .then_error(DomainError::NotFound { entity: Entity::Agency, id: UNKNOWN_AGENCY.to_string() });
+        .when(create(TaskCreated {
+            lead: UNKNOWN_AGENCY,
+            ..tthc_created()
+        }))
+        .then_error(DomainError::NotFound {
+            entity: Entity::Agency,
+            id: UNKNOWN_AGENCY.to_string(),
+        });
     given(&ha_tinh())
-        .when(create(TaskCreated { coordinators: vec![UNKNOWN_AGENCY], ..tthc_created() }))
-        .then_error(DomainError::NotFound { entity: Entity::Agency, id: UNKNOWN_AGENCY.to_string() });
+        .when(create(TaskCreated {
+            coordinators: vec![UNKNOWN_AGENCY],
+            ..tthc_created()
+        }))
+        .then_error(DomainError::NotFound {
+            entity: Entity::Agency,
+            id: UNKNOWN_AGENCY.to_string(),
+        });
 }
 
 #[test]
@@ -250,40 +330,75 @@ fn work_is_not_assigned_to_a_merged_or_dissolved_agency() {
             name: SO_TT_TT_NAME.to_owned(),
             state: format!("was merged into \"{SO_KH_CN_NAME}\" on 2025-03-01"),
         });
-    assert_mentions(&err, &[SO_TT_TT_NAME, SO_KH_CN_NAME, "assign the work to its successor"]);
+    assert_mentions(
+        &err,
+        &[
+            SO_TT_TT_NAME,
+            SO_KH_CN_NAME,
+            "assign the work to its successor",
+        ],
+    );
     let err = given(&world)
-        .when(create(TaskCreated { lead: UBND_LOC_HA, coordinators: vec![], ..tthc_created() }))
-        .then_err(|e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == UBND_LOC_HA));
+        .when(create(TaskCreated {
+            lead: UBND_LOC_HA,
+            coordinators: vec![],
+            ..tthc_created()
+        }))
+        .then_err(
+            |e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == UBND_LOC_HA),
+        );
     assert_mentions(&err, &[UBND_LOC_HA_NAME, "dissolved"]);
 }
 
 #[test]
 fn a_weight_is_from_1_to_1000() {
     for weight in [0, 1_001, u32::MAX] {
-        let message = given(&ha_tinh()).when(create(TaskCreated { weight, ..tthc_created() })).then_invalid("weight");
+        let message = given(&ha_tinh())
+            .when(create(TaskCreated {
+                weight,
+                ..tthc_created()
+            }))
+            .then_invalid("weight");
         assert!(message.contains("1000"), "{message}");
     }
     for weight in [1, 1_000] {
         given(&ha_tinh())
-            .when(create(TaskCreated { weight, ..tthc_created() }))
-            .then(&[Event::TaskCreated(TaskCreated { weight, ..tthc_created() })]);
+            .when(create(TaskCreated {
+                weight,
+                ..tthc_created()
+            }))
+            .then(&[Event::TaskCreated(TaskCreated {
+                weight,
+                ..tthc_created()
+            })]);
     }
 }
 
 #[test]
 fn a_task_has_a_title_and_an_expected_output() {
-    given(&ha_tinh()).when(create(TaskCreated { title: " ".to_owned(), ..tthc_created() })).then_invalid("title");
     given(&ha_tinh())
-        .when(create(TaskCreated { expected_output: String::new(), ..tthc_created() }))
+        .when(create(TaskCreated {
+            title: " ".to_owned(),
+            ..tthc_created()
+        }))
+        .then_invalid("title");
+    given(&ha_tinh())
+        .when(create(TaskCreated {
+            expected_output: String::new(),
+            ..tthc_created()
+        }))
         .then_invalid("expected_output");
     given(&ha_tinh())
-        .when(create(TaskCreated { title: "x".repeat(501), ..tthc_created() }))
+        .when(create(TaskCreated {
+            title: "x".repeat(501),
+            ..tthc_created()
+        }))
         .then_invalid("title");
 }
 
 // --- reassignment ------------------------------------------------------------------
 
-fn reassign(new_lead: AgencyId, coordinators: Option<Vec<AgencyId>>) -> Command {
+pub(crate) fn reassign(new_lead: AgencyId, coordinators: Option<Vec<AgencyId>>) -> Command {
     Command::ReassignTask {
         task_id: TTHC,
         new_lead,
@@ -334,21 +449,34 @@ fn changing_only_the_coordinators_keeps_the_lead() {
 
 #[test]
 fn reassigning_to_the_current_lead_alone_is_refused() {
-    given(&with_tasks([])).when(reassign(SO_TU_PHAP, None)).then_invalid("new_lead");
+    given(&with_tasks([]))
+        .when(reassign(SO_TU_PHAP, None))
+        .then_invalid("new_lead");
 }
 
 #[test]
 fn reassigning_needs_a_reason_an_active_lead_and_distinct_coordinators() {
     given(&with_tasks([]))
-        .when(Command::ReassignTask { task_id: TTHC, new_lead: SO_NOI_VU, coordinators: None, reason: " ".to_owned() })
+        .when(Command::ReassignTask {
+            task_id: TTHC,
+            new_lead: SO_NOI_VU,
+            coordinators: None,
+            reason: " ".to_owned(),
+        })
         .then_invalid("reason");
     given(&with_tasks([tt_tt_merged_into_kh_cn()]))
         .when(reassign(SO_TT_TT, None))
-        .then_err(|e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == SO_TT_TT));
+        .then_err(
+            |e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == SO_TT_TT),
+        );
     given(&with_tasks([loc_ha_dissolved()]))
         .when(reassign(SO_NOI_VU, Some(vec![UBND_LOC_HA])))
-        .then_err(|e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == UBND_LOC_HA));
-    given(&with_tasks([])).when(reassign(SO_NOI_VU, Some(vec![SO_NOI_VU]))).then_invalid("coordinators");
+        .then_err(
+            |e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == UBND_LOC_HA),
+        );
+    given(&with_tasks([]))
+        .when(reassign(SO_NOI_VU, Some(vec![SO_NOI_VU])))
+        .then_invalid("coordinators");
     given(&with_tasks([]))
         .when(Command::ReassignTask {
             task_id: UNKNOWN_TASK,
@@ -356,24 +484,49 @@ fn reassigning_needs_a_reason_an_active_lead_and_distinct_coordinators() {
             coordinators: None,
             reason: "Theo chỉ đạo".to_owned(),
         })
-        .then_error(DomainError::NotFound { entity: Entity::Task, id: UNKNOWN_TASK.to_string() });
+        .then_error(DomainError::NotFound {
+            entity: Entity::Task,
+            id: UNKNOWN_TASK.to_string(),
+        });
 }
 
 #[test]
 fn a_finished_task_is_not_reassigned() {
-    let err = given(&with_tasks([completed(date(2024, 6, 1), Timeliness::Early, 0)]))
-        .when(reassign(SO_NOI_VU, None))
-        .then_err(|e| matches!(e, DomainError::TaskStatusForbids { status: "completed", .. }));
+    let err = given(&with_tasks([completed(
+        date(2024, 6, 1),
+        Timeliness::Early,
+        0,
+    )]))
+    .when(reassign(SO_NOI_VU, None))
+    .then_err(|e| {
+        matches!(
+            e,
+            DomainError::TaskStatusForbids {
+                status: "completed",
+                ..
+            }
+        )
+    });
     assert_mentions(&err, &[TTHC_TITLE, "completed", "reopen it"]);
 }
 
 // --- transfer after a merger -------------------------------------------------------
 
-fn transfer(task_id: TaskId, from_agency: AgencyId, to_agency: AgencyId) -> Command {
-    Command::TransferTask { task_id, from_agency, to_agency, legal_basis: "Nghị quyết 190/2025/QH15".to_owned() }
+pub(crate) fn transfer(task_id: TaskId, from_agency: AgencyId, to_agency: AgencyId) -> Command {
+    Command::TransferTask {
+        task_id,
+        from_agency,
+        to_agency,
+        legal_basis: "Nghị quyết 190/2025/QH15".to_owned(),
+    }
 }
 
-fn transferred(task_id: TaskId, from_agency: AgencyId, to_agency: AgencyId, role: TaskRole) -> Event {
+pub(crate) fn transferred(
+    task_id: TaskId,
+    from_agency: AgencyId,
+    to_agency: AgencyId,
+    role: TaskRole,
+) -> Event {
     Event::TaskTransferred(TaskTransferred {
         task_id,
         from_agency,
@@ -406,7 +559,11 @@ fn a_merged_lead_passes_the_task_to_the_successor() {
         .then(&[transferred(TTHC, SO_TU_PHAP, SO_NOI_VU, TaskRole::Lead)]);
     let task = &world.tasks[&TTHC];
     assert_eq!(task.lead, SO_NOI_VU);
-    assert_eq!(task.coordinators, vec![SO_TT_TT], "the new lead no longer coordinates");
+    assert_eq!(
+        task.coordinators,
+        vec![SO_TT_TT],
+        "the new lead no longer coordinates"
+    );
 }
 
 #[test]
@@ -415,10 +572,15 @@ fn a_task_passes_only_from_an_agency_merged_into_the_target() {
         .when(transfer(TTHC, SO_TT_TT, SO_KH_CN))
         .then_invalid("to_agency");
     assert!(message.contains(SO_TT_TT_NAME), "{message}");
-    given(&with_tasks([tt_tt_merged_into_kh_cn()])).when(transfer(TTHC, SO_TT_TT, SO_TAI_CHINH)).then_invalid("to_agency");
+    given(&with_tasks([tt_tt_merged_into_kh_cn()]))
+        .when(transfer(TTHC, SO_TT_TT, SO_TAI_CHINH))
+        .then_invalid("to_agency");
     given(&with_tasks([]))
         .when(transfer(TTHC, UNKNOWN_AGENCY, SO_KH_CN))
-        .then_error(DomainError::NotFound { entity: Entity::Agency, id: UNKNOWN_AGENCY.to_string() });
+        .then_error(DomainError::NotFound {
+            entity: Entity::Agency,
+            id: UNKNOWN_AGENCY.to_string(),
+        });
 }
 
 #[test]
@@ -426,7 +588,10 @@ fn a_task_passes_only_from_an_agency_that_takes_part_in_it() {
     let message = given(&with_tasks([tt_tt_merged_into_kh_cn()]))
         .when(transfer(TUYEN_TRUYEN, SO_TT_TT, SO_KH_CN))
         .then_invalid("from_agency");
-    assert!(message.contains(SO_TT_TT_NAME) && message.contains("Tuyên truyền cải cách hành chính"), "{message}");
+    assert!(
+        message.contains(SO_TT_TT_NAME) && message.contains("Tuyên truyền cải cách hành chính"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -437,9 +602,12 @@ fn a_task_does_not_pass_to_a_successor_that_has_itself_ceased() {
         effective_on: date(2025, 7, 1),
         legal_basis: "Nghị quyết 202/2025/QH15".to_owned(),
     };
-    given(&with_tasks([tt_tt_merged_into_kh_cn(), Event::AgencyMerged(kh_cn_merged)]))
-        .when(transfer(TTHC, SO_TT_TT, SO_KH_CN))
-        .then_err(|e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == SO_KH_CN));
+    given(&with_tasks([
+        tt_tt_merged_into_kh_cn(),
+        Event::AgencyMerged(kh_cn_merged),
+    ]))
+    .when(transfer(TTHC, SO_TT_TT, SO_KH_CN))
+    .then_err(|e| matches!(e, DomainError::AgencyNotActive { agency, .. } if *agency == SO_KH_CN));
 }
 
 #[test]
@@ -454,312 +622,24 @@ fn a_transfer_names_its_legal_basis_and_concerns_open_tasks() {
         .then_invalid("legal_basis");
     given(&with_tasks([tt_tt_merged_into_kh_cn(), cancelled(TTHC)]))
         .when(transfer(TTHC, SO_TT_TT, SO_KH_CN))
-        .then_err(|e| matches!(e, DomainError::TaskStatusForbids { status: "cancelled", .. }));
-}
-
-// --- deadlines ---------------------------------------------------------------------
-
-fn extend(task_id: TaskId, new_deadline: NaiveDate) -> Command {
-    Command::ExtendDeadline { task_id, new_deadline, reason: "Chờ hướng dẫn của Bộ Tư pháp".to_owned() }
-}
-
-#[test]
-fn extending_a_deadline_moves_it_later() {
-    let world = given(&with_tasks([]))
-        .when(extend(TTHC, date(2024, 9, 30)))
-        .then(&[Event::TaskDeadlineExtended(TaskDeadlineExtended {
-            task_id: TTHC,
-            old_deadline: date(2024, 6, 30),
-            new_deadline: date(2024, 9, 30),
-        })]);
-    let task = &world.tasks[&TTHC];
-    assert_eq!(task.deadline, Deadline::On(date(2024, 9, 30)));
-    assert_eq!(task.original_deadline, Deadline::On(date(2024, 6, 30)));
-}
-
-#[test]
-fn a_deadline_is_only_extended_later() {
-    for requested in [date(2024, 6, 30), date(2024, 5, 1)] {
-        let err = given(&with_tasks([]))
-            .when(extend(TTHC, requested))
-            .then_error(DomainError::DeadlineNotLater { current: date(2024, 6, 30), requested });
-        assert_eq!(err.field(), Some("new_deadline"));
-        assert_mentions(&err, &["2024-06-30", &requested.to_string()]);
-    }
-}
-
-#[test]
-fn an_ongoing_task_has_no_deadline_to_extend() {
-    let message = given(&with_tasks([])).when(extend(TUYEN_TRUYEN, date(2024, 12, 31))).then_invalid("new_deadline");
-    assert!(message.contains("ongoing"), "{message}");
-}
-
-#[test]
-fn an_extension_needs_a_reason_and_an_open_task() {
-    given(&with_tasks([]))
-        .when(Command::ExtendDeadline { task_id: TTHC, new_deadline: date(2024, 9, 30), reason: String::new() })
-        .then_invalid("reason");
-    let err = given(&with_tasks([completed(date(2024, 6, 1), Timeliness::Early, 0)]))
-        .when(extend(TTHC, date(2024, 9, 30)))
-        .then_err(|e| matches!(e, DomainError::TaskStatusForbids { status: "completed", .. }));
-    assert_mentions(&err, &[TTHC_TITLE, "reopen it before extending"]);
-}
-
-// --- progress ----------------------------------------------------------------------
-
-#[test]
-fn the_lead_reports_progress() {
-    let world = given(&with_tasks([]))
-        .when(progress(TTHC, SO_TU_PHAP, 50))
-        .then(&[Event::TaskProgressReported(TaskProgressReported {
-            task_id: TTHC,
-            reported_by: SO_TU_PHAP,
-            percent: 50,
-            note: "Đã rà soát 45/90 thủ tục".to_owned(),
-            evidence: vec!["Báo cáo 12/BC-STP".to_owned()],
-            as_of: date(2024, 4, 15),
-        })]);
-    let task = &world.tasks[&TTHC];
-    assert_eq!(task.status, TaskStatus::InProgress);
-    assert_eq!(task.percent, 50);
-    assert_eq!(task.last_reported_on, Some(date(2024, 4, 15)));
-}
-
-#[test]
-fn a_coordinator_reports_progress_with_up_to_100_percent() {
-    given(&with_tasks([]))
-        .when(progress(TTHC, SO_NOI_VU, 100))
-        .then(&[Event::TaskProgressReported(TaskProgressReported {
-            task_id: TTHC,
-            reported_by: SO_NOI_VU,
-            percent: 100,
-            note: "Đã rà soát 45/90 thủ tục".to_owned(),
-            evidence: vec!["Báo cáo 12/BC-STP".to_owned()],
-            as_of: date(2024, 4, 15),
-        })]);
-}
-
-#[test]
-fn only_the_lead_and_coordinators_report_progress() {
-    let err = given(&with_tasks([]))
-        .when(progress(TTHC, SO_KH_CN, 10))
-        .then_error(DomainError::NotAParticipant {
-            task: TTHC,
-            task_title: TTHC_TITLE.to_owned(),
-            agency: SO_KH_CN,
-            agency_name: SO_KH_CN_NAME.to_owned(),
+        .then_err(|e| {
+            matches!(
+                e,
+                DomainError::TaskStatusForbids {
+                    status: "cancelled",
+                    ..
+                }
+            )
         });
-    assert_mentions(&err, &[SO_KH_CN_NAME, TTHC_TITLE]);
-    assert_eq!(err.field(), None);
-    let err = given(&with_tasks([]))
-        .when(progress(TTHC, UNKNOWN_AGENCY, 10))
-        .then_err(|e| matches!(e, DomainError::NotAParticipant { .. }));
-    assert_mentions(&err, &[&UNKNOWN_AGENCY.to_string(), TTHC_TITLE]);
 }
 
 #[test]
-fn a_percentage_is_at_most_100() {
-    for percent in [101, u8::MAX] {
-        let message = given(&with_tasks([])).when(progress(TTHC, SO_TU_PHAP, percent)).then_invalid("percent");
-        assert!(message.contains(&percent.to_string()), "{message}");
-    }
-}
-
-#[test]
-fn a_progress_report_has_a_note_and_sensible_evidence() {
-    let with = |note: &str, evidence: Vec<String>| Command::ReportProgress {
-        task_id: TTHC,
-        reporter_agency: SO_TU_PHAP,
-        percent: 30,
-        note: note.to_owned(),
-        evidence,
-        as_of: date(2024, 4, 15),
-    };
-    given(&with_tasks([])).when(with("", vec![])).then_invalid("note");
-    given(&with_tasks([])).when(with("Đang rà soát", vec![" ".to_owned()])).then_invalid("evidence");
-    given(&with_tasks([]))
-        .when(with("Đang rà soát", vec!["Công văn 1/STP".to_owned(); 51]))
-        .then_invalid("evidence");
-}
-
-#[test]
-fn no_progress_on_a_completed_task() {
-    let err = given(&with_tasks([completed(date(2024, 6, 1), Timeliness::Early, 0)]))
-        .when(progress(TTHC, SO_TU_PHAP, 100))
-        .then_err(|e| matches!(e, DomainError::TaskStatusForbids { .. }));
-    assert_mentions(&err, &[TTHC_TITLE, "reopen it to report further progress"]);
-}
-
-// --- completion --------------------------------------------------------------------
-
-#[test]
-fn completion_is_early_on_time_or_late_against_the_deadline_in_force() {
-    for (on, timeliness, days_late) in [
-        (date(2024, 6, 29), Timeliness::Early, 0),
-        (date(2024, 6, 30), Timeliness::OnTime, 0),
-        (date(2024, 7, 1), Timeliness::Late, 1),
-        (date(2024, 8, 14), Timeliness::Late, 45),
-    ] {
-        let world = given(&with_tasks([]))
-            .when(complete(TTHC, SO_TU_PHAP, on))
-            .then(&[completed(on, timeliness, days_late)]);
-        let task = &world.tasks[&TTHC];
-        assert_eq!(task.percent, 100);
-        assert!(!task.is_open() && !task.is_overdue(date(2025, 1, 1)));
-    }
-    let extended = Event::TaskDeadlineExtended(TaskDeadlineExtended {
-        task_id: TTHC,
-        old_deadline: date(2024, 6, 30),
-        new_deadline: date(2024, 9, 30),
-    });
-    given(&with_tasks([extended]))
-        .when(complete(TTHC, SO_TU_PHAP, date(2024, 8, 14)))
-        .then(&[completed(date(2024, 8, 14), Timeliness::Early, 0)]);
-}
-
-#[test]
-fn an_ongoing_task_is_completed_on_time() {
-    given(&with_tasks([]))
-        .when(complete(TUYEN_TRUYEN, SO_NOI_VU, date(2024, 12, 31)))
-        .then(&[Event::TaskCompleted(TaskCompleted {
-            task_id: TUYEN_TRUYEN,
-            completed_by: SO_NOI_VU,
-            output: "Báo cáo 45/BC-STP".to_owned(),
-            completed_on: date(2024, 12, 31),
-            timeliness: Timeliness::OnTime,
-            days_late: 0,
-        })]);
-}
-
-#[test]
-fn only_the_lead_completes_a_task() {
-    let err = given(&with_tasks([]))
-        .when(complete(TTHC, SO_NOI_VU, date(2024, 6, 1)))
-        .then_error(DomainError::NotTheLead { task: TTHC, task_title: TTHC_TITLE.to_owned(), agency: SO_NOI_VU });
-    assert_mentions(&err, &[TTHC_TITLE, "coordinating agencies report progress"]);
-}
-
-#[test]
-fn a_completion_states_its_output_and_happens_once() {
-    given(&with_tasks([]))
-        .when(Command::CompleteTask {
-            task_id: TTHC,
-            reporter_agency: SO_TU_PHAP,
-            output: "  ".to_owned(),
-            completed_on: date(2024, 6, 1),
-        })
-        .then_invalid("output");
-    let err = given(&with_tasks([completed(date(2024, 6, 1), Timeliness::Early, 0)]))
-        .when(complete(TTHC, SO_TU_PHAP, date(2024, 6, 2)))
-        .then_err(|e| matches!(e, DomainError::TaskStatusForbids { status: "completed", .. }));
-    assert_mentions(&err, &[TTHC_TITLE, "cannot be completed again"]);
-}
-
-// --- reopen and cancel -------------------------------------------------------------
-
-fn reopen(task_id: TaskId) -> Command {
-    Command::ReopenTask { task_id, reason: "Kết quả chưa đạt yêu cầu".to_owned() }
-}
-
-fn cancel(task_id: TaskId) -> Command {
-    Command::CancelTask { task_id, reason: "Nhiệm vụ không còn phù hợp".to_owned() }
-}
-
-#[test]
-fn a_completed_task_can_be_reopened() {
-    let world = given(&with_tasks([completed(date(2024, 6, 1), Timeliness::Early, 0)]))
-        .when(reopen(TTHC))
-        .then(&[Event::TaskReopened(TaskReopened { task_id: TTHC })]);
-    assert!(world.tasks[&TTHC].is_open());
-}
-
-#[test]
-fn a_cancelled_task_can_be_reopened_where_it_stood() {
-    let report = Event::TaskProgressReported(TaskProgressReported {
-        task_id: TTHC,
-        reported_by: SO_TU_PHAP,
-        percent: 40,
-        note: "Đang rà soát".to_owned(),
-        evidence: vec![],
-        as_of: date(2024, 3, 1),
-    });
-    let world = given(&with_tasks([report, cancelled(TTHC)]))
-        .when(reopen(TTHC))
-        .then(&[Event::TaskReopened(TaskReopened { task_id: TTHC })]);
-    assert_eq!(world.tasks[&TTHC].status, TaskStatus::InProgress);
-    assert_eq!(world.tasks[&TTHC].percent, 40);
-    let world = given(&with_tasks([cancelled(TUYEN_TRUYEN)]))
-        .when(reopen(TUYEN_TRUYEN))
-        .then(&[Event::TaskReopened(TaskReopened { task_id: TUYEN_TRUYEN })]);
-    assert_eq!(world.tasks[&TUYEN_TRUYEN].status, TaskStatus::NotStarted);
-}
-
-#[test]
-fn only_completed_or_cancelled_tasks_are_reopened() {
-    let err = given(&with_tasks([]))
-        .when(reopen(TTHC))
-        .then_err(|e| matches!(e, DomainError::TaskStatusForbids { status: "not started", .. }));
-    assert_mentions(&err, &[TTHC_TITLE, "only completed or cancelled tasks can be reopened"]);
-    given(&with_tasks([cancelled(TTHC)]))
-        .when(Command::ReopenTask { task_id: TTHC, reason: String::new() })
-        .then_invalid("reason");
-    given(&with_tasks([]))
-        .when(reopen(UNKNOWN_TASK))
-        .then_error(DomainError::NotFound { entity: Entity::Task, id: UNKNOWN_TASK.to_string() });
-}
-
-#[test]
-fn cancelling_a_task() {
-    let world = given(&with_tasks([])).when(cancel(TTHC)).then(&[cancelled(TTHC)]);
-    assert_eq!(world.tasks[&TTHC].status, TaskStatus::Cancelled);
-    assert!(!world.tasks[&TTHC].is_overdue(date(2025, 1, 1)));
-}
-
-#[test]
-fn a_cancellation_needs_a_reason_and_an_open_task() {
-    given(&with_tasks([]))
-        .when(Command::CancelTask { task_id: TTHC, reason: " ".to_owned() })
-        .then_invalid("reason");
-    let err = given(&with_tasks([completed(date(2024, 6, 1), Timeliness::Early, 0)]))
-        .when(cancel(TTHC))
-        .then_err(|e| matches!(e, DomainError::TaskStatusForbids { status: "completed", .. }));
-    assert_mentions(&err, &["reopen it first"]);
-}
-
-#[test]
-fn a_cancelled_task_takes_nothing_but_a_reopen() {
-    let world = with_tasks([tt_tt_merged_into_kh_cn(), cancelled(TTHC)]);
-    for command in [
-        reassign(SO_NOI_VU, None),
-        transfer(TTHC, SO_TT_TT, SO_KH_CN),
-        extend(TTHC, date(2024, 9, 30)),
-        progress(TTHC, SO_TU_PHAP, 10),
-        complete(TTHC, SO_TU_PHAP, date(2024, 6, 1)),
-        cancel(TTHC),
-    ] {
-        let err = given(&world).when(command).then_error(DomainError::TaskStatusForbids {
-            task: TTHC,
-            task_title: TTHC_TITLE.to_owned(),
-            status: "cancelled",
-            hint: "nothing may be done to a cancelled task but reopen it",
-        });
-        assert_mentions(&err, &[TTHC_TITLE, "cancelled"]);
-    }
-    given(&world).when(reopen(TTHC)).then(&[Event::TaskReopened(TaskReopened { task_id: TTHC })]);
-}
-
-#[test]
-fn commands_on_an_unknown_task_say_so() {
-    for command in [
-        extend(UNKNOWN_TASK, date(2024, 9, 30)),
-        progress(UNKNOWN_TASK, SO_TU_PHAP, 10),
-        complete(UNKNOWN_TASK, SO_TU_PHAP, date(2024, 6, 1)),
-        cancel(UNKNOWN_TASK),
-        transfer(UNKNOWN_TASK, SO_TT_TT, SO_KH_CN),
-    ] {
-        let err = given(&with_tasks([]))
-            .when(command)
-            .then_error(DomainError::NotFound { entity: Entity::Task, id: UNKNOWN_TASK.to_string() });
-        assert_mentions(&err, &["register it first"]);
-    }
+fn a_description_is_at_most_20000_characters() {
+    let message = given(&ha_tinh())
+        .when(create(TaskCreated {
+            description: Some("ệ".repeat(20_001)),
+            ..tthc_created()
+        }))
+        .then_invalid("description");
+    assert!(message.contains("20000"), "{message}");
 }

@@ -29,17 +29,30 @@ fn registered_name(events: &[Event]) -> &str {
 #[test]
 fn decomposed_input_is_stored_composed() {
     let decomposed: String = BAN_CHI_DAO.nfd().collect();
-    assert_ne!(decomposed.as_bytes(), BAN_CHI_DAO.as_bytes(), "the test input really is decomposed");
-    let events = decide(&World::from_events(&ha_tinh_agencies()), register(decomposed)).expect("accepted");
+    assert_ne!(
+        decomposed.as_bytes(),
+        BAN_CHI_DAO.as_bytes(),
+        "the test input really is decomposed"
+    );
+    let events = decide(
+        &World::from_events(&ha_tinh_agencies()),
+        register(decomposed),
+    )
+    .expect("accepted");
     assert_eq!(registered_name(&events).as_bytes(), BAN_CHI_DAO.as_bytes());
-    let Event::AgencyRegistered(e) = &events[0] else { unreachable!("checked above") };
+    let Event::AgencyRegistered(e) = &events[0] else {
+        unreachable!("checked above")
+    };
     assert_eq!(e.short_name.as_deref(), Some("Ban Chỉ đạo CCHC"));
 }
 
 #[test]
 fn surrounding_whitespace_is_trimmed() {
-    let events =
-        decide(&World::from_events(&ha_tinh_agencies()), register(format!(" \t{BAN_CHI_DAO}   \n"))).expect("accepted");
+    let events = decide(
+        &World::from_events(&ha_tinh_agencies()),
+        register(format!(" \t{BAN_CHI_DAO}   \n")),
+    )
+    .expect("accepted");
     assert_eq!(registered_name(&events), BAN_CHI_DAO);
 }
 
@@ -49,11 +62,15 @@ fn a_decomposed_title_of_a_task_is_stored_composed() {
     let events = decide(
         &World::from_events(&ha_tinh()),
         Command::CreateTask {
-            task_id: reform_domain::TaskId(uuid::Uuid::from_u128(0x7A5C_0000_0000_0000_0000_0000_0000_0300)),
+            task_id: reform_domain::TaskId(uuid::Uuid::from_u128(
+                0x7A5C_0000_0000_0000_0000_0000_0000_0300,
+            )),
             plan: PLAN_2024,
             parent_task: None,
             directive_point: None,
-            category: reform_domain::TaskCategory::Pillar(reform_domain::Pillar::AdministrativeProcedures),
+            category: reform_domain::TaskCategory::Pillar(
+                reform_domain::Pillar::AdministrativeProcedures,
+            ),
             title: format!("{}  ", title.nfd().collect::<String>()),
             description: Some("Rà soát\nđơn giản hóa".nfd().collect()),
             lead: SO_TU_PHAP,
@@ -64,9 +81,15 @@ fn a_decomposed_title_of_a_task_is_stored_composed() {
         },
     )
     .expect("accepted");
-    let [Event::TaskCreated(e)] = events.as_slice() else { panic!("one TaskCreated: {events:?}") };
+    let [Event::TaskCreated(e)] = events.as_slice() else {
+        panic!("one TaskCreated: {events:?}")
+    };
     assert_eq!(e.title, title);
-    assert_eq!(e.description.as_deref(), Some("Rà soát\nđơn giản hóa"), "newlines are kept in long text");
+    assert_eq!(
+        e.description.as_deref(),
+        Some("Rà soát\nđơn giản hóa"),
+        "newlines are kept in long text"
+    );
     assert_eq!(e.expected_output, "Quyết định công bố");
 }
 
@@ -84,8 +107,15 @@ fn renaming_to_the_decomposed_current_name_is_no_rename() {
 
 #[test]
 fn control_characters_are_refused() {
-    for bad in ["Ban\u{0}Chỉ đạo", "Ban\u{7}Chỉ đạo", "Ban\rChỉ đạo", "Ban\u{85}Chỉ đạo"] {
-        let message = given(&ha_tinh_agencies()).when(register(bad.to_owned())).then_invalid("name");
+    for bad in [
+        "Ban\u{0}Chỉ đạo",
+        "Ban\u{7}Chỉ đạo",
+        "Ban\rChỉ đạo",
+        "Ban\u{85}Chỉ đạo",
+    ] {
+        let message = given(&ha_tinh_agencies())
+            .when(register(bad.to_owned()))
+            .then_invalid("name");
         assert!(message.contains("control"), "{message}");
     }
 }
@@ -94,9 +124,15 @@ fn control_characters_are_refused() {
 fn names_are_limited_in_characters_not_bytes() {
     let longest = "ệ".repeat(500);
     assert_eq!(longest.len(), 1_500);
-    let events = decide(&World::from_events(&ha_tinh_agencies()), register(longest.clone())).expect("accepted");
+    let events = decide(
+        &World::from_events(&ha_tinh_agencies()),
+        register(longest.clone()),
+    )
+    .expect("accepted");
     assert_eq!(registered_name(&events), longest);
-    let message = given(&ha_tinh_agencies()).when(register("ệ".repeat(501))).then_invalid("name");
+    let message = given(&ha_tinh_agencies())
+        .when(register("ệ".repeat(501)))
+        .then_invalid("name");
     assert!(message.contains("500"), "{message}");
 }
 

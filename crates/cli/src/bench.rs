@@ -1,0 +1,362 @@
+//! `reform bench append`: the decide + append path under concurrent writers, against a
+//! plain one-INSERT-per-row loop writing the same rows, in the same run.
+//!
+//! Each command is a real `CreateTask`: the handler loads the task, plan and agency
+//! streams, the domain decides, the store appends with its concurrency check and
+//! command-id record. The baseline then inserts exactly the rows those commands
+//! stored, one autocommitted INSERT each, with as many writers, into a fresh database.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use chrono::{NaiveDate, Utc};
+use reform_domain::{
+    AgencyId, AgencyTier, Command, Deadline, DocumentHeader, DocumentId, Period, Pillar,
+    ProgramLevel, Role, TaskCategory, TaskId,
+};
+use reform_store::{Actor, CommandHandler, CommandMetadata, EventStore, RecordedEvent};
+
+use crate::throwaway_pg;
+
+/// Which databases to measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    /// SQLite only.
+    Sqlite,
+    /// PostgreSQL only.
+    Postgres,
+    /// Both.
+    Both,
+}
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct AppendBench {
+    /// Concurrent writers.
+    pub writers: usize,
+    /// Commands in all (split across writers).
+    pub commands: usize,
+    /// Databases to measure.
+    pub engine: Engine,
+    /// A PostgreSQL server to create scratch databases on; a throwaway cluster when `None`.
+    pub postgres_url: Option<String>,
+}
+
+/// One engine's figures.
+#[derive(Clone, Debug)]
+pub struct AppendFigures {
+    /// "SQLite" or "PostgreSQL".
+    pub engine: &'static str,
+    /// Commands decided and appended per second.
+    pub commands_per_sec: f64,
+    /// Plain single-row INSERTs per second.
+    pub inserts_per_sec: f64,
+}
+
+impl AppendFigures {
+    /// Commands/s over plain inserts/s.
+    pub fn ratio(&self) -> f64 {
+        self.commands_per_sec / self.inserts_per_sec
+    }
+}
+
+/// Runs the benchmark and returns the figures per engine.
+pub async fn run_append(bench: &AppendBench) -> Result<Vec<AppendFigures>> {
+    let mut figures = Vec::new();
+    if matches!(bench.engine, Engine::Sqlite | Engine::Both) {
+        let dir = tempfile::tempdir().context("creating a scratch directory")?;
+        let url = |name: &str| format!("sqlite://{}", dir.path().join(name).display());
+        figures.push(measure("SQLite", bench, &url("commands.db"), &url("plain.db")).await?);
+    }
+    if matches!(bench.engine, Engine::Postgres | Engine::Both) {
+        let tag = uuid::Uuid::new_v4().simple().to_string();
+        let (commands, plain) = match &bench.postgres_url {
+            Some(server) => (
+                throwaway_pg::create_database(server, &format!("reform_bench_{tag}_c")).await?,
+                throwaway_pg::create_database(server, &format!("reform_bench_{tag}_p")).await?,
+            ),
+            None => (
+                throwaway_pg::throwaway_database(&format!("reform_bench_{tag}_c")).await?,
+                throwaway_pg::throwaway_database(&format!("reform_bench_{tag}_p")).await?,
+            ),
+        };
+        figures.push(measure("PostgreSQL", bench, &commands, &plain).await?);
+    }
+    Ok(figures)
+}
+
+/// The figures as a table.
+pub fn render(bench: &AppendBench, figures: &[AppendFigures]) -> String {
+    let mut out = format!(
+        "append benchmark: {} CreateTask commands, {} concurrent writers\n\
+         {:<11} {:>14} {:>16} {:>7}\n",
+        bench.commands, bench.writers, "engine", "commands/s", "plain inserts/s", "ratio"
+    );
+    for f in figures {
+        out.push_str(&format!(
+            "{:<11} {:>14.0} {:>16.0} {:>6.2}x\n",
+            f.engine,
+            f.commands_per_sec,
+            f.inserts_per_sec,
+            f.ratio()
+        ));
+    }
+    out
+}
+
+async fn measure(
+    engine: &'static str,
+    bench: &AppendBench,
+    commands_url: &str,
+    plain_url: &str,
+) -> Result<AppendFigures> {
+    let store = reform_store::open(commands_url)
+        .await
+        .context("opening the commands database")?;
+    let handler = CommandHandler::new(store.clone());
+    let (plan, agencies) = setup(&handler).await?;
+    let setup_head = store.head().await?;
+
+    let per_writer = bench.commands.div_ceil(bench.writers.max(1));
+    let started = Instant::now();
+    let mut writers = Vec::new();
+    for w in 0..bench.writers.max(1) {
+        let handler = handler.clone();
+        let agencies = agencies.clone();
+        writers.push(tokio::spawn(async move {
+            for i in 0..per_writer {
+                let command = create_task(plan, agencies[(w + i) % agencies.len()], w, i);
+                handler.execute(command, metadata(), None).await?;
+            }
+            anyhow::Ok(())
+        }));
+    }
+    for w in writers {
+        w.await.context("a writer panicked")??;
+    }
+    let elapsed = started.elapsed();
+    let commands_per_sec = (per_writer * bench.writers.max(1)) as f64 / elapsed.as_secs_f64();
+
+    let rows = read_from(store.as_ref(), setup_head).await?;
+    let inserts_per_sec = plain_inserts(plain_url, rows, bench.writers.max(1)).await?;
+    Ok(AppendFigures {
+        engine,
+        commands_per_sec,
+        inserts_per_sec,
+    })
+}
+
+fn metadata() -> CommandMetadata {
+    let actor = Actor {
+        user_id: "bench".into(),
+        display_name: "Benchmark".into(),
+        role: Role::Secretariat,
+        agency: None,
+    };
+    CommandMetadata::new(actor, Utc::now())
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+fn create_task(plan: DocumentId, lead: AgencyId, writer: usize, i: usize) -> Command {
+    Command::CreateTask {
+        task_id: TaskId::generate(),
+        plan,
+        parent_task: None,
+        directive_point: None,
+        category: TaskCategory::Pillar(Pillar::ALL[(writer + i) % Pillar::ALL.len()]),
+        title: format!("Rà soát, đơn giản hóa thủ tục hành chính — đợt {writer}.{i}"),
+        description: None,
+        lead,
+        coordinators: Vec::new(),
+        deadline: Deadline::On(date(2025, 12, 31)),
+        expected_output: "Báo cáo kết quả rà soát".into(),
+        weight: None,
+    }
+}
+
+/// A program, a plan and a few agencies to assign tasks to (not timed).
+async fn setup(handler: &CommandHandler) -> Result<(DocumentId, Vec<AgencyId>)> {
+    let agencies: Vec<AgencyId> = (0..4).map(|_| AgencyId::generate()).collect();
+    for (i, agency) in agencies.iter().enumerate() {
+        let command = Command::RegisterAgency {
+            agency_id: *agency,
+            name: format!("Sở thử nghiệm số {i}"),
+            short_name: None,
+            tier: AgencyTier::Department,
+            block: None,
+            jurisdiction: "VN-DN".into(),
+            parent: None,
+        };
+        handler.execute(command, metadata(), None).await?;
+    }
+    let header = |number: &str| DocumentHeader {
+        number: number.into(),
+        title: "Văn bản thử nghiệm".into(),
+        issued_on: date(2021, 7, 15),
+        issuer: "UBND thành phố".into(),
+        issuing_agency: None,
+        signer: None,
+    };
+    let program = DocumentId::generate();
+    let period = Period {
+        from_year: 2021,
+        to_year: 2025,
+    };
+    handler
+        .execute(
+            Command::IssueProgram {
+                document_id: program,
+                header: header("1/QĐ-UBND"),
+                level: ProgramLevel::Provincial,
+                jurisdiction: "VN-DN".into(),
+                parent_program: None,
+                period,
+            },
+            metadata(),
+            None,
+        )
+        .await?;
+    let plan = DocumentId::generate();
+    handler
+        .execute(
+            Command::IssuePlan {
+                document_id: plan,
+                header: header("2/KH-UBND"),
+                implements: program,
+                issuing_agency: agencies[0],
+                jurisdiction: "VN-DN".into(),
+                period,
+            },
+            metadata(),
+            None,
+        )
+        .await?;
+    Ok((plan, agencies))
+}
+
+async fn read_from(store: &dyn EventStore, after: u64) -> Result<Vec<RecordedEvent>> {
+    let mut rows = Vec::new();
+    let mut after = after;
+    loop {
+        let page = store.read_all(after, 5_000).await?;
+        let Some(last) = page.last() else {
+            return Ok(rows);
+        };
+        after = last.position;
+        rows.extend(page);
+    }
+}
+
+/// Inserts `rows` into a fresh events table, one autocommitted INSERT per row, from
+/// `writers` concurrent tasks. Returns rows per second.
+async fn plain_inserts(url: &str, rows: Vec<RecordedEvent>, writers: usize) -> Result<f64> {
+    // Migrate the scratch database by opening it as a store, then write around it.
+    drop(
+        reform_store::open(url)
+            .await
+            .context("preparing the baseline database")?,
+    );
+    let rows = Arc::new(rows);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    if url.starts_with("sqlite:") {
+        let options = url
+            .parse::<sqlx::sqlite::SqliteConnectOptions>()?
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+            .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(writers as u32)
+            .connect_with(options)
+            .await?;
+        for _ in 0..writers {
+            let (pool, rows, next) = (pool.clone(), rows.clone(), next.clone());
+            tasks.push(tokio::spawn(async move {
+                while let Some(r) = rows.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    sqlite_insert(&pool, r).await?;
+                }
+                anyhow::Ok(())
+            }));
+        }
+    } else {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(writers as u32)
+            .connect(url)
+            .await?;
+        for _ in 0..writers {
+            let (pool, rows, next) = (pool.clone(), rows.clone(), next.clone());
+            tasks.push(tokio::spawn(async move {
+                while let Some(r) = rows.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    pg_insert(&pool, r).await?;
+                }
+                anyhow::Ok(())
+            }));
+        }
+    }
+    for t in tasks {
+        t.await.context("an inserter panicked")??;
+    }
+    Ok(rows.len() as f64 / started.elapsed().as_secs_f64())
+}
+
+const INSERT: &str = "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, \
+     schema_version, payload, actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, \
+     command_id, correlation_id, causation_id, reason) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+
+async fn pg_insert(pool: &sqlx::PgPool, r: &RecordedEvent) -> Result<()> {
+    let m = &r.metadata;
+    sqlx::query(INSERT)
+        .bind(r.position as i64)
+        .bind(r.event_id)
+        .bind(r.stream_id.as_str())
+        .bind(r.stream_version as i64)
+        .bind(&r.event_type)
+        .bind(r.schema_version as i32)
+        .bind(&r.payload)
+        .bind(&m.actor.user_id)
+        .bind(&m.actor.display_name)
+        .bind(m.actor.role.code())
+        .bind(m.actor.agency.map(|a| a.0))
+        .bind(m.occurred_at)
+        .bind(m.recorded_at)
+        .bind(m.command_id)
+        .bind(m.correlation_id)
+        .bind(m.causation_id)
+        .bind(m.reason.as_deref())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+async fn sqlite_insert(pool: &sqlx::SqlitePool, r: &RecordedEvent) -> Result<()> {
+    let m = &r.metadata;
+    let time = |t: chrono::DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    sqlx::query(INSERT)
+        .bind(r.position as i64)
+        .bind(r.event_id.to_string())
+        .bind(r.stream_id.as_str())
+        .bind(r.stream_version as i64)
+        .bind(&r.event_type)
+        .bind(i64::from(r.schema_version))
+        .bind(&r.payload)
+        .bind(&m.actor.user_id)
+        .bind(&m.actor.display_name)
+        .bind(m.actor.role.code())
+        .bind(m.actor.agency.map(|a| a.0.to_string()))
+        .bind(time(m.occurred_at))
+        .bind(time(m.recorded_at))
+        .bind(m.command_id.to_string())
+        .bind(m.correlation_id.to_string())
+        .bind(m.causation_id.map(|c| c.to_string()))
+        .bind(m.reason.as_deref())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
