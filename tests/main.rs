@@ -3,6 +3,8 @@
 
 mod support;
 
+mod cli;
+mod commands;
 mod store;
 
 use sqlx::{Connection, PgConnection};

@@ -86,8 +86,8 @@ pub fn render(lines: &[PillarLine], today: NaiveDate) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<52} {:>5} {:>6} {:>5} {:>7} {:>5} {:>7} {:>7} {:>6}",
-        "pillar", "tasks", "early", "on time", "late", "open", "overdue", "cancel", "%"
+        "{:<52} {:>5} {:>5} {:>7} {:>4} {:>4} {:>7} {:>9} {:>5}",
+        "pillar", "tasks", "early", "on-time", "late", "open", "overdue", "cancelled", "%"
     );
     for l in lines {
         let name = l.pillar.map_or(
@@ -96,7 +96,7 @@ pub fn render(lines: &[PillarLine], today: NaiveDate) -> String {
         );
         let _ = writeln!(
             out,
-            "{:<52} {:>5} {:>6} {:>5} {:>7} {:>5} {:>7} {:>7} {:>6.1}",
+            "{:<52} {:>5} {:>5} {:>7} {:>4} {:>4} {:>7} {:>9} {:>5.1}",
             truncate(name, 52),
             l.tasks,
             l.early,
