@@ -20,7 +20,8 @@ use uuid::Uuid;
 use crate::batch::{self, BatchPlan, StoredCommand};
 use crate::committer::{self, BatchWriter, Pending};
 use crate::model::{
-    Actor, AppendOutcome, AppendRequest, Backend, EventMetadata, RecordedEvent, StoreError,
+    to_i64, to_u64, Actor, AppendOutcome, AppendRequest, Backend, EventMetadata, RecordedEvent,
+    StoreError,
 };
 use crate::EventStore;
 
@@ -69,14 +70,6 @@ async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
         .run(pool)
         .await?;
     Ok(())
-}
-
-fn to_u64(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
-fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
 }
 
 fn decode_row(row: &PgRow) -> Result<RecordedEvent, StoreError> {

@@ -24,8 +24,8 @@ use uuid::Uuid;
 use crate::batch::{self, BatchPlan, StoredCommand};
 use crate::committer::{self, BatchWriter, Pending};
 use crate::model::{
-    sqlite_time, Actor, AppendOutcome, AppendRequest, Backend, EventMetadata, RecordedEvent,
-    StoreError,
+    sqlite_time, to_i64, to_u64, Actor, AppendOutcome, AppendRequest, Backend, EventMetadata,
+    RecordedEvent, StoreError,
 };
 use crate::EventStore;
 
@@ -68,14 +68,6 @@ impl SqliteStore {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
-}
-
-fn to_u64(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
-fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
 }
 
 fn corrupt(position: u64, what: &str, value: &str) -> StoreError {
