@@ -41,6 +41,7 @@ fn request(stream: &str, expected: ExpectedVersion, payloads: &[&str]) -> Append
     AppendRequest {
         stream: StreamId::from(stream),
         expected,
+        conditions: Vec::new(),
         events: payloads.iter().map(|p| event(p)).collect(),
         metadata,
     }

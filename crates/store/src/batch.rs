@@ -11,7 +11,9 @@ use chrono::{DateTime, Utc};
 use reform_domain::StreamId;
 use uuid::Uuid;
 
-use crate::model::{AppendOutcome, AppendRequest, EventMetadata, RecordedEvent, StoreError};
+use crate::model::{
+    AppendOutcome, AppendRequest, EventMetadata, ExpectedVersion, RecordedEvent, StoreError,
+};
 
 /// A command already on record.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,6 +106,16 @@ fn plan_one(
             "an append needs at least one event".into(),
         ));
     }
+    for (stream, seen) in &request.conditions {
+        let now = versions.get(stream).copied().unwrap_or(0);
+        if now != *seen {
+            return Err(StoreError::Conflict {
+                stream: stream.clone(),
+                expected: ExpectedVersion::Exact(*seen),
+                actual: now,
+            });
+        }
+    }
     let actual = versions.get(&request.stream).copied().unwrap_or(0);
     if !request.expected.admits(actual) {
         return Err(StoreError::Conflict {
@@ -155,12 +167,13 @@ fn plan_one(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Actor, CommandMetadata, ExpectedVersion, NewEvent};
+    use crate::model::{Actor, CommandMetadata, NewEvent};
 
     fn request(stream: &str, expected: ExpectedVersion, n: usize) -> AppendRequest {
         AppendRequest {
             stream: StreamId::from(stream),
             expected,
+            conditions: Vec::new(),
             events: (0..n)
                 .map(|_| NewEvent {
                     event_id: Uuid::now_v7(),
@@ -216,6 +229,24 @@ mod tests {
             .map(|o| (o.last_position, o.replayed));
         assert_eq!(first, Some(1));
         assert_eq!(second, Some((1, true)));
+        assert_eq!(p.rows.len(), 1);
+    }
+
+    #[test]
+    fn a_moved_condition_stream_is_a_conflict_on_that_stream() {
+        let mut a = request("task-a", ExpectedVersion::NoStream, 1);
+        a.conditions = vec![(StreamId::from("agency-x"), 1)];
+        let mut b = request("task-b", ExpectedVersion::NoStream, 1);
+        b.conditions = vec![(StreamId::from("agency-x"), 2)];
+        let versions = HashMap::from([(StreamId::from("agency-x"), 2)]);
+        let p = plan(0, versions, HashMap::new(), &[a, b], Utc::now());
+        match &p.results[0] {
+            Err(StoreError::Conflict { stream, actual, .. }) => {
+                assert_eq!((stream.as_str(), *actual), ("agency-x", 2));
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        assert!(p.results[1].is_ok());
         assert_eq!(p.rows.len(), 1);
     }
 }

@@ -1,11 +1,13 @@
 //! Executing domain commands: load what the command reads, let the domain decide,
 //! append what it decided, run the follow-ups the domain's policies ask for.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use reform_domain::{decide, policy, Command, DomainError, Event, StreamId, World};
 use uuid::Uuid;
 
+use crate::cache::{CachedStream, StreamCache};
 use crate::model::{
     AppendOutcome, AppendRequest, CommandMetadata, ExpectedVersion, NewEvent, StoreError,
 };
@@ -47,16 +49,21 @@ pub struct Executed {
     pub follow_ups: Vec<AppendOutcome>,
 }
 
-/// Runs commands against an event store.
+/// Runs commands against an event store. Clones share one memory of recently used
+/// streams (see the `cache` module): create one handler per store and clone it.
 #[derive(Clone)]
 pub struct CommandHandler {
     store: Arc<dyn EventStore>,
+    cache: Arc<StreamCache>,
 }
 
 impl CommandHandler {
     /// A handler writing to `store`.
     pub fn new(store: Arc<dyn EventStore>) -> Self {
-        CommandHandler { store }
+        CommandHandler {
+            store,
+            cache: Arc::default(),
+        }
     }
 
     /// The store behind the handler.
@@ -112,6 +119,68 @@ impl CommandHandler {
         Ok((world, versions))
     }
 
+    /// Like [`CommandHandler::load`], from memory where it can. Streams not in memory
+    /// are read from the store when `fetch` is set, and otherwise assumed empty: a
+    /// command creating something new then needs no read at all, and the append's
+    /// version check refuses it if the assumption was wrong. Returns also whether any
+    /// stream came from memory or assumption rather than the store.
+    async fn load_cached(
+        &self,
+        streams: &[StreamId],
+        fetch: bool,
+    ) -> Result<(World, Vec<u64>, bool), StoreError> {
+        let mut found: Vec<Option<Arc<CachedStream>>> =
+            streams.iter().map(|s| self.cache.get(s)).collect();
+        let used_cache = !fetch || found.iter().any(Option::is_some);
+        let missing: Vec<StreamId> = streams
+            .iter()
+            .zip(&found)
+            .filter(|(_, c)| c.is_none())
+            .map(|(s, _)| s.clone())
+            .collect();
+        if fetch && !missing.is_empty() {
+            let mut fetched: HashMap<StreamId, CachedStream> = HashMap::new();
+            for recorded in self.store.read_streams(&missing).await? {
+                let event = recorded.decode().map_err(|e| StoreError::Corrupt {
+                    position: recorded.position,
+                    message: e.to_string(),
+                })?;
+                let entry = fetched.entry(recorded.stream_id.clone()).or_default();
+                entry.version = recorded.stream_version;
+                entry.events.push((recorded.position, event));
+            }
+            for (stream, slot) in streams.iter().zip(found.iter_mut()) {
+                if slot.is_none() {
+                    let cached = Arc::new(fetched.remove(stream).unwrap_or_default());
+                    self.cache.put(
+                        stream.clone(),
+                        CachedStream {
+                            version: cached.version,
+                            events: cached.events.clone(),
+                        },
+                    );
+                    *slot = Some(cached);
+                }
+            }
+        }
+        let versions = found
+            .iter()
+            .map(|c| c.as_ref().map_or(0, |c| c.version))
+            .collect();
+        // Fold in global order: the order the facts were recorded in.
+        let mut events: Vec<&(u64, Event)> = found
+            .iter()
+            .flatten()
+            .flat_map(|c| c.events.iter())
+            .collect();
+        events.sort_by_key(|(position, _)| *position);
+        let mut world = World::default();
+        for (_, event) in events {
+            world.apply(event);
+        }
+        Ok((world, versions, used_cache))
+    }
+
     async fn execute_one(
         &self,
         command: Command,
@@ -123,10 +192,15 @@ impl CommandHandler {
         }
         let target = command.target();
         let reads = command.reads();
+        if expected_version.is_some() {
+            // The caller's expectation is judged against the store, not our memory.
+            self.cache.forget(std::slice::from_ref(&target));
+        }
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (world, versions) = self.load(&reads).await?;
+            let fetch = attempt > 1 || expected_version.is_some();
+            let (world, versions, used_cache) = self.load_cached(&reads, fetch).await?;
             let current = versions.first().copied().unwrap_or(0);
             if let Some(expected) = expected_version {
                 if expected != current {
@@ -146,6 +220,11 @@ impl CommandHandler {
             }
             let events = match decide(&world, command.clone()) {
                 Ok(events) => events,
+                // Remembered state may be behind: refuse only on what the store holds.
+                Err(_) if used_cache => {
+                    self.cache.forget(&reads);
+                    continue;
+                }
                 // A retried command may be refused by the state it created itself
                 // ("task already exists"): answer it from the record instead. The
                 // store answers retries of accepted commands in the append below.
@@ -163,28 +242,52 @@ impl CommandHandler {
             let request = AppendRequest {
                 stream: target.clone(),
                 expected: ExpectedVersion::Exact(current),
+                conditions: reads
+                    .iter()
+                    .cloned()
+                    .zip(versions.iter().copied())
+                    .skip(1)
+                    .collect(),
                 events: events.iter().map(NewEvent::from).collect(),
                 metadata: metadata.clone(),
             };
             match self.store.append(request).await {
+                Ok(outcome) if outcome.replayed => {
+                    self.cache.forget(std::slice::from_ref(&target));
+                    return Ok(Executed {
+                        outcome,
+                        events: Vec::new(),
+                        follow_ups: Vec::new(),
+                    });
+                }
                 Ok(outcome) => {
-                    let events = if outcome.replayed { Vec::new() } else { events };
+                    let positioned = (outcome.first_position..)
+                        .zip(events.iter().cloned())
+                        .collect();
+                    self.cache
+                        .extend(&target, outcome.first_version, positioned);
                     return Ok(Executed {
                         outcome,
                         events,
                         follow_ups: Vec::new(),
                     });
                 }
-                Err(StoreError::Conflict { actual, .. })
-                    if expected_version.is_some() || attempt >= MAX_ATTEMPTS =>
-                {
-                    return Err(CommandError::Conflict {
-                        stream: target,
-                        expected: current,
-                        actual,
-                    });
+                Err(StoreError::Conflict { stream, actual, .. }) => {
+                    self.cache.forget(&reads);
+                    let on_target = stream == target;
+                    if (on_target && expected_version.is_some()) || attempt >= MAX_ATTEMPTS {
+                        let expected = if on_target {
+                            current
+                        } else {
+                            versions[reads.iter().position(|r| *r == stream).unwrap_or(0)]
+                        };
+                        return Err(CommandError::Conflict {
+                            stream,
+                            expected,
+                            actual,
+                        });
+                    }
                 }
-                Err(StoreError::Conflict { .. }) => continue,
                 Err(other) => return Err(other.into()),
             }
         }

@@ -7,6 +7,7 @@
 //! is where domain commands meet it.
 
 mod batch;
+mod cache;
 mod committer;
 mod handler;
 mod model;

@@ -151,6 +151,13 @@ pub enum ExpectedVersion {
     Exact(u64),
 }
 
+impl AppendRequest {
+    /// Every stream whose version the append depends on: its own and its conditions'.
+    pub(crate) fn streams(&self) -> impl Iterator<Item = &StreamId> {
+        std::iter::once(&self.stream).chain(self.conditions.iter().map(|(s, _)| s))
+    }
+}
+
 impl ExpectedVersion {
     pub(crate) fn admits(self, actual: u64) -> bool {
         match self {
@@ -168,6 +175,10 @@ pub struct AppendRequest {
     pub stream: StreamId,
     /// The concurrency check.
     pub expected: ExpectedVersion,
+    /// Other streams the decision read, each with the version it saw: the append is
+    /// refused with a conflict if any has moved since, so no decision rests on facts
+    /// that changed under it (an agency dissolved while work was assigned to it).
+    pub conditions: Vec<(StreamId, u64)>,
     /// The events, at least one.
     pub events: Vec<NewEvent>,
     /// Shared metadata.

@@ -23,7 +23,7 @@ use crate::model::{
     to_i64, to_u64, Actor, AppendOutcome, AppendRequest, Backend, EventMetadata, RecordedEvent,
     StoreError,
 };
-use crate::EventStore;
+use crate::{EventStore, ExpectedVersion};
 
 const COLUMNS: &str = "position, event_id, stream_id, stream_version, event_type, schema_version, payload, \
      actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, command_id, correlation_id, \
@@ -54,7 +54,13 @@ impl PostgresStore {
             .fetch_one(&pool)
             .await?;
         let (head_tx, head) = watch::channel(to_u64(current));
-        let writer = committer::spawn(PgWriter { pool: pool.clone() }, head_tx);
+        let writer = committer::spawn(
+            PgWriter {
+                pool: pool.clone(),
+                head: to_u64(current),
+            },
+            head_tx,
+        );
         Ok(PostgresStore { pool, writer, head })
     }
 
@@ -209,13 +215,79 @@ impl EventStore for PostgresStore {
 
 struct PgWriter {
     pool: PgPool,
+    /// The last position this writer knows committed: the basis of the fast path.
+    head: u64,
 }
 
 #[async_trait]
 impl BatchWriter for PgWriter {
-    /// Four round trips per batch, however large: take the position lock, read the
-    /// state the batch is judged against, write everything in one statement, commit.
+    /// One round trip when the writer's view is current, four otherwise.
     async fn write(&mut self, requests: &[AppendRequest]) -> Result<BatchPlan, StoreError> {
+        if let Some(plan) = self.write_optimistically(requests).await {
+            self.head = plan.head;
+            return Ok(plan);
+        }
+        let plan = self.write_under_lock(requests).await?;
+        self.head = plan.head;
+        Ok(plan)
+    }
+}
+
+impl PgWriter {
+    /// The fast path: plan the batch on what the writer already knows — the head it
+    /// last committed, each stream at the version its caller expects, each condition
+    /// stream at the version its caller saw — and write it in one autocommitted
+    /// statement. The statement only takes effect if that view was right: the position
+    /// counter must still hold our head (checked under its row lock), the condition
+    /// streams must be at their versions, and a stale stream version or an
+    /// already-executed command id violates a unique key. Any miss leaves nothing
+    /// written and returns `None`; the batch then takes the locked path, which reads
+    /// the real state and answers every request.
+    async fn write_optimistically(&self, requests: &[AppendRequest]) -> Option<BatchPlan> {
+        let mut versions = HashMap::new();
+        let mut conditions: Vec<(StreamId, u64)> = Vec::new();
+        for r in requests {
+            let assumed = match r.expected {
+                ExpectedVersion::Exact(v) => v,
+                ExpectedVersion::NoStream => 0,
+                ExpectedVersion::Any => return None,
+            };
+            versions.entry(r.stream.clone()).or_insert(assumed);
+            for (stream, seen) in &r.conditions {
+                versions.entry(stream.clone()).or_insert(*seen);
+                if !conditions.contains(&(stream.clone(), *seen)) {
+                    conditions.push((stream.clone(), *seen));
+                }
+            }
+        }
+        let plan = batch::plan(
+            self.head,
+            versions,
+            HashMap::new(),
+            requests,
+            Utc::now().trunc_subsecs(6),
+        );
+        // Only an all-accepted batch is written here: a refusal planned on assumed
+        // state is not an answer to give, so such batches take the locked path.
+        if plan.rows.is_empty() || plan.results.iter().any(Result::is_err) {
+            return None;
+        }
+        match write_plan(&self.pool, &plan, self.head, &conditions).await {
+            Ok(true) => Some(plan),
+            Ok(false) => None,
+            Err(error) => {
+                tracing::debug!(%error, "optimistic batch refused; retrying under the lock");
+                None
+            }
+        }
+    }
+
+    /// The slow path, four round trips: take the position lock, read the state the
+    /// batch is judged against, write everything in one statement, commit.
+    async fn write_under_lock(
+        &mut self,
+        requests: &[AppendRequest],
+    ) -> Result<BatchPlan, StoreError> {
         // The lock is taken in the BEGIN round trip; the next statement's snapshot is
         // taken after it is granted, so it sees every batch committed before ours.
         let mut tx = self
@@ -224,7 +296,11 @@ impl BatchWriter for PgWriter {
             .await?;
 
         let command_ids: Vec<Uuid> = requests.iter().map(|r| r.metadata.command_id).collect();
-        let stream_ids: Vec<&str> = requests.iter().map(|r| r.stream.as_str()).collect();
+        let stream_ids: Vec<&str> = requests
+            .iter()
+            .flat_map(AppendRequest::streams)
+            .map(StreamId::as_str)
+            .collect();
         let state = sqlx::query(
             "SELECT 'head' AS kind, NULL::uuid AS command_id, NULL::text AS stream_id, value AS a, \
                     0::bigint AS b, 0::bigint AS c, 0::bigint AS d FROM position_counter \
@@ -266,34 +342,57 @@ impl BatchWriter for PgWriter {
             tx.rollback().await?;
             return Ok(plan);
         }
-        write_plan(&mut tx, &plan).await?;
+        if !write_plan(&mut *tx, &plan, head, &[]).await? {
+            return Err(StoreError::Invalid(
+                "the position counter moved while locked".into(),
+            ));
+        }
         tx.commit().await?;
         Ok(plan)
     }
 }
 
 /// Writes a batch's events, stream versions, command records and the new head in one
-/// statement.
-async fn write_plan(tx: &mut sqlx::PgConnection, plan: &BatchPlan) -> Result<(), StoreError> {
+/// statement, if the position counter still holds `expected_head` and every condition
+/// stream is at its version (0: absent). Returns whether it wrote. Every insert joins
+/// the counter update, so a failed check writes nothing. The conditions are read in the
+/// statement's snapshot, which is current exactly when the counter has not moved: every
+/// append moves it.
+async fn write_plan<'e, E>(
+    executor: E,
+    plan: &BatchPlan,
+    expected_head: u64,
+    conditions: &[(StreamId, u64)],
+) -> Result<bool, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Postgres>,
+{
     let rows = &plan.rows;
     let m = |f: fn(&RecordedEvent) -> Option<Uuid>| rows.iter().map(f).collect::<Vec<_>>();
     let c = &plan.commands;
-    sqlx::query(
-        "WITH new_events AS ( \
+    let written = sqlx::query(
+        "WITH checked AS ( \
+           SELECT COALESCE(bool_and(COALESCE(s.version, 0) = c.v), TRUE) AS ok \
+           FROM UNNEST($29::text[], $30::bigint[]) AS c(id, v) LEFT JOIN streams s ON s.stream_id = c.id), \
+         guard AS ( \
+           UPDATE position_counter SET value = $27 \
+           WHERE value = $28 AND (SELECT ok FROM checked) RETURNING value), \
+         new_events AS ( \
            INSERT INTO events (position, event_id, stream_id, stream_version, event_type, schema_version, \
              payload, actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, command_id, \
              correlation_id, causation_id, reason) \
-           SELECT * FROM UNNEST($1::bigint[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::int[], \
-             $7::text[], $8::text[], $9::text[], $10::text[], $11::uuid[], $12::timestamptz[], \
-             $13::timestamptz[], $14::uuid[], $15::uuid[], $16::uuid[], $17::text[])), \
+           SELECT e.* FROM guard, UNNEST($1::bigint[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], \
+             $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::uuid[], $12::timestamptz[], \
+             $13::timestamptz[], $14::uuid[], $15::uuid[], $16::uuid[], $17::text[]) AS e), \
          new_versions AS ( \
            INSERT INTO streams (stream_id, category, version) \
-           SELECT * FROM UNNEST($18::text[], $19::text[], $20::bigint[]) \
+           SELECT s.* FROM guard, UNNEST($18::text[], $19::text[], $20::bigint[]) AS s \
            ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version), \
          new_commands AS ( \
            INSERT INTO commands (command_id, stream_id, first_version, last_version, first_position, last_position) \
-           SELECT * FROM UNNEST($21::uuid[], $22::text[], $23::bigint[], $24::bigint[], $25::bigint[], $26::bigint[])) \
-         UPDATE position_counter SET value = $27",
+           SELECT c.* FROM guard, \
+             UNNEST($21::uuid[], $22::text[], $23::bigint[], $24::bigint[], $25::bigint[], $26::bigint[]) AS c) \
+         SELECT count(*) FROM guard",
     )
     .bind(rows.iter().map(|r| to_i64(r.position)).collect::<Vec<_>>())
     .bind(rows.iter().map(|r| r.event_id).collect::<Vec<_>>())
@@ -322,7 +421,10 @@ async fn write_plan(tx: &mut sqlx::PgConnection, plan: &BatchPlan) -> Result<(),
     .bind(c.iter().map(|c| to_i64(c.first_position)).collect::<Vec<_>>())
     .bind(c.iter().map(|c| to_i64(c.last_position)).collect::<Vec<_>>())
     .bind(to_i64(plan.head))
-    .execute(tx)
+    .bind(to_i64(expected_head))
+    .bind(conditions.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>())
+    .bind(conditions.iter().map(|(_, v)| to_i64(*v)).collect::<Vec<_>>())
+    .fetch_one(executor)
     .await?;
-    Ok(())
+    Ok(written.try_get::<i64, _>(0)? == 1)
 }

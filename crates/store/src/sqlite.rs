@@ -264,7 +264,11 @@ impl BatchWriter for SqliteWriter {
             .map(|r| stored_command(r).map(|c| (c.command_id, c)))
             .collect::<Result<HashMap<_, _>, _>>()?;
 
-        let stream_ids: Vec<&str> = requests.iter().map(|r| r.stream.as_str()).collect();
+        let stream_ids: Vec<&str> = requests
+            .iter()
+            .flat_map(AppendRequest::streams)
+            .map(StreamId::as_str)
+            .collect();
         let versions = sqlx::query("SELECT stream_id, version FROM streams WHERE stream_id IN (SELECT value FROM json_each(?1))")
             .bind(serde_json::to_string(&stream_ids).unwrap_or_default())
             .fetch_all(&mut *tx)
