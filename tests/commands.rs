@@ -123,6 +123,7 @@ on_both_engines!(
     a_retried_command_is_answered_from_the_record,
     a_stale_expected_version_is_a_conflict,
     a_merger_passes_open_tasks_to_the_successor_once,
+    a_handler_behind_another_process_still_decides_on_current_facts,
 );
 
 async fn a_refused_command_writes_nothing_and_says_why(t: TestStore) {
@@ -315,6 +316,113 @@ async fn a_merger_passes_open_tasks_to_the_successor_once(t: TestStore) {
         reason: "Thử".into(),
     };
     let refused = s.handler.execute(reassign, secretariat(), None).await;
+    assert!(
+        matches!(
+            refused,
+            Err(CommandError::Rejected(DomainError::AgencyNotActive { .. }))
+        ),
+        "{refused:?}"
+    );
+}
+
+/// Two handlers on one database stand for two server processes, each remembering the
+/// streams it used. Facts changed by one must govern the other's next decision.
+async fn a_handler_behind_another_process_still_decides_on_current_facts(t: TestStore) {
+    let s = scenario(&t).await;
+    let other = CommandHandler::new(t.reopen().await);
+
+    // The other process reports progress: our memory of the task is now one behind.
+    let report = |percent| Command::ReportProgress {
+        task_id: s.task,
+        reporter_agency: s.home_affairs,
+        percent,
+        note: "Đã trình dự thảo".into(),
+        evidence: vec![],
+        as_of: date(2023, 5, 1),
+    };
+    other
+        .execute(report(40), secretariat(), None)
+        .await
+        .expect("other process reports");
+    let ours = s
+        .handler
+        .execute(report(60), secretariat(), None)
+        .await
+        .expect("we report");
+    assert_eq!(
+        ours.outcome.last_version, 3,
+        "appended after the other process's report"
+    );
+
+    // The other process completes the task; remembered as open, it must not be
+    // cancellable here, and the refusal must be about the task as it is.
+    let complete = Command::CompleteTask {
+        task_id: s.task,
+        reporter_agency: s.home_affairs,
+        output: "Đề án vị trí việc làm đã phê duyệt".into(),
+        completed_on: date(2023, 6, 20),
+    };
+    other
+        .execute(complete, secretariat(), None)
+        .await
+        .expect("other process completes");
+    let cancel = Command::CancelTask {
+        task_id: s.task,
+        reason: "Không còn phù hợp".into(),
+    };
+    match s.handler.execute(cancel, secretariat(), None).await {
+        Err(CommandError::Rejected(DomainError::TaskStatusForbids { status, .. })) => {
+            assert_eq!(status, "completed");
+        }
+        other => panic!("expected a refusal on the completed task, got {other:?}"),
+    }
+
+    // The other process merges the coordinating agency away; we remember it active,
+    // yet a new task for it is refused.
+    let successor = AgencyId::generate();
+    other
+        .execute(
+            register(successor, "Sở Khoa học và Công nghệ"),
+            secretariat(),
+            None,
+        )
+        .await
+        .expect("register");
+    let merge = Command::MergeAgency {
+        agency_id: s.information,
+        successor,
+        effective_on: date(2025, 3, 1),
+        legal_basis: "Nghị quyết 176/2025/QH15".into(),
+    };
+    other
+        .execute(merge, secretariat(), None)
+        .await
+        .expect("merge");
+    let plan = match t
+        .store
+        .read_stream(&s.task.stream(), 1)
+        .await
+        .expect("read")[0]
+        .decode()
+    {
+        Ok(Event::TaskCreated(created)) => created.plan,
+        other => panic!("expected the task's creation, got {other:?}"),
+    };
+    let assign = Command::CreateTask {
+        task_id: TaskId::generate(),
+        plan,
+        parent_task: None,
+        directive_point: None,
+        category: TaskCategory::Pillar(Pillar::DigitalGovernment),
+        title: "Số hóa hồ sơ".into(),
+        description: None,
+        lead: s.information,
+        coordinators: vec![],
+        deadline: Deadline::Ongoing,
+        expected_output: "Kho dữ liệu số".into(),
+        weight: None,
+    };
+    let refused = s.handler.execute(assign, secretariat(), None).await;
     assert!(
         matches!(
             refused,

@@ -52,6 +52,7 @@ on_both_engines!(
     a_stale_expected_version_is_a_conflict_with_the_actual_version,
     a_repeated_command_id_writes_nothing_and_returns_the_first_result,
     a_command_id_cannot_be_reused_for_another_stream,
+    a_moved_condition_stream_refuses_the_append,
     read_all_pages_through_the_log_in_global_order,
     the_database_refuses_to_change_or_delete_events,
     sixteen_writers_and_a_tailing_reader_see_every_event_once,
@@ -236,6 +237,51 @@ async fn a_command_id_cannot_be_reused_for_another_stream(t: TestStore) {
     assert_eq!(t.store.head().await.expect("head"), 1);
 }
 
+async fn a_moved_condition_stream_refuses_the_append(t: TestStore) {
+    t.store
+        .append(request("agency-x", ExpectedVersion::NoStream, &["{}"]))
+        .await
+        .expect("agency");
+    let mut stale = request("task-a", ExpectedVersion::NoStream, &["{}"]);
+    stale.conditions = vec![(StreamId::from("agency-x"), 0)];
+    match t.store.append(stale).await {
+        Err(StoreError::Conflict {
+            stream,
+            expected,
+            actual,
+        }) => {
+            assert_eq!(stream, StreamId::from("agency-x"));
+            assert_eq!((expected, actual), (ExpectedVersion::Exact(0), 1));
+        }
+        other => panic!("expected a conflict on the condition, got {other:?}"),
+    }
+    assert_eq!(t.store.head().await.expect("head"), 1, "nothing written");
+
+    let mut current = request("task-a", ExpectedVersion::NoStream, &["{}"]);
+    current.conditions = vec![
+        (StreamId::from("agency-x"), 1),
+        (StreamId::from("plan-none"), 0),
+    ];
+    let ok = t.store.append(current).await.expect("conditions hold");
+    assert_eq!(ok.last_position, 2);
+
+    // A second process moves the condition stream; the first process's next append,
+    // planned on what it last knew, must still be refused.
+    let other = t.reopen().await;
+    other
+        .append(request("agency-x", ExpectedVersion::Exact(1), &["{}"]))
+        .await
+        .expect("other process");
+    let mut behind = request("task-b", ExpectedVersion::NoStream, &["{}"]);
+    behind.conditions = vec![(StreamId::from("agency-x"), 1)];
+    let refused = t.store.append(behind).await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict { actual: 2, .. })),
+        "{refused:?}"
+    );
+    assert_eq!(t.store.head().await.expect("head"), 3);
+}
+
 async fn read_all_pages_through_the_log_in_global_order(t: TestStore) {
     for i in 0..10 {
         let stream = format!("task-{}", i % 3);
@@ -302,7 +348,8 @@ async fn the_database_refuses_to_change_or_delete_events(t: TestStore) {
 
 /// PostgreSQL makes transactions visible in commit order, not in the order their
 /// positions were handed out; a naive "position > last seen" reader then skips events.
-/// Sixteen writers race while a reader follows the log: it must see each event once.
+/// Sixteen writers on two store instances race while a reader follows the log: it must
+/// see each event once.
 async fn sixteen_writers_and_a_tailing_reader_see_every_event_once(t: TestStore) {
     const WRITERS: usize = 16;
     const APPENDS: usize = 40;
@@ -332,9 +379,16 @@ async fn sixteen_writers_and_a_tailing_reader_see_every_event_once(t: TestStore)
         seen
     });
 
+    // Half the writers go through a second store on the same database, as a second
+    // server process would: each has its own writer task and its own idea of the head.
+    let second = t.reopen().await;
     let mut writers = Vec::new();
     for w in 0..WRITERS {
-        let store: Arc<dyn EventStore> = t.store.clone();
+        let store: Arc<dyn EventStore> = if w % 2 == 0 {
+            t.store.clone()
+        } else {
+            second.clone()
+        };
         writers.push(tokio::spawn(async move {
             let mut ids = Vec::new();
             for i in 0..APPENDS {
