@@ -3,8 +3,8 @@
 CREATE TABLE events (
     position        BIGINT      PRIMARY KEY,          -- global order, gap-free, assigned under position_counter's lock
     event_id        UUID        NOT NULL UNIQUE,       -- UUIDv7
-    stream_id       TEXT        NOT NULL,
-    stream_version  BIGINT      NOT NULL,
+    stream_id       TEXT        NOT NULL,              -- <category>-<uuid>
+    stream_version  BIGINT      NOT NULL,              -- from 1; the stream's version is its highest
     event_type      TEXT        NOT NULL,
     schema_version  INTEGER     NOT NULL,
     payload         TEXT        NOT NULL,              -- canonical JSON, byte-exact (not JSONB: JSONB reorders keys)
@@ -15,32 +15,18 @@ CREATE TABLE events (
     occurred_at     TIMESTAMPTZ NOT NULL,              -- business time, from the command
     recorded_at     TIMESTAMPTZ NOT NULL,              -- server time at commit
     command_id      UUID        NOT NULL,
+    command_size    INTEGER     CHECK (command_size > 0), -- on a command's first event: how many it wrote; else NULL
     correlation_id  UUID        NOT NULL,
     causation_id    UUID,
     reason          TEXT,
-    UNIQUE (stream_id, stream_version)
+    UNIQUE (stream_id, stream_version)                 -- optimistic concurrency: one writer per version
 );
 
-CREATE INDEX events_command ON events (command_id);
+-- A command id is executed once: its first event is the record of the outcome.
+CREATE UNIQUE INDEX events_command_once ON events (command_id) WHERE command_size IS NOT NULL;
 CREATE INDEX events_correlation ON events (correlation_id);
-
--- One row per stream with its current version: the optimistic-concurrency check.
-CREATE TABLE streams (
-    stream_id  TEXT   PRIMARY KEY,
-    category   TEXT   NOT NULL,
-    version    BIGINT NOT NULL
-);
-CREATE INDEX streams_category ON streams (category);
-
--- One row per command that wrote events: replaying a command id returns this.
-CREATE TABLE commands (
-    command_id      UUID   PRIMARY KEY,
-    stream_id       TEXT   NOT NULL,
-    first_version   BIGINT NOT NULL,
-    last_version    BIGINT NOT NULL,
-    first_position  BIGINT NOT NULL,
-    last_position   BIGINT NOT NULL
-);
+-- Streams by category (the part of the id before the first '-'), one entry per stream.
+CREATE INDEX events_stream_category ON events (split_part(stream_id, '-', 1), stream_id) WHERE stream_version = 1;
 
 -- The last position handed out. Appends lock this row until they commit, so positions
 -- become visible strictly in order and a reader following the log never skips one.

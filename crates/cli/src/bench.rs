@@ -261,7 +261,26 @@ async fn plain_inserts(url: &str, rows: Vec<RecordedEvent>, writers: usize) -> R
             .await
             .context("preparing the baseline database")?,
     );
-    let rows = Arc::new(rows);
+    // Each command's first event records how many events it wrote (the store's
+    // idempotency record); the baseline stores the same value.
+    // A command's events are consecutive in the log.
+    let mut sized: Vec<(RecordedEvent, Option<i32>)> = Vec::with_capacity(rows.len());
+    let mut first_of_command = 0;
+    for row in rows {
+        let same_command = sized
+            .last()
+            .is_some_and(|(r, _)| r.metadata.command_id == row.metadata.command_id);
+        if same_command {
+            if let Some((_, Some(size))) = sized.get_mut(first_of_command) {
+                *size += 1;
+            }
+            sized.push((row, None));
+        } else {
+            first_of_command = sized.len();
+            sized.push((row, Some(1)));
+        }
+    }
+    let rows = Arc::new(sized);
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -278,8 +297,8 @@ async fn plain_inserts(url: &str, rows: Vec<RecordedEvent>, writers: usize) -> R
         for _ in 0..writers {
             let (pool, rows, next) = (pool.clone(), rows.clone(), next.clone());
             tasks.push(tokio::spawn(async move {
-                while let Some(r) = rows.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    sqlite_insert(&pool, r).await?;
+                while let Some((r, size)) = rows.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    sqlite_insert(&pool, r, *size).await?;
                 }
                 anyhow::Ok(())
             }));
@@ -292,8 +311,8 @@ async fn plain_inserts(url: &str, rows: Vec<RecordedEvent>, writers: usize) -> R
         for _ in 0..writers {
             let (pool, rows, next) = (pool.clone(), rows.clone(), next.clone());
             tasks.push(tokio::spawn(async move {
-                while let Some(r) = rows.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    pg_insert(&pool, r).await?;
+                while let Some((r, size)) = rows.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    pg_insert(&pool, r, *size).await?;
                 }
                 anyhow::Ok(())
             }));
@@ -307,10 +326,14 @@ async fn plain_inserts(url: &str, rows: Vec<RecordedEvent>, writers: usize) -> R
 
 const INSERT: &str = "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, \
      schema_version, payload, actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, \
-     command_id, correlation_id, causation_id, reason) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+     command_id, correlation_id, causation_id, reason, command_size) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
 
-async fn pg_insert(pool: &sqlx::PgPool, r: &RecordedEvent) -> Result<()> {
+async fn pg_insert(
+    pool: &sqlx::PgPool,
+    r: &RecordedEvent,
+    command_size: Option<i32>,
+) -> Result<()> {
     let m = &r.metadata;
     sqlx::query(INSERT)
         .bind(r.position as i64)
@@ -330,12 +353,17 @@ async fn pg_insert(pool: &sqlx::PgPool, r: &RecordedEvent) -> Result<()> {
         .bind(m.correlation_id)
         .bind(m.causation_id)
         .bind(m.reason.as_deref())
+        .bind(command_size)
         .execute(pool)
         .await?;
     Ok(())
 }
 
-async fn sqlite_insert(pool: &sqlx::SqlitePool, r: &RecordedEvent) -> Result<()> {
+async fn sqlite_insert(
+    pool: &sqlx::SqlitePool,
+    r: &RecordedEvent,
+    command_size: Option<i32>,
+) -> Result<()> {
     let m = &r.metadata;
     let time = |t: chrono::DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
     sqlx::query(INSERT)
@@ -356,6 +384,7 @@ async fn sqlite_insert(pool: &sqlx::SqlitePool, r: &RecordedEvent) -> Result<()>
         .bind(m.correlation_id.to_string())
         .bind(m.causation_id.map(|c| c.to_string()))
         .bind(m.reason.as_deref())
+        .bind(command_size)
         .execute(pool)
         .await?;
     Ok(())

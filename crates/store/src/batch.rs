@@ -27,7 +27,26 @@ pub(crate) struct StoredCommand {
 }
 
 impl StoredCommand {
-    fn outcome(&self, replayed: bool) -> AppendOutcome {
+    /// The record a command's first event makes: it wrote `size` events from there.
+    pub(crate) fn from_first_event(
+        command_id: Uuid,
+        stream: StreamId,
+        version: u64,
+        position: u64,
+        size: u64,
+    ) -> Self {
+        let extra = size.saturating_sub(1);
+        StoredCommand {
+            command_id,
+            stream,
+            first_version: version,
+            last_version: version + extra,
+            first_position: position,
+            last_position: position + extra,
+        }
+    }
+
+    pub(crate) fn outcome(&self, replayed: bool) -> AppendOutcome {
         AppendOutcome {
             stream: self.stream.clone(),
             first_version: self.first_version,
@@ -43,9 +62,9 @@ impl StoredCommand {
 #[derive(Debug, Default)]
 pub(crate) struct BatchPlan {
     pub(crate) rows: Vec<RecordedEvent>,
-    /// New version of each stream written, with its category.
-    pub(crate) streams: Vec<(StreamId, u64)>,
-    pub(crate) commands: Vec<StoredCommand>,
+    /// For each row: on a command's first event, how many events the command wrote.
+    /// That first event is the command's record (the store's idempotency key).
+    pub(crate) command_sizes: Vec<Option<u32>>,
     pub(crate) results: Vec<Result<AppendOutcome, StoreError>>,
     pub(crate) head: u64,
 }
@@ -63,23 +82,10 @@ pub(crate) fn plan(
         head,
         ..BatchPlan::default()
     };
-    let mut touched: Vec<StreamId> = Vec::new();
     for request in requests {
         let result = plan_one(&mut plan, &mut versions, &mut known, request, recorded_at);
-        if let Ok(outcome) = &result {
-            if !outcome.replayed && !touched.contains(&outcome.stream) {
-                touched.push(outcome.stream.clone());
-            }
-        }
         plan.results.push(result);
     }
-    plan.streams = touched
-        .into_iter()
-        .map(|s| {
-            let v = versions.get(&s).copied().unwrap_or(0);
-            (s, v)
-        })
-        .collect();
     plan
 }
 
@@ -134,7 +140,13 @@ fn plan_one(
         reason: meta.reason.clone(),
     };
     let first_position = plan.head + 1;
+    let count = request.events.len() as u64;
     for (i, e) in request.events.iter().enumerate() {
+        plan.command_sizes.push(if i == 0 {
+            u32::try_from(count).ok()
+        } else {
+            None
+        });
         let offset = i as u64;
         plan.rows.push(RecordedEvent {
             position: first_position + offset,
@@ -147,7 +159,6 @@ fn plan_one(
             metadata: metadata.clone(),
         });
     }
-    let count = request.events.len() as u64;
     plan.head += count;
     versions.insert(request.stream.clone(), actual + count);
     let stored = StoredCommand {
@@ -159,8 +170,7 @@ fn plan_one(
         last_position: plan.head,
     };
     let outcome = stored.outcome(false);
-    known.insert(meta.command_id, stored.clone());
-    plan.commands.push(stored);
+    known.insert(meta.command_id, stored);
     Ok(outcome)
 }
 
@@ -198,7 +208,9 @@ mod tests {
             .collect();
         assert_eq!(outcomes, vec![Some((1, 12)), Some((3, 13))]);
         assert_eq!(p.head, 13);
-        assert_eq!(p.streams, vec![(StreamId::from("task-a"), 3)]);
+        let versions: Vec<u64> = p.rows.iter().map(|r| r.stream_version).collect();
+        assert_eq!(versions, vec![1, 2, 3]);
+        assert_eq!(p.command_sizes, vec![Some(2), None, Some(1)]);
     }
 
     #[test]

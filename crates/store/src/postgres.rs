@@ -170,37 +170,40 @@ impl EventStore for PostgresStore {
     }
 
     async fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
-        let v: Option<i64> = sqlx::query_scalar("SELECT version FROM streams WHERE stream_id = $1")
-            .bind(stream.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
+        let v: Option<i64> = sqlx::query_scalar(
+            "SELECT stream_version FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1",
+        )
+        .bind(stream.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(v.map_or(0, to_u64))
     }
 
     async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError> {
         let row = sqlx::query(
-            "SELECT stream_id, first_version, last_version, first_position, last_position \
-             FROM commands WHERE command_id = $1",
+            "SELECT stream_id, stream_version, position, command_size::bigint AS command_size \
+             FROM events WHERE command_id = $1 AND command_size IS NOT NULL",
         )
         .bind(command_id)
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| {
-            Ok(AppendOutcome {
-                stream: StreamId(r.try_get("stream_id")?),
-                first_version: to_u64(r.try_get("first_version")?),
-                last_version: to_u64(r.try_get("last_version")?),
-                first_position: to_u64(r.try_get("first_position")?),
-                last_position: to_u64(r.try_get("last_position")?),
-                replayed: true,
-            })
+            let c = StoredCommand::from_first_event(
+                command_id,
+                StreamId(r.try_get("stream_id")?),
+                to_u64(r.try_get("stream_version")?),
+                to_u64(r.try_get("position")?),
+                to_u64(r.try_get("command_size")?),
+            );
+            Ok(c.outcome(true))
         })
         .transpose()
     }
 
     async fn streams_in_category(&self, category: &str) -> Result<Vec<StreamId>, StoreError> {
         let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT stream_id FROM streams WHERE category = $1 ORDER BY stream_id",
+            "SELECT stream_id FROM events \
+             WHERE split_part(stream_id, '-', 1) = $1 AND stream_version = 1 ORDER BY stream_id",
         )
         .bind(category)
         .fetch_all(&self.pool)
@@ -305,10 +308,12 @@ impl PgWriter {
             "SELECT 'head' AS kind, NULL::uuid AS command_id, NULL::text AS stream_id, value AS a, \
                     0::bigint AS b, 0::bigint AS c, 0::bigint AS d FROM position_counter \
              UNION ALL \
-             SELECT 'command', command_id, stream_id, first_version, last_version, first_position, last_position \
-               FROM commands WHERE command_id = ANY($1) \
+             SELECT 'command', command_id, stream_id, stream_version, command_size::bigint, position, 0 \
+               FROM events WHERE command_id = ANY($1) AND command_size IS NOT NULL \
              UNION ALL \
-             SELECT 'stream', NULL, stream_id, version, 0, 0, 0 FROM streams WHERE stream_id = ANY($2)",
+             SELECT 'stream', NULL, c.id, COALESCE((SELECT e.stream_version FROM events e \
+               WHERE e.stream_id = c.id ORDER BY e.stream_version DESC LIMIT 1), 0), 0, 0, 0 \
+               FROM UNNEST($2::text[]) AS c(id)",
         )
         .bind(&command_ids)
         .bind(&stream_ids)
@@ -321,14 +326,13 @@ impl PgWriter {
             match kind {
                 "head" => head = a,
                 "command" => {
-                    let c = StoredCommand {
-                        command_id: row.try_get("command_id")?,
-                        stream: StreamId(row.try_get("stream_id")?),
-                        first_version: a,
-                        last_version: to_u64(row.try_get("b")?),
-                        first_position: to_u64(row.try_get("c")?),
-                        last_position: to_u64(row.try_get("d")?),
-                    };
+                    let c = StoredCommand::from_first_event(
+                        row.try_get("command_id")?,
+                        StreamId(row.try_get("stream_id")?),
+                        a,
+                        to_u64(row.try_get("c")?),
+                        to_u64(row.try_get("b")?),
+                    );
                     known.insert(c.command_id, c);
                 }
                 _ => {
@@ -369,29 +373,21 @@ where
 {
     let rows = &plan.rows;
     let m = |f: fn(&RecordedEvent) -> Option<Uuid>| rows.iter().map(f).collect::<Vec<_>>();
-    let c = &plan.commands;
     let written = sqlx::query(
         "WITH checked AS ( \
-           SELECT COALESCE(bool_and(COALESCE(s.version, 0) = c.v), TRUE) AS ok \
-           FROM UNNEST($29::text[], $30::bigint[]) AS c(id, v) LEFT JOIN streams s ON s.stream_id = c.id), \
+           SELECT COALESCE(bool_and(COALESCE((SELECT e.stream_version FROM events e \
+             WHERE e.stream_id = c.id ORDER BY e.stream_version DESC LIMIT 1), 0) = c.v), TRUE) AS ok \
+           FROM UNNEST($19::text[], $20::bigint[]) AS c(id, v)), \
          guard AS ( \
-           UPDATE position_counter SET value = $27 \
-           WHERE value = $28 AND (SELECT ok FROM checked) RETURNING value), \
+           UPDATE position_counter SET value = $17 \
+           WHERE value = $18 AND (SELECT ok FROM checked) RETURNING value), \
          new_events AS ( \
            INSERT INTO events (position, event_id, stream_id, stream_version, event_type, schema_version, \
              payload, actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, command_id, \
-             correlation_id, causation_id, reason) \
+             command_size, correlation_id, causation_id, reason) \
            SELECT e.* FROM guard, UNNEST($1::bigint[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], \
              $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::uuid[], $12::timestamptz[], \
-             $13::timestamptz[], $14::uuid[], $15::uuid[], $16::uuid[], $17::text[]) AS e), \
-         new_versions AS ( \
-           INSERT INTO streams (stream_id, category, version) \
-           SELECT s.* FROM guard, UNNEST($18::text[], $19::text[], $20::bigint[]) AS s \
-           ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version), \
-         new_commands AS ( \
-           INSERT INTO commands (command_id, stream_id, first_version, last_version, first_position, last_position) \
-           SELECT c.* FROM guard, \
-             UNNEST($21::uuid[], $22::text[], $23::bigint[], $24::bigint[], $25::bigint[], $26::bigint[]) AS c) \
+             $13::timestamptz[], $14::uuid[], $21::int[], $15::uuid[], $16::uuid[], $22::text[]) AS e) \
          SELECT count(*) FROM guard",
     )
     .bind(rows.iter().map(|r| to_i64(r.position)).collect::<Vec<_>>())
@@ -410,20 +406,12 @@ where
     .bind(rows.iter().map(|r| r.metadata.command_id).collect::<Vec<_>>())
     .bind(rows.iter().map(|r| r.metadata.correlation_id).collect::<Vec<_>>())
     .bind(m(|r| r.metadata.causation_id))
-    .bind(rows.iter().map(|r| r.metadata.reason.as_deref()).collect::<Vec<_>>())
-    .bind(plan.streams.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>())
-    .bind(plan.streams.iter().map(|(s, _)| s.category()).collect::<Vec<_>>())
-    .bind(plan.streams.iter().map(|(_, v)| to_i64(*v)).collect::<Vec<_>>())
-    .bind(c.iter().map(|c| c.command_id).collect::<Vec<_>>())
-    .bind(c.iter().map(|c| c.stream.as_str()).collect::<Vec<_>>())
-    .bind(c.iter().map(|c| to_i64(c.first_version)).collect::<Vec<_>>())
-    .bind(c.iter().map(|c| to_i64(c.last_version)).collect::<Vec<_>>())
-    .bind(c.iter().map(|c| to_i64(c.first_position)).collect::<Vec<_>>())
-    .bind(c.iter().map(|c| to_i64(c.last_position)).collect::<Vec<_>>())
     .bind(to_i64(plan.head))
     .bind(to_i64(expected_head))
     .bind(conditions.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>())
     .bind(conditions.iter().map(|(_, v)| to_i64(*v)).collect::<Vec<_>>())
+    .bind(plan.command_sizes.iter().map(|n| n.map(|n| i32::try_from(n).unwrap_or(i32::MAX))).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.metadata.reason.as_deref()).collect::<Vec<_>>())
     .fetch_one(executor)
     .await?;
     Ok(written.try_get::<i64, _>(0)? == 1)

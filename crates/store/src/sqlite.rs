@@ -119,20 +119,21 @@ fn decode_row(row: &SqliteRow) -> Result<RecordedEvent, StoreError> {
     })
 }
 
+/// A command's record: its first event, which carries how many events it wrote.
 fn stored_command(row: &SqliteRow) -> Result<StoredCommand, StoreError> {
+    let position = to_u64(row.try_get("position")?);
     let id: String = row.try_get("command_id")?;
-    Ok(StoredCommand {
-        command_id: uuid(0, &id)?,
-        stream: StreamId(row.try_get("stream_id")?),
-        first_version: to_u64(row.try_get("first_version")?),
-        last_version: to_u64(row.try_get("last_version")?),
-        first_position: to_u64(row.try_get("first_position")?),
-        last_position: to_u64(row.try_get("last_position")?),
-    })
+    Ok(StoredCommand::from_first_event(
+        uuid(position, &id)?,
+        StreamId(row.try_get("stream_id")?),
+        to_u64(row.try_get("stream_version")?),
+        position,
+        to_u64(row.try_get("command_size")?),
+    ))
 }
 
-const COMMAND_COLUMNS: &str =
-    "command_id, stream_id, first_version, last_version, first_position, last_position";
+const COMMAND_RECORD: &str =
+    "SELECT command_id, stream_id, stream_version, position, command_size FROM events";
 
 #[async_trait]
 impl EventStore for SqliteStore {
@@ -197,15 +198,16 @@ impl EventStore for SqliteStore {
     }
 
     async fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
-        let v: Option<i64> = sqlx::query_scalar("SELECT version FROM streams WHERE stream_id = ?1")
-            .bind(stream.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
+        let v: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(stream_version) FROM events WHERE stream_id = ?1")
+                .bind(stream.as_str())
+                .fetch_one(&self.pool)
+                .await?;
         Ok(v.map_or(0, to_u64))
     }
 
     async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError> {
-        let sql = format!("SELECT {COMMAND_COLUMNS} FROM commands WHERE command_id = ?1");
+        let sql = format!("{COMMAND_RECORD} WHERE command_id = ?1 AND command_size IS NOT NULL");
         let row = sqlx::query(&sql)
             .bind(command_id.to_string())
             .fetch_optional(&self.pool)
@@ -214,19 +216,14 @@ impl EventStore for SqliteStore {
             .as_ref()
             .map(stored_command)
             .transpose()?
-            .map(|c| AppendOutcome {
-                stream: c.stream,
-                first_version: c.first_version,
-                last_version: c.last_version,
-                first_position: c.first_position,
-                last_position: c.last_position,
-                replayed: true,
-            }))
+            .map(|c| c.outcome(true)))
     }
 
     async fn streams_in_category(&self, category: &str) -> Result<Vec<StreamId>, StoreError> {
         let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT stream_id FROM streams WHERE category = ?1 ORDER BY stream_id",
+            "SELECT stream_id FROM events \
+             WHERE substr(stream_id, 1, instr(stream_id, '-') - 1) = ?1 AND stream_version = 1 \
+             ORDER BY stream_id",
         )
         .bind(category)
         .fetch_all(&self.pool)
@@ -255,7 +252,9 @@ impl BatchWriter for SqliteWriter {
             .iter()
             .map(|r| r.metadata.command_id.to_string())
             .collect();
-        let sql = format!("SELECT {COMMAND_COLUMNS} FROM commands WHERE command_id IN (SELECT value FROM json_each(?1))");
+        let sql = format!(
+            "{COMMAND_RECORD} WHERE command_id IN (SELECT value FROM json_each(?1)) AND command_size IS NOT NULL"
+        );
         let known = sqlx::query(&sql)
             .bind(serde_json::to_string(&command_ids).unwrap_or_default())
             .fetch_all(&mut *tx)
@@ -269,7 +268,11 @@ impl BatchWriter for SqliteWriter {
             .flat_map(AppendRequest::streams)
             .map(StreamId::as_str)
             .collect();
-        let versions = sqlx::query("SELECT stream_id, version FROM streams WHERE stream_id IN (SELECT value FROM json_each(?1))")
+        let versions = sqlx::query(
+            "SELECT s.value AS stream_id, \
+                    COALESCE((SELECT MAX(stream_version) FROM events e WHERE e.stream_id = s.value), 0) AS version \
+             FROM json_each(?1) AS s",
+        )
             .bind(serde_json::to_string(&stream_ids).unwrap_or_default())
             .fetch_all(&mut *tx)
             .await?
@@ -288,13 +291,13 @@ impl BatchWriter for SqliteWriter {
             tx.rollback().await?;
             return Ok(plan);
         }
-        for r in &plan.rows {
+        for (r, size) in plan.rows.iter().zip(&plan.command_sizes) {
             let m = &r.metadata;
             sqlx::query(
                 "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, schema_version, \
                  payload, actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, command_id, \
-                 correlation_id, causation_id, reason) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                 correlation_id, causation_id, reason, command_size) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             )
             .bind(to_i64(r.position))
             .bind(r.event_id.to_string())
@@ -313,32 +316,9 @@ impl BatchWriter for SqliteWriter {
             .bind(m.correlation_id.to_string())
             .bind(m.causation_id.map(|c| c.to_string()))
             .bind(m.reason.as_deref())
+            .bind(size.map(i64::from))
             .execute(&mut *tx)
             .await?;
-        }
-        for (stream, version) in &plan.streams {
-            sqlx::query(
-                "INSERT INTO streams (stream_id, category, version) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version",
-            )
-            .bind(stream.as_str())
-            .bind(stream.category())
-            .bind(to_i64(*version))
-            .execute(&mut *tx)
-            .await?;
-        }
-        for c in &plan.commands {
-            let sql =
-                format!("INSERT INTO commands ({COMMAND_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-            sqlx::query(&sql)
-                .bind(c.command_id.to_string())
-                .bind(c.stream.as_str())
-                .bind(to_i64(c.first_version))
-                .bind(to_i64(c.last_version))
-                .bind(to_i64(c.first_position))
-                .bind(to_i64(c.last_position))
-                .execute(&mut *tx)
-                .await?;
         }
         tx.commit().await?;
         Ok(plan)
