@@ -117,6 +117,8 @@ pub enum ParOutcome {
     Scored {
         /// Scores by field (may be empty when only totals were published).
         field_scores: Vec<FieldScore>,
+        /// Bonus points (điểm thưởng) on top of the fields; why a total can exceed 100.
+        bonus_points: Option<f64>,
         /// Self-assessed total.
         self_assessed_total: Option<f64>,
         /// Appraised total: the published figure.

@@ -188,8 +188,11 @@ pub struct Task {
     pub weight: u32,
     /// Lifecycle status.
     pub status: TaskStatus,
-    /// Last reported percent complete.
+    /// Percent complete: 100 once completed, else the lead's last report.
     pub percent: u8,
+    /// The lead agency's last reported percent. Coordinating agencies report their
+    /// contributions; only the agency answerable for the task says how far it is.
+    pub lead_percent: u8,
     /// Date of the last progress report.
     pub last_reported_on: Option<NaiveDate>,
     /// Agencies the task was inherited from through mergers.
@@ -481,6 +484,7 @@ impl World {
                         weight: e.weight,
                         status: TaskStatus::NotStarted,
                         percent: 0,
+                        lead_percent: 0,
                         last_reported_on: None,
                         inherited_from: Vec::new(),
                     },
@@ -525,7 +529,10 @@ impl World {
             }
             Event::TaskProgressReported(e) => {
                 if let Some(t) = self.tasks.get_mut(&e.task_id) {
-                    t.percent = e.percent;
+                    if e.reported_by == t.lead {
+                        t.lead_percent = e.percent;
+                        t.percent = e.percent;
+                    }
                     t.last_reported_on = Some(e.as_of);
                     if t.status == TaskStatus::NotStarted {
                         t.status = TaskStatus::InProgress;
@@ -545,7 +552,8 @@ impl World {
             }
             Event::TaskReopened(e) => {
                 if let Some(t) = self.tasks.get_mut(&e.task_id) {
-                    t.status = if t.percent > 0 || t.last_reported_on.is_some() {
+                    t.percent = t.lead_percent;
+                    t.status = if t.lead_percent > 0 || t.last_reported_on.is_some() {
                         TaskStatus::InProgress
                     } else {
                         TaskStatus::NotStarted

@@ -273,9 +273,13 @@ fn par_outcome(outcome: ParOutcome) -> Result<ParOutcome, DomainError> {
     match outcome {
         ParOutcome::Scored {
             field_scores,
+            bonus_points,
             self_assessed_total,
             total,
         } => {
+            let bonus_points = bonus_points
+                .map(|b| number("outcome.bonus_points", b, 0.0, MAX_PAR_TOTAL))
+                .transpose()?;
             let total = number("outcome.total", total, 0.0, MAX_PAR_TOTAL)?;
             let self_assessed_total = self_assessed_total
                 .map(|t| number("outcome.self_assessed_total", t, 0.0, MAX_PAR_TOTAL))
@@ -299,19 +303,30 @@ fn par_outcome(outcome: ParOutcome) -> Result<ParOutcome, DomainError> {
                 if let Some(s) = f.self_assessed {
                     number("outcome.field_scores.self_assessed", s, 0.0, MAX_PAR_TOTAL)?;
                 }
+                if f.appraised > f.max_points + SCORE_TOLERANCE {
+                    return Err(DomainError::invalid(
+                        "outcome.field_scores.appraised",
+                        format!(
+                            "{} is scored {:.2} of a maximum {:.2}; points above a field's maximum are bonus points",
+                            f.field, f.appraised, f.max_points
+                        ),
+                    ));
+                }
                 sum += f.appraised;
                 checked.push(f);
             }
+            let sum = sum + bonus_points.unwrap_or(0.0);
             if !checked.is_empty() && (sum - total).abs() > SCORE_TOLERANCE {
                 return Err(DomainError::invalid(
                     "outcome.total",
                     format!(
-                        "the appraised field scores add up to {sum:.2}, not the total {total:.2}"
+                        "the appraised field scores and bonus points add up to {sum:.2}, not the total {total:.2}"
                     ),
                 ));
             }
             Ok(ParOutcome::Scored {
                 field_scores: checked,
+                bonus_points,
                 self_assessed_total,
                 total,
             })

@@ -115,6 +115,16 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                     None
                 }
             };
+            let same_set = |c: &Vec<AgencyId>| {
+                c.len() == task.coordinators.len()
+                    && c.iter().all(|a| task.coordinators.contains(a))
+            };
+            if new_lead == task.lead && coordinators.as_ref().is_some_and(same_set) {
+                return Err(DomainError::invalid(
+                    "coordinators",
+                    "the task already has this lead and these coordinating agencies",
+                ));
+            }
             Ok(vec![Event::TaskReassigned(TaskReassigned {
                 task_id,
                 from_lead: task.lead,

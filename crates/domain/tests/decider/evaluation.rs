@@ -54,9 +54,10 @@ fn noi_vu_2022() -> ParOutcome {
             field("ORGANIZATIONAL_APPARATUS", 10.0, 10.0),
             field("CIVIL_SERVICE", 14.5, 14.25),
             field("PUBLIC_FINANCE", 9.0, 8.75),
-            field("DIGITAL_GOVERNMENT", 14.0, 15.0),
-            field("IMPACT", 17.0, 18.0),
+            field("DIGITAL_GOVERNMENT", 14.0, 14.0),
+            field("IMPACT", 17.0, 17.0),
         ],
+        bonus_points: Some(2.0),
         self_assessed_total: Some(101.19),
         total: 101.19,
     }
@@ -106,6 +107,7 @@ fn a_par_index_may_exceed_100_points_with_bonus() {
 fn a_par_index_of_totals_only_is_accepted() {
     let totals = ParOutcome::Scored {
         field_scores: vec![],
+        bonus_points: None,
         self_assessed_total: None,
         total: 98.81,
     };
@@ -118,6 +120,7 @@ fn a_par_index_of_totals_only_is_accepted() {
 fn field_scores_must_add_up_to_the_total() {
     let ParOutcome::Scored {
         field_scores,
+        bonus_points,
         self_assessed_total,
         ..
     } = noi_vu_2022()
@@ -129,6 +132,7 @@ fn field_scores_must_add_up_to_the_total() {
             SO_NOI_VU_DA_NANG,
             ParOutcome::Scored {
                 field_scores,
+                bonus_points,
                 self_assessed_total,
                 total: 100.19,
             },
@@ -146,6 +150,7 @@ fn scores_are_finite_and_within_bounds() {
     let scored = |fields: Vec<FieldScore>, self_assessed_total: Option<f64>, total: f64| {
         ParOutcome::Scored {
             field_scores: fields,
+            bonus_points: None,
             self_assessed_total,
             total,
         }
@@ -222,6 +227,7 @@ fn republishing_a_par_index_is_a_correction_that_needs_a_reason() {
         .when(publish_par(SO_NOI_VU_DA_NANG, noi_vu_2022(), Some("  ")))
         .then_invalid("reason");
     let corrected = ParOutcome::Scored {
+        bonus_points: None,
         field_scores: vec![],
         self_assessed_total: None,
         total: 99.5,
@@ -626,4 +632,40 @@ fn sipas_is_published_for_a_known_agency_and_a_plausible_year() {
             reason: None,
         })
         .then_invalid("year");
+}
+
+#[test]
+fn points_above_a_fields_maximum_are_bonus_points() {
+    let ParOutcome::Scored {
+        mut field_scores,
+        self_assessed_total,
+        total,
+        ..
+    } = noi_vu_2022()
+    else {
+        unreachable!("scored")
+    };
+    // The same 101.19, but with the bonus booked inside a field.
+    if let Some(digital) = field_scores
+        .iter_mut()
+        .find(|f| f.field == "DIGITAL_GOVERNMENT")
+    {
+        digital.appraised += 2.0;
+    }
+    let message = given(&da_nang())
+        .when(publish_par(
+            SO_NOI_VU_DA_NANG,
+            ParOutcome::Scored {
+                field_scores,
+                bonus_points: None,
+                self_assessed_total,
+                total,
+            },
+            None,
+        ))
+        .then_invalid("outcome.field_scores.appraised");
+    assert!(
+        message.contains("DIGITAL_GOVERNMENT") && message.contains("bonus"),
+        "{message}"
+    );
 }

@@ -234,12 +234,18 @@ fn par_outcome() -> BoxedStrategy<ParOutcome> {
                         appraised,
                     })
                     .collect(),
+                bonus_points: None,
                 self_assessed_total: None,
                 total,
             }
         }),
-        2 => (vec(field_score(), 0..4), option::of(number()), number()).prop_map(
-            |(field_scores, self_assessed_total, total)| ParOutcome::Scored { field_scores, self_assessed_total, total }
+        2 => (vec(field_score(), 0..4), option::of(number()), option::of(number()), number()).prop_map(
+            |(field_scores, bonus_points, self_assessed_total, total)| ParOutcome::Scored {
+                field_scores,
+                bonus_points,
+                self_assessed_total,
+                total,
+            }
         ),
         1 => text().prop_map(|reason| ParOutcome::NotEvaluated { reason }),
     ]

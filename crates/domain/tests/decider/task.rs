@@ -643,3 +643,11 @@ fn a_description_is_at_most_20000_characters() {
         .then_invalid("description");
     assert!(message.contains("20000"), "{message}");
 }
+
+#[test]
+fn a_reassignment_that_changes_nothing_is_refused() {
+    let message = given(&with_tasks([]))
+        .when(reassign(SO_TU_PHAP, Some(vec![SO_TT_TT, SO_NOI_VU])))
+        .then_invalid("coordinators");
+    assert!(message.contains("already"), "{message}");
+}

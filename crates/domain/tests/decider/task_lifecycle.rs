@@ -436,3 +436,49 @@ fn commands_on_an_unknown_task_say_so() {
         assert_mentions(&err, &["register it first"]);
     }
 }
+
+#[test]
+fn only_the_lead_says_how_far_a_task_is() {
+    let lead = Event::TaskProgressReported(TaskProgressReported {
+        task_id: TTHC,
+        reported_by: SO_TU_PHAP,
+        percent: 60,
+        note: "Đã rà soát 54/90 thủ tục".to_owned(),
+        evidence: vec![],
+        as_of: date(2024, 4, 1),
+    });
+    let world = given(&with_tasks([lead]))
+        .when(progress(TTHC, SO_NOI_VU, 30))
+        .then(&[Event::TaskProgressReported(TaskProgressReported {
+            task_id: TTHC,
+            reported_by: SO_NOI_VU,
+            percent: 30,
+            note: "Đã rà soát 45/90 thủ tục".to_owned(),
+            evidence: vec!["Báo cáo 12/BC-STP".to_owned()],
+            as_of: date(2024, 4, 15),
+        })]);
+    let task = &world.tasks[&TTHC];
+    assert_eq!(
+        task.percent, 60,
+        "a coordinator's contribution does not set the task's percent"
+    );
+    assert_eq!(task.status, TaskStatus::InProgress);
+}
+
+#[test]
+fn a_reopened_completed_task_stands_where_its_lead_last_reported() {
+    let lead = Event::TaskProgressReported(TaskProgressReported {
+        task_id: TTHC,
+        reported_by: SO_TU_PHAP,
+        percent: 80,
+        note: "Gần xong".to_owned(),
+        evidence: vec![],
+        as_of: date(2024, 6, 1),
+    });
+    let done = completed(date(2024, 6, 29), Timeliness::Early, 0);
+    let world = given(&with_tasks([lead, done]))
+        .when(reopen(TTHC))
+        .then(&[Event::TaskReopened(TaskReopened { task_id: TTHC })]);
+    assert_eq!(world.tasks[&TTHC].percent, 80);
+    assert_eq!(world.tasks[&TTHC].status, TaskStatus::InProgress);
+}
