@@ -5,6 +5,7 @@ mod support;
 
 mod cli;
 mod commands;
+mod projections;
 mod store;
 
 use sqlx::{Connection, PgConnection};

@@ -1,7 +1,7 @@
 //! Loading the demo program through commands, exactly as users would send them.
 
-use reform_domain::{Role, World};
-use reform_store::{Actor, CommandError, CommandHandler, CommandMetadata, StoreError};
+use reform_domain::Role;
+use reform_store::{Actor, CommandError, CommandHandler, CommandMetadata};
 use uuid::Uuid;
 
 use crate::demo_data::{demo_steps, DemoActor};
@@ -59,25 +59,4 @@ pub async fn load_demo(handler: &CommandHandler) -> Result<DemoLoad, CommandErro
         }
     }
     Ok(load)
-}
-
-/// Folds the whole log into a world: the reference every read-model must agree with.
-pub async fn fold_all(handler: &CommandHandler) -> Result<World, StoreError> {
-    let store = handler.store();
-    let mut world = World::default();
-    let mut after = 0;
-    loop {
-        let page = store.read_all(after, 1_000).await?;
-        let Some(last) = page.last() else {
-            return Ok(world);
-        };
-        after = last.position;
-        for recorded in &page {
-            let event = recorded.decode().map_err(|e| StoreError::Corrupt {
-                position: recorded.position,
-                message: e.to_string(),
-            })?;
-            world.apply(&event);
-        }
-    }
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use reform_cli::{bench, demo, demo_data, summary};
+use reform_projections::{queries, Follower, ProgressModel, ReadDb};
 use reform_store::{CommandHandler, DEFAULT_DATABASE_URL};
 
 /// The State Administrative Reform tracker (Resolution 76/NQ-CP, 2021–2030).
@@ -34,12 +35,27 @@ enum Command {
         #[command(subcommand)]
         what: BenchWhat,
     },
-    /// Print progress by pillar, folded from the event log.
-    Summary {
-        /// The date to count overdue tasks against (default: today).
+    /// Print progress by pillar: now from the read-model, or as it stood on a past date.
+    Progress {
+        /// Time travel: fold the events up to the end of this day (business time) and
+        /// count overdue tasks against it. Default: the read-model now, against today.
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
+        /// Only the plans under this program (its number, e.g. 3504/QĐ-UBND).
+        #[arg(long)]
+        program: Option<String>,
     },
+    /// Print the PAR INDEX league tables of a year, by block.
+    League {
+        /// The year evaluated.
+        #[arg(long)]
+        year: i32,
+        /// Only agencies of this jurisdiction (e.g. VN-DN).
+        #[arg(long)]
+        jurisdiction: Option<String>,
+    },
+    /// Rebuild the read-models from the whole log and swap them in.
+    Rebuild,
 }
 
 #[derive(Subcommand)]
@@ -122,24 +138,76 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 load.executed,
                 load.already_loaded
             );
-            let world = demo::fold_all(&handler).await?;
+            let model = current_model(&handler, &cli.database_url).await?;
             let today = as_of.unwrap_or_else(demo_data::demo_today);
-            print!(
-                "{}",
-                summary::render(&summary::pillar_summary(&world, today), today)
-            );
+            let lines = queries::pillar_progress(&model, None, today);
+            print!("{}", summary::render_progress(&lines, today));
         }
         Command::Bench { .. } => unreachable!("handled before the store is opened"),
-        Command::Summary { as_of } => {
-            let world = demo::fold_all(&handler).await?;
-            let today = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
-            print!(
-                "{}",
-                summary::render(&summary::pillar_summary(&world, today), today)
+        Command::Progress { as_of, program } => {
+            let (model, today) = match as_of {
+                Some(day) => {
+                    let end_of_day = day
+                        .and_hms_micro_opt(23, 59, 59, 999_999)
+                        .context("not a date")?
+                        .and_utc();
+                    (
+                        reform_projections::as_of(handler.store().as_ref(), end_of_day).await?,
+                        day,
+                    )
+                }
+                None => (
+                    current_model(&handler, &cli.database_url).await?,
+                    chrono::Utc::now().date_naive(),
+                ),
+            };
+            let program = match program {
+                Some(number) => Some(
+                    model
+                        .documents
+                        .values()
+                        .find(|d| d.kind == "PROGRAM" && d.number == number)
+                        .map(|d| d.document_id)
+                        .with_context(|| format!("no program numbered {number} on record"))?,
+                ),
+                None => None,
+            };
+            let lines = queries::pillar_progress(&model, program, today);
+            print!("{}", summary::render_progress(&lines, today));
+        }
+        Command::League { year, jurisdiction } => {
+            let model = current_model(&handler, &cli.database_url).await?;
+            let tables = queries::league_tables(
+                &model,
+                year,
+                jurisdiction.as_deref(),
+                &queries::da_nang_bands(),
+            );
+            print!("{}", summary::render_league(&tables, year));
+        }
+        Command::Rebuild => {
+            let db = ReadDb::connect(&cli.database_url).await?;
+            let started = std::time::Instant::now();
+            let events = reform_projections::rebuild(handler.store().as_ref(), &db).await?;
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "rebuilt the read-models from {events} events in {seconds:.2} s ({:.0} events/s)",
+                events as f64 / seconds.max(1e-9)
             );
         }
     }
     Ok(())
+}
+
+/// The read-model tables brought up to the log's head.
+async fn current_model(handler: &CommandHandler, url: &str) -> anyhow::Result<ProgressModel> {
+    let db = ReadDb::connect(url).await?;
+    let mut follower = Follower::load(handler.store().clone(), db).await?;
+    follower
+        .catch_up()
+        .await
+        .context("bringing the read-models up to date")?;
+    Ok(follower.model().clone())
 }
 
 /// A database URL without its password, for messages.

@@ -1,84 +1,12 @@
-//! The per-pillar summary `reform demo` prints: a leader's first question, computed by
-//! folding the event log. (The projections crate will own read-models; this is the
-//! plain fold, the reference they must agree with.)
+//! Text renderings of the read-model's answers for the command line.
 
 use std::fmt::Write;
 
 use chrono::NaiveDate;
-use reform_domain::{Pillar, TaskCategory, TaskStatus, Timeliness, World};
+use reform_projections::queries::{BlockTable, PillarProgress};
 
-/// Counts for one pillar (or for cross-cutting work, when `pillar` is `None`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PillarLine {
-    /// The pillar, or `None` for cross-cutting work.
-    pub pillar: Option<Pillar>,
-    /// Tasks, cancelled ones excluded.
-    pub tasks: usize,
-    /// Completed before the deadline.
-    pub early: usize,
-    /// Completed on the deadline.
-    pub on_time: usize,
-    /// Completed after the deadline.
-    pub late: usize,
-    /// Open and past the deadline on the day asked about.
-    pub overdue: usize,
-    /// Open, not yet due (or ongoing).
-    pub in_progress: usize,
-    /// Cancelled (not counted in `tasks` or the percentage).
-    pub cancelled: usize,
-    /// Simple average of the tasks' percent complete.
-    pub percent: f64,
-}
-
-/// Pillar by pillar, then cross-cutting work, as of `today`.
-pub fn pillar_summary(world: &World, today: NaiveDate) -> Vec<PillarLine> {
-    let mut lines: Vec<PillarLine> = Pillar::ALL
-        .iter()
-        .map(|p| Some(*p))
-        .chain(std::iter::once(None))
-        .map(|pillar| PillarLine {
-            pillar,
-            ..PillarLine::default()
-        })
-        .collect();
-    let mut percent_sums = vec![0u64; lines.len()];
-    for task in world.tasks.values().filter(|t| t.parent_task.is_none()) {
-        let index = match task.category {
-            TaskCategory::Pillar(p) => Pillar::ALL
-                .iter()
-                .position(|q| *q == p)
-                .unwrap_or(lines.len() - 1),
-            TaskCategory::CrossCutting(_) => lines.len() - 1,
-        };
-        let line = &mut lines[index];
-        match &task.status {
-            TaskStatus::Cancelled => {
-                line.cancelled += 1;
-                continue;
-            }
-            TaskStatus::Completed { timeliness, .. } => match timeliness {
-                Timeliness::Early => line.early += 1,
-                Timeliness::OnTime => line.on_time += 1,
-                Timeliness::Late => line.late += 1,
-            },
-            TaskStatus::NotStarted | TaskStatus::InProgress if task.is_overdue(today) => {
-                line.overdue += 1
-            }
-            TaskStatus::NotStarted | TaskStatus::InProgress => line.in_progress += 1,
-        }
-        line.tasks += 1;
-        percent_sums[index] += u64::from(task.percent);
-    }
-    for (line, sum) in lines.iter_mut().zip(percent_sums) {
-        if line.tasks > 0 {
-            line.percent = sum as f64 / line.tasks as f64;
-        }
-    }
-    lines
-}
-
-/// The summary as a text table.
-pub fn render(lines: &[PillarLine], today: NaiveDate) -> String {
+/// Progress by pillar as a table.
+pub fn render_progress(lines: &[PillarProgress], today: NaiveDate) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -102,11 +30,57 @@ pub fn render(lines: &[PillarLine], today: NaiveDate) -> String {
             l.early,
             l.on_time,
             l.late,
-            l.in_progress,
+            l.not_started + l.in_progress,
             l.overdue,
             l.cancelled,
             l.percent
         );
+    }
+    let _ = writeln!(
+        out,
+        "(% = {} of the top-level tasks' percent complete)",
+        lines.first().map_or("", |l| l.rule)
+    );
+    out
+}
+
+/// PAR league tables as text.
+pub fn render_league(tables: &[BlockTable], year: i32) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Chỉ số CCHC (PAR INDEX) {year} — league tables by block"
+    );
+    for t in tables {
+        let average = t.average.map_or("—".to_owned(), |a| format!("{a:.2}"));
+        let change = t
+            .change()
+            .map_or(String::new(), |c| format!(" ({c:+.2} on {})", year - 1));
+        let _ = writeln!(out, "\n{} — average {average}{change}", t.block);
+        for e in &t.ranked {
+            let _ = writeln!(
+                out,
+                "{:>3}. {:<52} {:>7.2}  {}",
+                e.rank,
+                truncate(&e.name, 52),
+                e.total,
+                e.band.as_deref().unwrap_or("")
+            );
+        }
+        for (name, reason) in &t.not_evaluated {
+            let _ = writeln!(
+                out,
+                "  –  {:<52} not evaluated: {reason}",
+                truncate(name, 52)
+            );
+        }
+        let counts: Vec<String> = t
+            .band_counts
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(band, n)| format!("{n} {band}"))
+            .collect();
+        let _ = writeln!(out, "     bands: {}", counts.join(", "));
     }
     out
 }

@@ -1,0 +1,459 @@
+//! The read-model tables on SQLite or PostgreSQL. The SQL is written once (numbered
+//! `$n` parameters and `ON CONFLICT` work on both); macros expand it for each engine's
+//! sqlx types.
+
+use std::collections::BTreeSet;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use reform_domain::{AgencyId, DocumentId, TaskId};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::Row;
+use uuid::Uuid;
+
+use crate::model::{AgencyRow, DocumentRow, ParRow, ProgressModel, RowKey, TaskRow};
+use crate::ProjectionError;
+
+/// The name the progress read-model's checkpoint is kept under.
+pub const PROGRESS: &str = "progress";
+
+/// A connection pool to the database holding the read-models (the event store's).
+#[derive(Clone, Debug)]
+pub enum ReadDb {
+    /// SQLite.
+    Sqlite(SqlitePool),
+    /// PostgreSQL.
+    Postgres(PgPool),
+}
+
+const UPSERT_AGENCY: &str = "INSERT INTO rm_agencies (agency_id, name, short_name, tier, block, jurisdiction, \
+     parent_id, status, successor_id, ceased_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+     ON CONFLICT (agency_id) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, \
+     tier = excluded.tier, block = excluded.block, jurisdiction = excluded.jurisdiction, \
+     parent_id = excluded.parent_id, status = excluded.status, successor_id = excluded.successor_id, \
+     ceased_on = excluded.ceased_on";
+
+const UPSERT_DOCUMENT: &str = "INSERT INTO rm_documents (document_id, kind, number, title, jurisdiction, \
+     parent_id, issuing_agency_id, from_year, to_year) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+     ON CONFLICT (document_id) DO UPDATE SET kind = excluded.kind, number = excluded.number, \
+     title = excluded.title, jurisdiction = excluded.jurisdiction, parent_id = excluded.parent_id, \
+     issuing_agency_id = excluded.issuing_agency_id, from_year = excluded.from_year, to_year = excluded.to_year";
+
+const UPSERT_TASK: &str = "INSERT INTO rm_tasks (task_id, plan_id, parent_task_id, category, pillar, title, \
+     search, lead_id, coordinator_ids, deadline, status, percent, lead_percent, weight, last_reported_on, \
+     completed_on, timeliness, days_late, inherited_from) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+     ON CONFLICT (task_id) DO UPDATE SET plan_id = excluded.plan_id, parent_task_id = excluded.parent_task_id, \
+     category = excluded.category, pillar = excluded.pillar, title = excluded.title, search = excluded.search, \
+     lead_id = excluded.lead_id, coordinator_ids = excluded.coordinator_ids, deadline = excluded.deadline, \
+     status = excluded.status, percent = excluded.percent, lead_percent = excluded.lead_percent, \
+     weight = excluded.weight, last_reported_on = excluded.last_reported_on, \
+     completed_on = excluded.completed_on, timeliness = excluded.timeliness, days_late = excluded.days_late, \
+     inherited_from = excluded.inherited_from";
+
+const UPSERT_PAR: &str =
+    "INSERT INTO rm_par_results (agency_id, year, block, total, not_evaluated_reason, \
+     decision) VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (agency_id, year) DO UPDATE SET block = excluded.block, total = excluded.total, \
+     not_evaluated_reason = excluded.not_evaluated_reason, decision = excluded.decision";
+
+fn date_text(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+fn ids_json<T: std::fmt::Display>(ids: &[T]) -> String {
+    serde_json::to_string(&ids.iter().map(ToString::to_string).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".into())
+}
+
+/// Writes the rows `keys` name (as they are in `model`) in the open transaction `$tx`.
+macro_rules! write_rows {
+    ($tx:expr, $model:expr, $keys:expr) => {{
+        for key in $keys {
+            match key {
+                RowKey::Agency(id) => {
+                    if let Some(r) = $model.agencies.get(id) {
+                        sqlx::query(UPSERT_AGENCY)
+                            .bind(r.agency_id.to_string())
+                            .bind(&r.name)
+                            .bind(&r.short_name)
+                            .bind(&r.tier)
+                            .bind(&r.block)
+                            .bind(&r.jurisdiction)
+                            .bind(r.parent_id.map(|a| a.to_string()))
+                            .bind(&r.status)
+                            .bind(r.successor_id.map(|a| a.to_string()))
+                            .bind(date_text(r.ceased_on))
+                            .execute(&mut *$tx)
+                            .await?;
+                    }
+                }
+                RowKey::Document(id) => {
+                    if let Some(r) = $model.documents.get(id) {
+                        sqlx::query(UPSERT_DOCUMENT)
+                            .bind(r.document_id.to_string())
+                            .bind(&r.kind)
+                            .bind(&r.number)
+                            .bind(&r.title)
+                            .bind(&r.jurisdiction)
+                            .bind(r.parent_id.map(|d| d.to_string()))
+                            .bind(r.issuing_agency_id.map(|a| a.to_string()))
+                            .bind(r.from_year.map(i64::from))
+                            .bind(r.to_year.map(i64::from))
+                            .execute(&mut *$tx)
+                            .await?;
+                    }
+                }
+                RowKey::Task(id) => {
+                    if let Some(r) = $model.tasks.get(id) {
+                        sqlx::query(UPSERT_TASK)
+                            .bind(r.task_id.to_string())
+                            .bind(r.plan_id.to_string())
+                            .bind(r.parent_task_id.map(|t| t.to_string()))
+                            .bind(&r.category)
+                            .bind(&r.pillar)
+                            .bind(&r.title)
+                            .bind(&r.search)
+                            .bind(r.lead_id.to_string())
+                            .bind(ids_json(&r.coordinator_ids))
+                            .bind(date_text(r.deadline))
+                            .bind(&r.status)
+                            .bind(i64::from(r.percent))
+                            .bind(i64::from(r.lead_percent))
+                            .bind(i64::from(r.weight))
+                            .bind(date_text(r.last_reported_on))
+                            .bind(date_text(r.completed_on))
+                            .bind(&r.timeliness)
+                            .bind(r.days_late.map(i64::from))
+                            .bind(ids_json(&r.inherited_from))
+                            .execute(&mut *$tx)
+                            .await?;
+                    }
+                }
+                RowKey::Par(agency, year) => {
+                    if let Some(r) = $model.par.get(&(*agency, *year)) {
+                        sqlx::query(UPSERT_PAR)
+                            .bind(r.agency_id.to_string())
+                            .bind(i64::from(r.year))
+                            .bind(&r.block)
+                            .bind(r.total)
+                            .bind(&r.not_evaluated_reason)
+                            .bind(&r.decision)
+                            .execute(&mut *$tx)
+                            .await?;
+                    }
+                }
+            }
+        }
+    }};
+}
+
+/// Moves the checkpoint from `$from` to `$to` in `$tx`; fails if someone else moved it.
+macro_rules! move_checkpoint {
+    ($tx:expr, $name:expr, $from:expr, $to:expr) => {{
+        sqlx::query("INSERT INTO projection_checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING")
+            .bind($name)
+            .execute(&mut *$tx)
+            .await?;
+        let moved = sqlx::query("UPDATE projection_checkpoints SET position = $1 WHERE name = $2 AND position = $3")
+            .bind(to_i64($to))
+            .bind($name)
+            .bind(to_i64($from))
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected();
+        if moved != 1 {
+            return Err(ProjectionError::CheckpointMoved { name: $name.to_owned(), expected: $from });
+        }
+    }};
+}
+
+/// Reads every row into a model.
+macro_rules! load_rows {
+    ($pool:expr) => {{
+        let mut model = ProgressModel::default();
+        for r in sqlx::query("SELECT * FROM rm_agencies")
+            .fetch_all($pool)
+            .await?
+        {
+            let row = AgencyRow {
+                agency_id: AgencyId(uuid_of(r.try_get("agency_id")?)?),
+                name: r.try_get("name")?,
+                short_name: r.try_get("short_name")?,
+                tier: r.try_get("tier")?,
+                block: r.try_get("block")?,
+                jurisdiction: r.try_get("jurisdiction")?,
+                parent_id: opt_uuid(r.try_get("parent_id")?)?.map(AgencyId),
+                status: r.try_get("status")?,
+                successor_id: opt_uuid(r.try_get("successor_id")?)?.map(AgencyId),
+                ceased_on: opt_date(r.try_get("ceased_on")?)?,
+            };
+            model.agencies.insert(row.agency_id, row);
+        }
+        for r in sqlx::query("SELECT * FROM rm_documents")
+            .fetch_all($pool)
+            .await?
+        {
+            let row = DocumentRow {
+                document_id: DocumentId(uuid_of(r.try_get("document_id")?)?),
+                kind: r.try_get("kind")?,
+                number: r.try_get("number")?,
+                title: r.try_get("title")?,
+                jurisdiction: r.try_get("jurisdiction")?,
+                parent_id: opt_uuid(r.try_get("parent_id")?)?.map(DocumentId),
+                issuing_agency_id: opt_uuid(r.try_get("issuing_agency_id")?)?.map(AgencyId),
+                from_year: r.try_get::<Option<i64>, _>("from_year")?.map(to_i32),
+                to_year: r.try_get::<Option<i64>, _>("to_year")?.map(to_i32),
+            };
+            model.documents.insert(row.document_id, row);
+        }
+        for r in sqlx::query("SELECT * FROM rm_tasks")
+            .fetch_all($pool)
+            .await?
+        {
+            let row = TaskRow {
+                task_id: TaskId(uuid_of(r.try_get("task_id")?)?),
+                plan_id: DocumentId(uuid_of(r.try_get("plan_id")?)?),
+                parent_task_id: opt_uuid(r.try_get("parent_task_id")?)?.map(TaskId),
+                category: r.try_get("category")?,
+                pillar: r.try_get("pillar")?,
+                title: r.try_get("title")?,
+                search: r.try_get("search")?,
+                lead_id: AgencyId(uuid_of(r.try_get("lead_id")?)?),
+                coordinator_ids: ids_of(r.try_get("coordinator_ids")?)?
+                    .into_iter()
+                    .map(AgencyId)
+                    .collect(),
+                deadline: opt_date(r.try_get("deadline")?)?,
+                status: r.try_get("status")?,
+                percent: small(r.try_get("percent")?),
+                lead_percent: small(r.try_get("lead_percent")?),
+                weight: u32::try_from(r.try_get::<i64, _>("weight")?).unwrap_or(1),
+                last_reported_on: opt_date(r.try_get("last_reported_on")?)?,
+                completed_on: opt_date(r.try_get("completed_on")?)?,
+                timeliness: r.try_get("timeliness")?,
+                days_late: r
+                    .try_get::<Option<i64>, _>("days_late")?
+                    .map(|d| u32::try_from(d).unwrap_or(0)),
+                inherited_from: ids_of(r.try_get("inherited_from")?)?
+                    .into_iter()
+                    .map(AgencyId)
+                    .collect(),
+            };
+            model.tasks.insert(row.task_id, row);
+        }
+        for r in sqlx::query("SELECT * FROM rm_par_results")
+            .fetch_all($pool)
+            .await?
+        {
+            let row = ParRow {
+                agency_id: AgencyId(uuid_of(r.try_get("agency_id")?)?),
+                year: to_i32(r.try_get("year")?),
+                block: r.try_get("block")?,
+                total: r.try_get("total")?,
+                not_evaluated_reason: r.try_get("not_evaluated_reason")?,
+                decision: r.try_get("decision")?,
+            };
+            model.par.insert((row.agency_id, row.year), row);
+        }
+        model
+    }};
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn to_i32(v: i64) -> i32 {
+    i32::try_from(v).unwrap_or(0)
+}
+
+fn small(v: i64) -> u8 {
+    u8::try_from(v.clamp(0, 100)).unwrap_or(0)
+}
+
+fn corrupt(what: &str, value: &str) -> ProjectionError {
+    ProjectionError::Corrupt(format!(
+        "{what} {value:?} in a read-model table does not parse"
+    ))
+}
+
+fn uuid_of(value: String) -> Result<Uuid, ProjectionError> {
+    Uuid::from_str(&value).map_err(|_| corrupt("identifier", &value))
+}
+
+fn opt_uuid(value: Option<String>) -> Result<Option<Uuid>, ProjectionError> {
+    value.map(uuid_of).transpose()
+}
+
+fn opt_date(value: Option<String>) -> Result<Option<NaiveDate>, ProjectionError> {
+    value
+        .map(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|_| corrupt("date", &v)))
+        .transpose()
+}
+
+fn ids_of(value: String) -> Result<Vec<Uuid>, ProjectionError> {
+    let ids: Vec<String> =
+        serde_json::from_str(&value).map_err(|_| corrupt("identifier list", &value))?;
+    ids.into_iter().map(uuid_of).collect()
+}
+
+const CLEAR: [&str; 4] = [
+    "DELETE FROM rm_agencies",
+    "DELETE FROM rm_documents",
+    "DELETE FROM rm_tasks",
+    "DELETE FROM rm_par_results",
+];
+
+impl ReadDb {
+    /// Connects to the database a URL names. The event store's migrations create the
+    /// tables: open the store first.
+    pub async fn connect(url: &str) -> Result<ReadDb, ProjectionError> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10));
+            Ok(ReadDb::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(options)
+                    .await?,
+            ))
+        } else {
+            Ok(ReadDb::Postgres(
+                PgPoolOptions::new().max_connections(4).connect(url).await?,
+            ))
+        }
+    }
+
+    /// The position up to which `name` has applied the log.
+    pub async fn checkpoint(&self, name: &str) -> Result<u64, ProjectionError> {
+        let sql = "SELECT position FROM projection_checkpoints WHERE name = $1";
+        let position: Option<i64> = match self {
+            ReadDb::Sqlite(pool) => {
+                sqlx::query_scalar(sql)
+                    .bind(name)
+                    .fetch_optional(pool)
+                    .await?
+            }
+            ReadDb::Postgres(pool) => {
+                sqlx::query_scalar(sql)
+                    .bind(name)
+                    .fetch_optional(pool)
+                    .await?
+            }
+        };
+        Ok(position.map_or(0, |p| u64::try_from(p).unwrap_or(0)))
+    }
+
+    /// Every row of the progress read-model, with its checkpoint. Read in one
+    /// transaction so rows and checkpoint agree.
+    pub async fn load(&self) -> Result<(ProgressModel, u64), ProjectionError> {
+        let sql = "SELECT position FROM projection_checkpoints WHERE name = $1";
+        let (model, position): (ProgressModel, Option<i64>) = match self {
+            ReadDb::Sqlite(pool) => {
+                let mut tx = pool.begin().await?;
+                let position = sqlx::query_scalar(sql)
+                    .bind(PROGRESS)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let model = load_rows!(&mut *tx);
+                tx.commit().await?;
+                (model, position)
+            }
+            ReadDb::Postgres(pool) => {
+                let mut tx = pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?;
+                let position = sqlx::query_scalar(sql)
+                    .bind(PROGRESS)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let model = load_rows!(&mut *tx);
+                tx.commit().await?;
+                (model, position)
+            }
+        };
+        Ok((model, position.map_or(0, |p| u64::try_from(p).unwrap_or(0))))
+    }
+
+    /// Writes the rows a batch changed and moves the checkpoint from `from` to `to`, in
+    /// one transaction: each event's effect is applied exactly once.
+    pub(crate) async fn write_batch(
+        &self,
+        model: &ProgressModel,
+        keys: &BTreeSet<RowKey>,
+        from: u64,
+        to: u64,
+    ) -> Result<(), ProjectionError> {
+        match self {
+            ReadDb::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                write_rows!(tx, model, keys);
+                move_checkpoint!(tx, PROGRESS, from, to);
+                tx.commit().await?;
+            }
+            ReadDb::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                write_rows!(tx, model, keys);
+                move_checkpoint!(tx, PROGRESS, from, to);
+                tx.commit().await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces every row with `model` (built up to `position`) in one transaction:
+    /// readers see the old tables or the new ones, never a half-built state.
+    pub(crate) async fn replace_all(
+        &self,
+        model: &ProgressModel,
+        position: u64,
+    ) -> Result<(), ProjectionError> {
+        let keys: BTreeSet<RowKey> = model
+            .agencies
+            .keys()
+            .map(|k| RowKey::Agency(*k))
+            .chain(model.documents.keys().map(|k| RowKey::Document(*k)))
+            .chain(model.tasks.keys().map(|k| RowKey::Task(*k)))
+            .chain(model.par.keys().map(|(a, y)| RowKey::Par(*a, *y)))
+            .collect();
+        let reset = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) \
+                     ON CONFLICT (name) DO UPDATE SET position = excluded.position";
+        match self {
+            ReadDb::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                for sql in CLEAR {
+                    sqlx::query(sql).execute(&mut *tx).await?;
+                }
+                write_rows!(tx, model, &keys);
+                sqlx::query(reset)
+                    .bind(PROGRESS)
+                    .bind(to_i64(position))
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            }
+            ReadDb::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                // Rebuilds and the follower must not interleave.
+                sqlx::query("LOCK TABLE projection_checkpoints IN EXCLUSIVE MODE")
+                    .execute(&mut *tx)
+                    .await?;
+                for sql in CLEAR {
+                    sqlx::query(sql).execute(&mut *tx).await?;
+                }
+                write_rows!(tx, model, &keys);
+                sqlx::query(reset)
+                    .bind(PROGRESS)
+                    .bind(to_i64(position))
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(())
+    }
+}

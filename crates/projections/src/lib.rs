@@ -1,0 +1,96 @@
+//! Read-models folded from the event log: what leaders and the secretariat read.
+//!
+//! **The log is the record; everything here can be dropped and rebuilt from it.** One
+//! pure fold ([`ProgressModel`]) serves three uses: the [`Follower`] keeps the tables
+//! current (rows and checkpoint written in one transaction, batch by batch), [`rebuild`]
+//! replaces them from position 0 in one swap, and [`as_of`] folds the events up to a
+//! past instant in memory. Questions ([`queries`]) run on a model however it was made,
+//! and take "today" as an argument instead of freezing it into rows.
+
+mod db;
+mod follower;
+mod model;
+pub mod queries;
+mod search;
+
+use chrono::{DateTime, Utc};
+use reform_store::{EventStore, RecordedEvent, StoreError};
+
+pub use db::{ReadDb, PROGRESS};
+pub use follower::Follower;
+pub use model::{AgencyRow, DocumentRow, ParRow, ProgressModel, TaskRow};
+pub use search::fold_for_search;
+
+/// Events read from the log per batch.
+pub const BATCH: u32 = 2_000;
+
+/// Why a projection could not do its work.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProjectionError {
+    /// The event store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The read-model database failed.
+    #[error("read-model database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Another process moved the checkpoint (a rebuild, or a second follower).
+    #[error("the checkpoint of {name} is no longer at {expected}; reload and continue")]
+    CheckpointMoved {
+        /// Projection.
+        name: String,
+        /// Where this process thought it was.
+        expected: u64,
+    },
+    /// A row or event could not be read back.
+    #[error("{0}")]
+    Corrupt(String),
+}
+
+fn decode(recorded: &RecordedEvent) -> Result<reform_domain::Event, ProjectionError> {
+    recorded.decode().map_err(|e| {
+        ProjectionError::Corrupt(format!("event at position {}: {e}", recorded.position))
+    })
+}
+
+/// Folds the whole log, or the events up to `until` (by business time, `occurred_at`),
+/// into a fresh model. Returns the model and the last position read.
+async fn fold(
+    store: &dyn EventStore,
+    until: Option<DateTime<Utc>>,
+) -> Result<(ProgressModel, u64), ProjectionError> {
+    let mut model = ProgressModel::default();
+    let mut after = 0;
+    loop {
+        let page = store.read_all(after, BATCH).await?;
+        let Some(last) = page.last() else {
+            return Ok((model, after));
+        };
+        after = last.position;
+        for recorded in &page {
+            if until.is_none_or(|t| recorded.metadata.occurred_at <= t) {
+                model.apply(&decode(recorded)?);
+            }
+        }
+    }
+}
+
+/// The read-model as it stood at a past instant: every event whose business time
+/// (`occurred_at`) is at or before `instant`, folded in memory by the same code that
+/// keeps the tables. "Pillar progress on 30/06/2023" is
+/// `queries::pillar_progress(&as_of(store, t).await?, None, date)`.
+pub async fn as_of(
+    store: &dyn EventStore,
+    instant: DateTime<Utc>,
+) -> Result<ProgressModel, ProjectionError> {
+    Ok(fold(store, Some(instant)).await?.0)
+}
+
+/// Rebuilds the read-model tables from position 0: folds the log in memory, then
+/// replaces the tables and the checkpoint in one transaction, so readers are never
+/// shown a half-built state. Returns the number of events folded.
+pub async fn rebuild(store: &dyn EventStore, db: &ReadDb) -> Result<u64, ProjectionError> {
+    let (model, position) = fold(store, None).await?;
+    db.replace_all(&model, position).await?;
+    Ok(position)
+}

@@ -1,0 +1,401 @@
+//! The read-model as plain rows, and the pure fold that keeps them: the same code
+//! serves the persisted tables (incremental and rebuild) and time travel (in memory).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use reform_domain::{AgencyId, DocumentId, Event, ParOutcome, TaskCategory, TaskId, TaskRole};
+
+use crate::search::fold_for_search;
+
+/// An agency as the views show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AgencyRow {
+    /// Identifier.
+    pub agency_id: AgencyId,
+    /// Current name.
+    pub name: String,
+    /// Short name.
+    pub short_name: Option<String>,
+    /// Tier code (`DEPARTMENT`…).
+    pub tier: String,
+    /// PAR block code, if ranked.
+    pub block: Option<String>,
+    /// Jurisdiction code.
+    pub jurisdiction: String,
+    /// Parent agency.
+    pub parent_id: Option<AgencyId>,
+    /// `ACTIVE`, `MERGED` or `DISSOLVED`.
+    pub status: String,
+    /// Successor after a merger.
+    pub successor_id: Option<AgencyId>,
+    /// Date it ceased.
+    pub ceased_on: Option<NaiveDate>,
+}
+
+/// A program, directive or plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocumentRow {
+    /// Identifier.
+    pub document_id: DocumentId,
+    /// `PROGRAM`, `DIRECTIVE` or `PLAN`.
+    pub kind: String,
+    /// Number and symbol.
+    pub number: String,
+    /// Title.
+    pub title: String,
+    /// Jurisdiction code.
+    pub jurisdiction: String,
+    /// Program: parent program. Directive: its program. Plan: what it implements.
+    pub parent_id: Option<DocumentId>,
+    /// Issuing agency (plans).
+    pub issuing_agency_id: Option<AgencyId>,
+    /// First year covered.
+    pub from_year: Option<i32>,
+    /// Last year covered.
+    pub to_year: Option<i32>,
+}
+
+/// A task with where it stands. "Overdue" is not stored: it depends on the day asked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskRow {
+    /// Identifier.
+    pub task_id: TaskId,
+    /// Plan.
+    pub plan_id: DocumentId,
+    /// Parent task.
+    pub parent_task_id: Option<TaskId>,
+    /// Pillar or cross-cutting code.
+    pub category: String,
+    /// Pillar code, when the task belongs to one.
+    pub pillar: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Title folded for search.
+    pub search: String,
+    /// Lead agency.
+    pub lead_id: AgencyId,
+    /// Coordinating agencies.
+    pub coordinator_ids: Vec<AgencyId>,
+    /// Deadline; `None` for ongoing work.
+    pub deadline: Option<NaiveDate>,
+    /// `NOT_STARTED`, `IN_PROGRESS`, `COMPLETED` or `CANCELLED`.
+    pub status: String,
+    /// Percent complete (100 once completed, else the lead's last report).
+    pub percent: u8,
+    /// The lead's last report.
+    pub lead_percent: u8,
+    /// Roll-up weight.
+    pub weight: u32,
+    /// Date of the last progress report, by anyone.
+    pub last_reported_on: Option<NaiveDate>,
+    /// Completion date.
+    pub completed_on: Option<NaiveDate>,
+    /// `EARLY`, `ON_TIME` or `LATE`.
+    pub timeliness: Option<String>,
+    /// Days late at completion.
+    pub days_late: Option<u32>,
+    /// Agencies it was inherited from through mergers.
+    pub inherited_from: Vec<AgencyId>,
+}
+
+impl TaskRow {
+    /// Neither completed nor cancelled.
+    pub fn is_open(&self) -> bool {
+        self.status == NOT_STARTED || self.status == IN_PROGRESS
+    }
+
+    /// Open and past its deadline on `today`.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.is_open() && self.deadline.is_some_and(|d| d < today)
+    }
+}
+
+/// A published PAR INDEX result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParRow {
+    /// Agency.
+    pub agency_id: AgencyId,
+    /// Year evaluated.
+    pub year: i32,
+    /// Block code.
+    pub block: String,
+    /// Total points; `None` when not evaluated.
+    pub total: Option<f64>,
+    /// Why not evaluated.
+    pub not_evaluated_reason: Option<String>,
+    /// Publishing decision.
+    pub decision: Option<String>,
+}
+
+pub(crate) const NOT_STARTED: &str = "NOT_STARTED";
+pub(crate) const IN_PROGRESS: &str = "IN_PROGRESS";
+pub(crate) const COMPLETED: &str = "COMPLETED";
+pub(crate) const CANCELLED: &str = "CANCELLED";
+
+/// A row an event changed, for writing back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum RowKey {
+    Agency(AgencyId),
+    Document(DocumentId),
+    Task(TaskId),
+    Par(AgencyId, i32),
+}
+
+/// All rows of the progress read-model.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProgressModel {
+    /// Agencies.
+    pub agencies: BTreeMap<AgencyId, AgencyRow>,
+    /// Documents.
+    pub documents: BTreeMap<DocumentId, DocumentRow>,
+    /// Tasks.
+    pub tasks: BTreeMap<TaskId, TaskRow>,
+    /// PAR results by agency and year.
+    pub par: BTreeMap<(AgencyId, i32), ParRow>,
+}
+
+impl ProgressModel {
+    /// Folds one event in; returns the row it changed, if any.
+    pub(crate) fn apply(&mut self, event: &Event) -> Option<RowKey> {
+        match event {
+            Event::AgencyRegistered(e) => {
+                self.agencies.insert(
+                    e.agency_id,
+                    AgencyRow {
+                        agency_id: e.agency_id,
+                        name: e.name.clone(),
+                        short_name: e.short_name.clone(),
+                        tier: e.tier.code().to_owned(),
+                        block: e.block.map(|b| b.code().to_owned()),
+                        jurisdiction: e.jurisdiction.clone(),
+                        parent_id: e.parent,
+                        status: "ACTIVE".into(),
+                        successor_id: None,
+                        ceased_on: None,
+                    },
+                );
+                Some(RowKey::Agency(e.agency_id))
+            }
+            Event::AgencyRenamed(e) => {
+                let a = self.agencies.get_mut(&e.agency_id)?;
+                a.name = e.new_name.clone();
+                Some(RowKey::Agency(e.agency_id))
+            }
+            Event::AgencyMerged(e) => {
+                let a = self.agencies.get_mut(&e.agency_id)?;
+                a.status = "MERGED".into();
+                a.successor_id = Some(e.successor);
+                a.ceased_on = Some(e.effective_on);
+                Some(RowKey::Agency(e.agency_id))
+            }
+            Event::AgencyDissolved(e) => {
+                let a = self.agencies.get_mut(&e.agency_id)?;
+                a.status = "DISSOLVED".into();
+                a.ceased_on = Some(e.effective_on);
+                Some(RowKey::Agency(e.agency_id))
+            }
+            Event::ProgramIssued(e) => self.document(DocumentRow {
+                document_id: e.document_id,
+                kind: "PROGRAM".into(),
+                number: e.header.number.clone(),
+                title: e.header.title.clone(),
+                jurisdiction: e.jurisdiction.clone(),
+                parent_id: e.parent_program,
+                issuing_agency_id: e.header.issuing_agency,
+                from_year: Some(e.period.from_year),
+                to_year: Some(e.period.to_year),
+            }),
+            Event::DirectiveIssued(e) => self.document(DocumentRow {
+                document_id: e.document_id,
+                kind: "DIRECTIVE".into(),
+                number: e.header.number.clone(),
+                title: e.header.title.clone(),
+                jurisdiction: e.jurisdiction.clone(),
+                parent_id: e.program,
+                issuing_agency_id: e.header.issuing_agency,
+                from_year: None,
+                to_year: None,
+            }),
+            Event::PlanIssued(e) => self.document(DocumentRow {
+                document_id: e.document_id,
+                kind: "PLAN".into(),
+                number: e.header.number.clone(),
+                title: e.header.title.clone(),
+                jurisdiction: e.jurisdiction.clone(),
+                parent_id: Some(e.implements),
+                issuing_agency_id: Some(e.issuing_agency),
+                from_year: Some(e.period.from_year),
+                to_year: Some(e.period.to_year),
+            }),
+            Event::DocumentAmended(e) => {
+                let d = self.documents.get_mut(&e.document_id)?;
+                if let Some(t) = &e.title {
+                    d.title = t.clone();
+                }
+                if let Some(p) = e.period {
+                    d.from_year = Some(p.from_year);
+                    d.to_year = Some(p.to_year);
+                }
+                Some(RowKey::Document(e.document_id))
+            }
+            Event::TaskCreated(e) => {
+                let (category, pillar) = match e.category {
+                    TaskCategory::Pillar(p) => (p.code(), Some(p.code().to_owned())),
+                    TaskCategory::CrossCutting(c) => (c.code(), None),
+                };
+                self.tasks.insert(
+                    e.task_id,
+                    TaskRow {
+                        task_id: e.task_id,
+                        plan_id: e.plan,
+                        parent_task_id: e.parent_task,
+                        category: category.to_owned(),
+                        pillar,
+                        title: e.title.clone(),
+                        search: fold_for_search(&e.title),
+                        lead_id: e.lead,
+                        coordinator_ids: e.coordinators.clone(),
+                        deadline: e.deadline.date(),
+                        status: NOT_STARTED.into(),
+                        percent: 0,
+                        lead_percent: 0,
+                        weight: e.weight,
+                        last_reported_on: None,
+                        completed_on: None,
+                        timeliness: None,
+                        days_late: None,
+                        inherited_from: Vec::new(),
+                    },
+                );
+                Some(RowKey::Task(e.task_id))
+            }
+            Event::TaskReassigned(e) => {
+                let t = self.tasks.get_mut(&e.task_id)?;
+                t.lead_id = e.to_lead;
+                if let Some(c) = &e.coordinators {
+                    t.coordinator_ids = c.clone();
+                }
+                t.coordinator_ids.retain(|c| *c != e.to_lead);
+                Some(RowKey::Task(e.task_id))
+            }
+            Event::TaskTransferred(e) => {
+                let t = self.tasks.get_mut(&e.task_id)?;
+                match e.role {
+                    TaskRole::Lead => t.lead_id = e.to_agency,
+                    TaskRole::Coordinator => {
+                        for c in &mut t.coordinator_ids {
+                            if *c == e.from_agency {
+                                *c = e.to_agency;
+                            }
+                        }
+                    }
+                }
+                let lead = t.lead_id;
+                let mut seen = Vec::new();
+                t.coordinator_ids.retain(|c| {
+                    let keep = *c != lead && !seen.contains(c);
+                    seen.push(*c);
+                    keep
+                });
+                t.inherited_from.push(e.from_agency);
+                Some(RowKey::Task(e.task_id))
+            }
+            Event::TaskDeadlineExtended(e) => {
+                let t = self.tasks.get_mut(&e.task_id)?;
+                t.deadline = Some(e.new_deadline);
+                Some(RowKey::Task(e.task_id))
+            }
+            Event::TaskProgressReported(e) => {
+                let t = self.tasks.get_mut(&e.task_id)?;
+                if e.reported_by == t.lead_id {
+                    t.lead_percent = e.percent;
+                    t.percent = e.percent;
+                }
+                t.last_reported_on = Some(e.as_of);
+                if t.status == NOT_STARTED {
+                    t.status = IN_PROGRESS.into();
+                }
+                Some(RowKey::Task(e.task_id))
+            }
+            Event::TaskCompleted(e) => {
+                let t = self.tasks.get_mut(&e.task_id)?;
+                t.status = COMPLETED.into();
+                t.percent = 100;
+                t.completed_on = Some(e.completed_on);
+                t.timeliness = Some(e.timeliness.code().to_owned());
+                t.days_late = Some(e.days_late);
+                Some(RowKey::Task(e.task_id))
+            }
+            Event::TaskReopened(e) => {
+                let t = self.tasks.get_mut(&e.task_id)?;
+                t.percent = t.lead_percent;
+                t.completed_on = None;
+                t.timeliness = None;
+                t.days_late = None;
+                t.status = if t.lead_percent > 0 || t.last_reported_on.is_some() {
+                    IN_PROGRESS.into()
+                } else {
+                    NOT_STARTED.into()
+                };
+                Some(RowKey::Task(e.task_id))
+            }
+            Event::TaskCancelled(e) => {
+                let t = self.tasks.get_mut(&e.task_id)?;
+                t.status = CANCELLED.into();
+                Some(RowKey::Task(e.task_id))
+            }
+            Event::ParIndexPublished(e) => {
+                let (total, reason) = match &e.outcome {
+                    ParOutcome::Scored { total, .. } => (Some(*total), None),
+                    ParOutcome::NotEvaluated { reason } => (None, Some(reason.clone())),
+                };
+                self.par.insert(
+                    (e.agency_id, e.year),
+                    ParRow {
+                        agency_id: e.agency_id,
+                        year: e.year,
+                        block: e.block.code().to_owned(),
+                        total,
+                        not_evaluated_reason: reason,
+                        decision: e.decision.clone(),
+                    },
+                );
+                Some(RowKey::Par(e.agency_id, e.year))
+            }
+            Event::AgencyHeadAppointed(_)
+            | Event::IndicatorDefined(_)
+            | Event::IndicatorTargetSet(_)
+            | Event::IndicatorMeasured(_)
+            | Event::SipasPublished(_)
+            | Event::DossierStatisticsReported(_) => None,
+        }
+    }
+
+    fn document(&mut self, row: DocumentRow) -> Option<RowKey> {
+        let id = row.document_id;
+        self.documents.insert(id, row);
+        Some(RowKey::Document(id))
+    }
+
+    /// The program a document belongs to at the top of its chain (a plan → the
+    /// directive it implements → that directive's program → …), following at most as
+    /// many links as there are documents.
+    pub fn programs_of(&self, document: DocumentId) -> Vec<DocumentId> {
+        let mut chain = Vec::new();
+        let mut next = Some(document);
+        while let Some(id) = next {
+            if chain.len() > self.documents.len() {
+                break;
+            }
+            let Some(doc) = self.documents.get(&id) else {
+                break;
+            };
+            if doc.kind == "PROGRAM" {
+                chain.push(id);
+            }
+            next = doc.parent_id;
+        }
+        chain
+    }
+}

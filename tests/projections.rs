@@ -1,0 +1,246 @@
+//! The read-models: kept by the follower, rebuilt, and folded as of a past date — three
+//! ways to one answer, on SQLite and PostgreSQL.
+
+use std::time::Duration;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use reform_cli::demo::load_demo;
+use reform_cli::demo_data::demo_today;
+use reform_projections::queries::{da_nang_bands, league_tables, pillar_progress};
+use reform_projections::{as_of, rebuild, Follower, ProgressModel, ReadDb};
+use reform_store::CommandHandler;
+use tokio::sync::watch;
+
+use crate::support::stores::{on_both_engines, TestStore};
+
+fn far_future() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2100, 1, 1, 0, 0, 0)
+        .single()
+        .expect("valid time")
+}
+
+async fn demo(t: &TestStore) -> CommandHandler {
+    let handler = CommandHandler::new(t.store.clone());
+    load_demo(&handler).await.expect("demo loads");
+    handler
+}
+
+on_both_engines!(
+    follower_rebuild_and_time_travel_agree,
+    the_demo_reproduces_da_nang_2022_and_hoai_duc,
+    time_travel_shows_the_program_as_it_stood,
+    a_follower_running_beside_writers_ends_equal_to_a_rebuild,
+);
+
+async fn follower_rebuild_and_time_travel_agree(t: TestStore) {
+    demo(&t).await;
+    let db = ReadDb::connect(&t.url).await.expect("read db");
+    let mut follower = Follower::load(t.store.clone(), db.clone())
+        .await
+        .expect("load");
+    follower.catch_up().await.expect("catch up");
+    let head = t.store.head().await.expect("head");
+    assert_eq!(follower.position(), head);
+    let (persisted, checkpoint) = db.load().await.expect("reload tables");
+    assert_eq!(checkpoint, head);
+    assert_eq!(
+        &persisted,
+        follower.model(),
+        "the tables hold what the follower folded"
+    );
+
+    let events = rebuild(t.store.as_ref(), &db).await.expect("rebuild");
+    assert_eq!(events, head);
+    let (rebuilt, checkpoint) = db.load().await.expect("reload tables");
+    assert_eq!(checkpoint, head);
+    assert_eq!(rebuilt, persisted, "a rebuild gives the incremental result");
+
+    let travelled = as_of(t.store.as_ref(), far_future())
+        .await
+        .expect("time travel");
+    assert_eq!(
+        travelled, rebuilt,
+        "time travel to now gives the same model"
+    );
+
+    // A follower that kept its old state notices the rebuild and carries on.
+    let mut stale = follower;
+    stale.catch_up().await.expect("nothing new");
+    assert_eq!(stale.position(), head);
+}
+
+fn da_nang(model: &ProgressModel) -> Vec<reform_projections::queries::BlockTable> {
+    league_tables(model, 2022, Some("VN-DN"), &da_nang_bands())
+}
+
+async fn the_demo_reproduces_da_nang_2022_and_hoai_duc(t: TestStore) {
+    demo(&t).await;
+    let db = ReadDb::connect(&t.url).await.expect("read db");
+    let mut follower = Follower::load(t.store.clone(), db).await.expect("load");
+    follower.catch_up().await.expect("catch up");
+    let model = follower.model();
+
+    let tables = da_nang(model);
+    let block = |code: &str| {
+        tables
+            .iter()
+            .find(|t| t.block == code)
+            .expect("block present")
+    };
+    let counts = |code: &str| -> Vec<(String, usize)> {
+        block(code)
+            .band_counts
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .cloned()
+            .collect()
+    };
+    let central = block("CENTRAL_AGENCIES");
+    assert_eq!(central.ranked.len(), 5);
+    assert_eq!(central.ranked[0].total, 98.81);
+    assert!(central.ranked[0].name.starts_with("Công an thành phố"));
+    assert_eq!(central.ranked[4].total, 67.26);
+    assert!(central.ranked[4].name.starts_with("Cục Thuế"));
+    assert_eq!(format!("{:.2}", central.average.expect("average")), "88.25");
+    assert_eq!(
+        format!("{:+.2}", central.change().expect("change on 2021")),
+        "+1.92"
+    );
+    assert_eq!(
+        counts("CENTRAL_AGENCIES"),
+        vec![
+            ("Xuất sắc".into(), 3),
+            ("Tốt".into(), 1),
+            ("Trung bình khá".into(), 1)
+        ]
+    );
+    let departments = block("DEPARTMENTS");
+    assert_eq!(departments.ranked.len(), 21);
+    assert_eq!(
+        departments.ranked[0].total, 101.19,
+        "bonus points take a total past 100"
+    );
+    assert_eq!(
+        counts("DEPARTMENTS"),
+        vec![
+            ("Xuất sắc".into(), 3),
+            ("Tốt".into(), 10),
+            ("Khá".into(), 7),
+            ("Trung bình khá".into(), 1)
+        ]
+    );
+    let districts = block("DISTRICTS");
+    assert_eq!(
+        counts("DISTRICTS"),
+        vec![("Tốt".into(), 5), ("Khá".into(), 2)]
+    );
+    assert_eq!(districts.not_evaluated.len(), 1, "Hoàng Sa is listed apart");
+    assert!(districts.not_evaluated[0].0.contains("Hoàng Sa"));
+
+    let progress = pillar_progress(model, None, demo_today());
+    let tasks: usize = progress.iter().map(|l| l.tasks).sum();
+    let overdue: usize = progress.iter().map(|l| l.overdue).sum();
+    let done: usize = progress.iter().map(|l| l.early + l.on_time + l.late).sum();
+    assert_eq!((tasks, overdue, done), (10, 2, 4), "Hoài Đức on 20/12/2023");
+
+    let found: Vec<&str> = model
+        .tasks
+        .values()
+        .filter(|t| {
+            t.search
+                .contains(&reform_projections::fold_for_search("cai cach"))
+        })
+        .map(|t| t.title.as_str())
+        .collect();
+    assert!(
+        !found.is_empty() && found.iter().all(|t| t.to_lowercase().contains("cải cách")),
+        "{found:?}"
+    );
+}
+
+async fn time_travel_shows_the_program_as_it_stood(t: TestStore) {
+    demo(&t).await;
+    let day = NaiveDate::from_ymd_opt(2023, 6, 30).expect("date");
+    let end_of_day = day.and_hms_opt(23, 59, 59).expect("time").and_utc();
+    let then = as_of(t.store.as_ref(), end_of_day)
+        .await
+        .expect("time travel");
+    let now = as_of(t.store.as_ref(), far_future()).await.expect("now");
+
+    let completed =
+        |m: &ProgressModel| m.tasks.values().filter(|t| t.status == "COMPLETED").count();
+    assert!(
+        completed(&then) < completed(&now),
+        "tasks completed later are open on 30/06/2023"
+    );
+    assert!(then
+        .tasks
+        .values()
+        .all(|t| t.completed_on.is_none_or(|d| d <= day)));
+    assert!(then
+        .tasks
+        .values()
+        .all(|t| t.last_reported_on.is_none_or(|d| d <= day)));
+    // Đà Nẵng's 2022 results were published in 2023; the 2021 ones already stood.
+    assert!(then.par.keys().all(|(_, year)| *year <= 2022));
+    let before_everything = Utc
+        .with_ymd_and_hms(2000, 1, 1, 0, 0, 0)
+        .single()
+        .expect("time");
+    assert_eq!(
+        as_of(t.store.as_ref(), before_everything)
+            .await
+            .expect("empty"),
+        ProgressModel::default()
+    );
+}
+
+async fn a_follower_running_beside_writers_ends_equal_to_a_rebuild(t: TestStore) {
+    let db = ReadDb::connect(&t.url).await.expect("read db");
+    let follower = Follower::load(t.store.clone(), db.clone())
+        .await
+        .expect("load");
+    let (stop, stopped) = watch::channel(false);
+    let running = tokio::spawn(follower.run(stopped));
+
+    // Four writers load the demo at once: the same commands, so most are answered
+    // from the record, while the follower applies whatever commits.
+    let mut writers = Vec::new();
+    for _ in 0..4 {
+        let handler = CommandHandler::new(t.store.clone());
+        writers.push(tokio::spawn(async move {
+            load_demo(&handler).await.map(|_| ())
+        }));
+    }
+    for w in writers {
+        w.await.expect("writer").expect("demo");
+    }
+    let head = t.store.head().await.expect("head");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while db
+        .checkpoint(reform_projections::PROGRESS)
+        .await
+        .expect("checkpoint")
+        < head
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the follower did not catch up"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.send(true).expect("stop");
+    running.await.expect("follower task").expect("follower");
+
+    let (followed, _) = db.load().await.expect("tables");
+    let (rebuilt_model, _) = {
+        rebuild(t.store.as_ref(), &db).await.expect("rebuild");
+        db.load().await.expect("tables")
+    };
+    assert_eq!(followed, rebuilt_model);
+    assert_eq!(
+        followed.tasks.len(),
+        11,
+        "ten tasks and a subtask, loaded once"
+    );
+}
