@@ -88,3 +88,111 @@ fn a_bad_database_url_is_a_clear_error() {
     assert!(!ok);
     assert!(err.contains("unsupported database URL"), "{err}");
 }
+
+/// Two `reform follow` processes on one PostgreSQL database: one holds the projection
+/// lease and follows; when it is killed, the other takes over within seconds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_follower_hands_the_read_models_to_another_process() {
+    use std::time::Duration;
+
+    use reform_projections::{ReadDb, PROGRESS};
+    use reform_store::CommandHandler;
+
+    let Some(url) = crate::support::pg::fresh_database().await else {
+        return;
+    };
+    let store = reform_store::open(&url).await.expect("store");
+    let handler = CommandHandler::new(store.clone());
+    let db = ReadDb::connect(&url).await.expect("read db");
+    let admin = sqlx::PgPool::connect(&url).await.expect("admin connection");
+
+    let follow = |name: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_reform"))
+            .arg("follow")
+            .env("DATABASE_URL", &url)
+            .env("PGAPPNAME", name)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("starting reform follow")
+    };
+    let mut followers = [
+        ("follower-a", follow("follower-a")),
+        ("follower-b", follow("follower-b")),
+    ];
+
+    let holder = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+             WHERE l.locktype = 'advisory' AND l.granted",
+        )
+        .fetch_optional(&admin)
+        .await
+        .expect("asking for the lease holder")
+    };
+    let caught_up = || async {
+        let head = store.head().await.expect("head");
+        db.checkpoint(PROGRESS).await.expect("checkpoint") == head
+    };
+    let first = eventually("a lease holder", || async { holder().await }).await;
+    reform_cli::demo::load_demo(&handler).await.expect("demo");
+    eventually("the first follower to catch up", || async {
+        caught_up().await.then_some(())
+    })
+    .await;
+
+    let (index, _) = followers
+        .iter()
+        .enumerate()
+        .find(|(_, (n, _))| *n == first)
+        .expect("known follower");
+    followers[index].1.kill().expect("killing the lease holder");
+    followers[index].1.wait().expect("reaping it");
+
+    let more = reform_domain::Command::RegisterAgency {
+        agency_id: reform_domain::AgencyId::generate(),
+        name: "Sở Khoa học và Công nghệ thành phố Đà Nẵng".into(),
+        short_name: None,
+        tier: reform_domain::AgencyTier::Department,
+        block: Some(reform_domain::Block::Departments),
+        jurisdiction: "VN-DN".into(),
+        parent: None,
+    };
+    let actor = reform_store::Actor::system();
+    handler
+        .execute(
+            more,
+            reform_store::CommandMetadata::new(actor, chrono::Utc::now()),
+            None,
+        )
+        .await
+        .expect("append");
+    eventually("the other follower to take over", || async {
+        let other = holder().await.filter(|h| *h != first)?;
+        caught_up().await.then_some(other)
+    })
+    .await;
+    for (_, child) in &mut followers {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// Polls `check` every 100 ms until it yields a value; fails after 20 s.
+async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

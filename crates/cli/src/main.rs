@@ -56,6 +56,9 @@ enum Command {
     },
     /// Rebuild the read-models from the whole log and swap them in.
     Rebuild,
+    /// Keep the read-models current until stopped (Ctrl-C or SIGTERM). Several may run
+    /// on one PostgreSQL database: one follows, the others take over when it dies.
+    Follow,
 }
 
 #[derive(Subcommand)]
@@ -185,6 +188,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             print!("{}", summary::render_league(&tables, year));
         }
+        Command::Follow => {
+            let db = ReadDb::connect(&cli.database_url).await?;
+            let follower = Follower::load(handler.store().clone(), db).await?;
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                let _ = stop.send(true);
+            });
+            eprintln!("following the event log into the read-models; Ctrl-C to stop");
+            follower.run(stopped).await?;
+        }
         Command::Rebuild => {
             let db = ReadDb::connect(&cli.database_url).await?;
             let started = std::time::Instant::now();
@@ -197,6 +211,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
 }
 
 /// The read-model tables brought up to the log's head.
