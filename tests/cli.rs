@@ -93,8 +93,6 @@ fn a_bad_database_url_is_a_clear_error() {
 /// lease and follows; when it is killed, the other takes over within seconds.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_follower_hands_the_read_models_to_another_process() {
-    use std::time::Duration;
-
     use reform_projections::{ReadDb, PROGRESS};
     use reform_store::CommandHandler;
 
