@@ -4,5 +4,6 @@
 pub mod bench;
 pub mod demo;
 pub mod demo_data;
+pub mod generate;
 pub mod summary;
 pub mod throwaway_pg;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use reform_cli::{bench, demo, demo_data, summary};
+use reform_cli::{bench, demo, demo_data, generate, summary};
 use reform_projections::{queries, Follower, ProgressModel, ReadDb};
 use reform_store::{CommandHandler, DEFAULT_DATABASE_URL};
 
@@ -56,9 +56,50 @@ enum Command {
     },
     /// Rebuild the read-models from the whole log and swap them in.
     Rebuild,
+    /// Make a synthetic country through the normal command path (for scale tests).
+    Generate {
+        #[command(flatten)]
+        shape: ShapeArgs,
+    },
     /// Keep the read-models current until stopped (Ctrl-C or SIGTERM). Several may run
     /// on one PostgreSQL database: one follows, the others take over when it dies.
     Follow,
+}
+
+/// The size of a synthetic country.
+#[derive(clap::Args, Clone, Debug)]
+struct ShapeArgs {
+    /// Provinces.
+    #[arg(long, default_value_t = 1)]
+    provinces: usize,
+    /// Departments per province.
+    #[arg(long, default_value_t = 40)]
+    departments: usize,
+    /// Tasks each department leads per plan year.
+    #[arg(long, default_value_t = 250)]
+    tasks_per_agency: usize,
+    /// Plan years from 2021.
+    #[arg(long, default_value_t = 5)]
+    years: i32,
+    /// Concurrent writers.
+    #[arg(long, default_value_t = 8)]
+    writers: usize,
+    /// Seed of the pseudo-random choices.
+    #[arg(long, default_value_t = 76)]
+    seed: u64,
+}
+
+impl ShapeArgs {
+    fn shape(&self) -> generate::Shape {
+        generate::Shape {
+            provinces: self.provinces,
+            departments: self.departments,
+            tasks_per_agency: self.tasks_per_agency,
+            years: self.years,
+            writers: self.writers,
+            seed: self.seed,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -76,6 +117,18 @@ enum BenchWhat {
         engine: bench::Engine,
         /// A PostgreSQL server to create scratch databases on (default: a throwaway
         /// cluster started from the machine's PostgreSQL packages).
+        #[arg(long, env = "REFORM_BENCH_POSTGRES_URL")]
+        postgres_url: Option<String>,
+    },
+    /// Generate a synthetic province, then time a bare scan of the log, a rebuild of the
+    /// read-models and a time travel, per engine.
+    Rebuild {
+        #[command(flatten)]
+        shape: ShapeArgs,
+        /// Which databases to measure.
+        #[arg(long, value_enum, default_value = "both")]
+        engine: bench::Engine,
+        /// A PostgreSQL server to create scratch databases on.
         #[arg(long, env = "REFORM_BENCH_POSTGRES_URL")]
         postgres_url: Option<String>,
     },
@@ -117,6 +170,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         };
         let figures = bench::run_append(&bench).await?;
         print!("{}", bench::render(&bench, &figures));
+        return Ok(());
+    }
+    if let Command::Bench {
+        what:
+            BenchWhat::Rebuild {
+                shape,
+                engine,
+                postgres_url,
+            },
+    } = &cli.command
+    {
+        let bench = bench::RebuildBench {
+            shape: shape.shape(),
+            engine: *engine,
+            postgres_url: postgres_url.clone(),
+        };
+        let figures = bench::run_rebuild(&bench).await?;
+        print!("{}", bench::render_rebuild(&figures));
         return Ok(());
     }
     let store = reform_store::open(&cli.database_url)
@@ -198,6 +269,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             });
             eprintln!("following the event log into the read-models; Ctrl-C to stop");
             follower.run(stopped).await?;
+        }
+        Command::Generate { shape } => {
+            let started = std::time::Instant::now();
+            let made = generate::generate(&handler, &shape.shape()).await?;
+            println!(
+                "generated {} tasks through {} commands in {:.1} s",
+                made.tasks,
+                made.commands,
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::Rebuild => {
             let db = ReadDb::connect(&cli.database_url).await?;

@@ -28,36 +28,38 @@ pub enum ReadDb {
     Postgres(PgPool),
 }
 
-const UPSERT_AGENCY: &str = "INSERT INTO rm_agencies (agency_id, name, short_name, tier, block, jurisdiction, \
-     parent_id, status, successor_id, ceased_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-     ON CONFLICT (agency_id) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, \
-     tier = excluded.tier, block = excluded.block, jurisdiction = excluded.jurisdiction, \
-     parent_id = excluded.parent_id, status = excluded.status, successor_id = excluded.successor_id, \
-     ceased_on = excluded.ceased_on";
+const UPSERT_AGENCY_INTO: &str =
+    "INSERT INTO rm_agencies (agency_id, name, short_name, tier, block, \
+     jurisdiction, parent_id, status, successor_id, ceased_on) ";
+const UPSERT_AGENCY_CONFLICT: &str = " ON CONFLICT (agency_id) DO UPDATE SET name = excluded.name, \
+     short_name = excluded.short_name, tier = excluded.tier, block = excluded.block, \
+     jurisdiction = excluded.jurisdiction, parent_id = excluded.parent_id, status = excluded.status, \
+     successor_id = excluded.successor_id, ceased_on = excluded.ceased_on";
 
-const UPSERT_DOCUMENT: &str = "INSERT INTO rm_documents (document_id, kind, number, title, jurisdiction, \
-     parent_id, issuing_agency_id, from_year, to_year) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-     ON CONFLICT (document_id) DO UPDATE SET kind = excluded.kind, number = excluded.number, \
-     title = excluded.title, jurisdiction = excluded.jurisdiction, parent_id = excluded.parent_id, \
-     issuing_agency_id = excluded.issuing_agency_id, from_year = excluded.from_year, to_year = excluded.to_year";
+const UPSERT_DOCUMENT_INTO: &str =
+    "INSERT INTO rm_documents (document_id, kind, number, title, jurisdiction, \
+     parent_id, issuing_agency_id, from_year, to_year) ";
+const UPSERT_DOCUMENT_CONFLICT: &str =
+    " ON CONFLICT (document_id) DO UPDATE SET kind = excluded.kind, \
+     number = excluded.number, title = excluded.title, jurisdiction = excluded.jurisdiction, \
+     parent_id = excluded.parent_id, issuing_agency_id = excluded.issuing_agency_id, \
+     from_year = excluded.from_year, to_year = excluded.to_year";
 
-const UPSERT_TASK: &str = "INSERT INTO rm_tasks (task_id, plan_id, parent_task_id, category, pillar, title, \
+const UPSERT_TASK_INTO: &str = "INSERT INTO rm_tasks (task_id, plan_id, parent_task_id, category, pillar, title, \
      search, lead_id, coordinator_ids, deadline, status, percent, lead_percent, weight, last_reported_on, \
-     completed_on, timeliness, days_late, inherited_from) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
-     ON CONFLICT (task_id) DO UPDATE SET plan_id = excluded.plan_id, parent_task_id = excluded.parent_task_id, \
-     category = excluded.category, pillar = excluded.pillar, title = excluded.title, search = excluded.search, \
-     lead_id = excluded.lead_id, coordinator_ids = excluded.coordinator_ids, deadline = excluded.deadline, \
-     status = excluded.status, percent = excluded.percent, lead_percent = excluded.lead_percent, \
-     weight = excluded.weight, last_reported_on = excluded.last_reported_on, \
-     completed_on = excluded.completed_on, timeliness = excluded.timeliness, days_late = excluded.days_late, \
-     inherited_from = excluded.inherited_from";
+     completed_on, timeliness, days_late, inherited_from) ";
+const UPSERT_TASK_CONFLICT: &str = " ON CONFLICT (task_id) DO UPDATE SET plan_id = excluded.plan_id, \
+     parent_task_id = excluded.parent_task_id, category = excluded.category, pillar = excluded.pillar, \
+     title = excluded.title, search = excluded.search, lead_id = excluded.lead_id, \
+     coordinator_ids = excluded.coordinator_ids, deadline = excluded.deadline, status = excluded.status, \
+     percent = excluded.percent, lead_percent = excluded.lead_percent, weight = excluded.weight, \
+     last_reported_on = excluded.last_reported_on, completed_on = excluded.completed_on, \
+     timeliness = excluded.timeliness, days_late = excluded.days_late, inherited_from = excluded.inherited_from";
 
-const UPSERT_PAR: &str =
-    "INSERT INTO rm_par_results (agency_id, year, block, total, not_evaluated_reason, \
-     decision) VALUES ($1, $2, $3, $4, $5, $6) \
-     ON CONFLICT (agency_id, year) DO UPDATE SET block = excluded.block, total = excluded.total, \
-     not_evaluated_reason = excluded.not_evaluated_reason, decision = excluded.decision";
+const UPSERT_PAR_INTO: &str =
+    "INSERT INTO rm_par_results (agency_id, year, block, total, not_evaluated_reason, decision) ";
+const UPSERT_PAR_CONFLICT: &str = " ON CONFLICT (agency_id, year) DO UPDATE SET block = excluded.block, \
+     total = excluded.total, not_evaluated_reason = excluded.not_evaluated_reason, decision = excluded.decision";
 
 fn date_text(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
@@ -68,84 +70,94 @@ fn ids_json<T: std::fmt::Display>(ids: &[T]) -> String {
         .unwrap_or_else(|_| "[]".into())
 }
 
-/// Writes the rows `keys` name (as they are in `model`) in the open transaction `$tx`.
+/// Rows per multi-row INSERT (well under both engines' bind-parameter limits).
+const CHUNK: usize = 500;
+
+/// Writes the rows `keys` name (as they are in `model`) in the open transaction `$tx`
+/// of engine `$db`: one multi-row upsert per table and chunk.
 macro_rules! write_rows {
-    ($tx:expr, $model:expr, $keys:expr) => {{
+    ($tx:expr, $db:ty, $model:expr, $keys:expr) => {{
+        let (mut agencies, mut documents, mut tasks, mut par) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for key in $keys {
             match key {
-                RowKey::Agency(id) => {
-                    if let Some(r) = $model.agencies.get(id) {
-                        sqlx::query(UPSERT_AGENCY)
-                            .bind(r.agency_id.to_string())
-                            .bind(&r.name)
-                            .bind(&r.short_name)
-                            .bind(&r.tier)
-                            .bind(&r.block)
-                            .bind(&r.jurisdiction)
-                            .bind(r.parent_id.map(|a| a.to_string()))
-                            .bind(&r.status)
-                            .bind(r.successor_id.map(|a| a.to_string()))
-                            .bind(date_text(r.ceased_on))
-                            .execute(&mut *$tx)
-                            .await?;
-                    }
-                }
-                RowKey::Document(id) => {
-                    if let Some(r) = $model.documents.get(id) {
-                        sqlx::query(UPSERT_DOCUMENT)
-                            .bind(r.document_id.to_string())
-                            .bind(&r.kind)
-                            .bind(&r.number)
-                            .bind(&r.title)
-                            .bind(&r.jurisdiction)
-                            .bind(r.parent_id.map(|d| d.to_string()))
-                            .bind(r.issuing_agency_id.map(|a| a.to_string()))
-                            .bind(r.from_year.map(i64::from))
-                            .bind(r.to_year.map(i64::from))
-                            .execute(&mut *$tx)
-                            .await?;
-                    }
-                }
-                RowKey::Task(id) => {
-                    if let Some(r) = $model.tasks.get(id) {
-                        sqlx::query(UPSERT_TASK)
-                            .bind(r.task_id.to_string())
-                            .bind(r.plan_id.to_string())
-                            .bind(r.parent_task_id.map(|t| t.to_string()))
-                            .bind(&r.category)
-                            .bind(&r.pillar)
-                            .bind(&r.title)
-                            .bind(&r.search)
-                            .bind(r.lead_id.to_string())
-                            .bind(ids_json(&r.coordinator_ids))
-                            .bind(date_text(r.deadline))
-                            .bind(&r.status)
-                            .bind(i64::from(r.percent))
-                            .bind(i64::from(r.lead_percent))
-                            .bind(i64::from(r.weight))
-                            .bind(date_text(r.last_reported_on))
-                            .bind(date_text(r.completed_on))
-                            .bind(&r.timeliness)
-                            .bind(r.days_late.map(i64::from))
-                            .bind(ids_json(&r.inherited_from))
-                            .execute(&mut *$tx)
-                            .await?;
-                    }
-                }
-                RowKey::Par(agency, year) => {
-                    if let Some(r) = $model.par.get(&(*agency, *year)) {
-                        sqlx::query(UPSERT_PAR)
-                            .bind(r.agency_id.to_string())
-                            .bind(i64::from(r.year))
-                            .bind(&r.block)
-                            .bind(r.total)
-                            .bind(&r.not_evaluated_reason)
-                            .bind(&r.decision)
-                            .execute(&mut *$tx)
-                            .await?;
-                    }
-                }
+                RowKey::Agency(id) => agencies.extend($model.agencies.get(id)),
+                RowKey::Document(id) => documents.extend($model.documents.get(id)),
+                RowKey::Task(id) => tasks.extend($model.tasks.get(id)),
+                RowKey::Par(agency, year) => par.extend($model.par.get(&(*agency, *year))),
             }
+        }
+        for chunk in agencies.chunks(CHUNK) {
+            let mut q = sqlx::QueryBuilder::<$db>::new(UPSERT_AGENCY_INTO);
+            q.push_values(chunk, |mut b, r: &&AgencyRow| {
+                b.push_bind(r.agency_id.to_string())
+                    .push_bind(r.name.clone())
+                    .push_bind(r.short_name.clone())
+                    .push_bind(r.tier.clone())
+                    .push_bind(r.block.clone())
+                    .push_bind(r.jurisdiction.clone())
+                    .push_bind(r.parent_id.map(|a| a.to_string()))
+                    .push_bind(r.status.clone())
+                    .push_bind(r.successor_id.map(|a| a.to_string()))
+                    .push_bind(date_text(r.ceased_on));
+            });
+            q.push(UPSERT_AGENCY_CONFLICT);
+            q.build().execute(&mut *$tx).await?;
+        }
+        for chunk in documents.chunks(CHUNK) {
+            let mut q = sqlx::QueryBuilder::<$db>::new(UPSERT_DOCUMENT_INTO);
+            q.push_values(chunk, |mut b, r: &&DocumentRow| {
+                b.push_bind(r.document_id.to_string())
+                    .push_bind(r.kind.clone())
+                    .push_bind(r.number.clone())
+                    .push_bind(r.title.clone())
+                    .push_bind(r.jurisdiction.clone())
+                    .push_bind(r.parent_id.map(|d| d.to_string()))
+                    .push_bind(r.issuing_agency_id.map(|a| a.to_string()))
+                    .push_bind(r.from_year.map(i64::from))
+                    .push_bind(r.to_year.map(i64::from));
+            });
+            q.push(UPSERT_DOCUMENT_CONFLICT);
+            q.build().execute(&mut *$tx).await?;
+        }
+        for chunk in tasks.chunks(CHUNK) {
+            let mut q = sqlx::QueryBuilder::<$db>::new(UPSERT_TASK_INTO);
+            q.push_values(chunk, |mut b, r: &&TaskRow| {
+                b.push_bind(r.task_id.to_string())
+                    .push_bind(r.plan_id.to_string())
+                    .push_bind(r.parent_task_id.map(|t| t.to_string()))
+                    .push_bind(r.category.clone())
+                    .push_bind(r.pillar.clone())
+                    .push_bind(r.title.clone())
+                    .push_bind(r.search.clone())
+                    .push_bind(r.lead_id.to_string())
+                    .push_bind(ids_json(&r.coordinator_ids))
+                    .push_bind(date_text(r.deadline))
+                    .push_bind(r.status.clone())
+                    .push_bind(i64::from(r.percent))
+                    .push_bind(i64::from(r.lead_percent))
+                    .push_bind(i64::from(r.weight))
+                    .push_bind(date_text(r.last_reported_on))
+                    .push_bind(date_text(r.completed_on))
+                    .push_bind(r.timeliness.clone())
+                    .push_bind(r.days_late.map(i64::from))
+                    .push_bind(ids_json(&r.inherited_from));
+            });
+            q.push(UPSERT_TASK_CONFLICT);
+            q.build().execute(&mut *$tx).await?;
+        }
+        for chunk in par.chunks(CHUNK) {
+            let mut q = sqlx::QueryBuilder::<$db>::new(UPSERT_PAR_INTO);
+            q.push_values(chunk, |mut b, r: &&ParRow| {
+                b.push_bind(r.agency_id.to_string())
+                    .push_bind(i64::from(r.year))
+                    .push_bind(r.block.clone())
+                    .push_bind(r.total)
+                    .push_bind(r.not_evaluated_reason.clone())
+                    .push_bind(r.decision.clone());
+            });
+            q.push(UPSERT_PAR_CONFLICT);
+            q.build().execute(&mut *$tx).await?;
         }
     }};
 }
@@ -391,13 +403,13 @@ impl ReadDb {
         match self {
             ReadDb::Sqlite(pool) => {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                write_rows!(tx, model, keys);
+                write_rows!(tx, sqlx::Sqlite, model, keys);
                 move_checkpoint!(tx, PROGRESS, from, to);
                 tx.commit().await?;
             }
             ReadDb::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                write_rows!(tx, model, keys);
+                write_rows!(tx, sqlx::Postgres, model, keys);
                 move_checkpoint!(tx, PROGRESS, from, to);
                 tx.commit().await?;
             }
@@ -428,7 +440,7 @@ impl ReadDb {
                 for sql in CLEAR {
                     sqlx::query(sql).execute(&mut *tx).await?;
                 }
-                write_rows!(tx, model, &keys);
+                write_rows!(tx, sqlx::Sqlite, model, &keys);
                 sqlx::query(reset)
                     .bind(PROGRESS)
                     .bind(to_i64(position))
@@ -445,7 +457,7 @@ impl ReadDb {
                 for sql in CLEAR {
                     sqlx::query(sql).execute(&mut *tx).await?;
                 }
-                write_rows!(tx, model, &keys);
+                write_rows!(tx, sqlx::Postgres, model, &keys);
                 sqlx::query(reset)
                     .bind(PROGRESS)
                     .bind(to_i64(position))

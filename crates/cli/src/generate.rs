@@ -1,0 +1,441 @@
+//! A synthetic country for benchmarks and scale tests, made through the normal command
+//! path: provinces with their People's Committee and departments, a provincial program,
+//! a plan a year, and tasks that are reported on, extended, reassigned, completed
+//! (early, on time or late) or cancelled. Deterministic for a given seed.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use reform_domain::{
+    AgencyId, AgencyTier, Block, Command, CrossCutting, Deadline, DocumentHeader, DocumentId,
+    Period, Pillar, ProgramLevel, Role, TaskCategory, TaskId,
+};
+use reform_store::{Actor, CommandHandler, CommandMetadata};
+
+/// How big a country to make.
+#[derive(Clone, Debug)]
+pub struct Shape {
+    /// Provinces.
+    pub provinces: usize,
+    /// Departments per province.
+    pub departments: usize,
+    /// Tasks each department leads per plan year.
+    pub tasks_per_agency: usize,
+    /// Plan years, from 2021.
+    pub years: i32,
+    /// Concurrent writers.
+    pub writers: usize,
+    /// Seed of the pseudo-random choices.
+    pub seed: u64,
+}
+
+/// What was made.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Generated {
+    /// Commands executed.
+    pub commands: u64,
+    /// Tasks created.
+    pub tasks: u64,
+}
+
+/// A small deterministic generator (xorshift64*): no dependency for dice.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number in `0..n`.
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// True with probability `percent` / 100.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+fn at(date: NaiveDate) -> DateTime<Utc> {
+    date.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc()
+}
+
+fn secretariat(when: DateTime<Utc>) -> CommandMetadata {
+    let actor = Actor {
+        user_id: "generator".into(),
+        display_name: "Bộ sinh dữ liệu".into(),
+        role: Role::Secretariat,
+        agency: None,
+    };
+    CommandMetadata::new(actor, when)
+}
+
+fn officer(agency: AgencyId, when: DateTime<Utc>) -> CommandMetadata {
+    let actor = Actor {
+        user_id: format!("officer-{agency}"),
+        display_name: "Cán bộ đầu mối".into(),
+        role: Role::Officer,
+        agency: Some(agency),
+    };
+    CommandMetadata::new(actor, when)
+}
+
+fn header(number: String, title: String, issued_on: NaiveDate, issuer: &str) -> DocumentHeader {
+    DocumentHeader {
+        number,
+        title,
+        issued_on,
+        issuer: issuer.into(),
+        issuing_agency: None,
+        signer: None,
+    }
+}
+
+/// One province's set-up: its agencies, program and plans.
+struct Province {
+    committee: AgencyId,
+    departments: Vec<AgencyId>,
+    plans: Vec<(i32, DocumentId)>,
+}
+
+/// Makes the country. Agencies, programs and plans are created first, then the tasks'
+/// lives are played by `shape.writers` concurrent writers.
+pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generated> {
+    let mut made = Generated::default();
+    let national = DocumentId::generate();
+    let start = day(2021, 7, 15);
+    handler
+        .execute(
+            Command::IssueProgram {
+                document_id: national,
+                header: header(
+                    "76/NQ-CP".into(),
+                    "Chương trình tổng thể cải cách hành chính nhà nước giai đoạn 2021–2030".into(),
+                    start,
+                    "Chính phủ",
+                ),
+                level: ProgramLevel::National,
+                jurisdiction: "VN".into(),
+                parent_program: None,
+                period: Period {
+                    from_year: 2021,
+                    to_year: 2030,
+                },
+            },
+            secretariat(at(start)),
+            None,
+        )
+        .await?;
+    made.commands += 1;
+
+    let mut provinces = Vec::with_capacity(shape.provinces);
+    for p in 0..shape.provinces {
+        let jurisdiction = format!("VN-{:02}", p + 1);
+        let setup = at(day(2021, 8, 1));
+        let committee = AgencyId::generate();
+        handler
+            .execute(
+                register(
+                    committee,
+                    format!("UBND tỉnh số {}", p + 1),
+                    AgencyTier::ProvincialPeoplesCommittee,
+                    None,
+                    &jurisdiction,
+                    None,
+                ),
+                secretariat(setup),
+                None,
+            )
+            .await?;
+        let mut departments = Vec::with_capacity(shape.departments);
+        for d in 0..shape.departments {
+            let id = AgencyId::generate();
+            let name = format!("Sở số {} tỉnh số {}", d + 1, p + 1);
+            handler
+                .execute(
+                    register(
+                        id,
+                        name,
+                        AgencyTier::Department,
+                        Some(Block::Departments),
+                        &jurisdiction,
+                        Some(committee),
+                    ),
+                    secretariat(setup),
+                    None,
+                )
+                .await?;
+            departments.push(id);
+        }
+        let program = DocumentId::generate();
+        handler
+            .execute(
+                Command::IssueProgram {
+                    document_id: program,
+                    header: header(
+                        format!("{}/QĐ-UBND", 3000 + p),
+                        "Chương trình cải cách hành chính của tỉnh giai đoạn 2021–2030".into(),
+                        day(2021, 10, 22),
+                        "UBND tỉnh",
+                    ),
+                    level: ProgramLevel::Provincial,
+                    jurisdiction: jurisdiction.clone(),
+                    parent_program: Some(national),
+                    period: Period {
+                        from_year: 2021,
+                        to_year: 2030,
+                    },
+                },
+                secretariat(at(day(2021, 10, 22))),
+                None,
+            )
+            .await?;
+        let mut plans = Vec::new();
+        for y in 0..shape.years {
+            let year = 2021 + y;
+            let plan = DocumentId::generate();
+            let issued = day(year - 1, 12, 20).max(day(2021, 10, 25));
+            handler
+                .execute(
+                    Command::IssuePlan {
+                        document_id: plan,
+                        header: header(
+                            format!("{}/KH-UBND", 100 + y),
+                            format!("Kế hoạch cải cách hành chính năm {year}"),
+                            issued,
+                            "UBND tỉnh",
+                        ),
+                        implements: program,
+                        issuing_agency: committee,
+                        jurisdiction: jurisdiction.clone(),
+                        period: Period {
+                            from_year: year,
+                            to_year: year,
+                        },
+                    },
+                    secretariat(at(issued)),
+                    None,
+                )
+                .await?;
+            plans.push((year, plan));
+        }
+        made.commands += 2 + shape.departments as u64 + plans.len() as u64;
+        provinces.push(Province {
+            committee,
+            departments,
+            plans,
+        });
+    }
+
+    // Each writer plays the lives of the tasks of every `writers`-th department.
+    let provinces = Arc::new(provinces);
+    let mut writers = Vec::new();
+    for w in 0..shape.writers.max(1) {
+        let (handler, provinces, shape) = (handler.clone(), provinces.clone(), shape.clone());
+        writers.push(tokio::spawn(async move {
+            let mut dice = Dice(
+                shape
+                    .seed
+                    .wrapping_add(w as u64 + 1)
+                    .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                    | 1,
+            );
+            let mut made = Generated::default();
+            let mut slot = 0;
+            for province in provinces.iter() {
+                for (d, &lead) in province.departments.iter().enumerate() {
+                    slot += 1;
+                    if slot % shape.writers.max(1) != w {
+                        continue;
+                    }
+                    let partner = province.departments[(d + 1) % province.departments.len()];
+                    for &(year, plan) in &province.plans {
+                        for t in 0..shape.tasks_per_agency {
+                            made.commands += task_life(
+                                &handler, &mut dice, province, plan, year, lead, partner, t,
+                            )
+                            .await?;
+                            made.tasks += 1;
+                        }
+                    }
+                }
+            }
+            anyhow::Ok(made)
+        }));
+    }
+    for w in writers {
+        let by = w.await??;
+        made.commands += by.commands;
+        made.tasks += by.tasks;
+    }
+    Ok(made)
+}
+
+fn register(
+    id: AgencyId,
+    name: String,
+    tier: AgencyTier,
+    block: Option<Block>,
+    jurisdiction: &str,
+    parent: Option<AgencyId>,
+) -> Command {
+    Command::RegisterAgency {
+        agency_id: id,
+        name,
+        short_name: None,
+        tier,
+        block,
+        jurisdiction: jurisdiction.into(),
+        parent,
+    }
+}
+
+/// One task from creation to its end; returns the commands sent.
+#[allow(clippy::too_many_arguments)]
+async fn task_life(
+    handler: &CommandHandler,
+    dice: &mut Dice,
+    province: &Province,
+    plan: DocumentId,
+    year: i32,
+    lead: AgencyId,
+    partner: AgencyId,
+    t: usize,
+) -> Result<u64> {
+    let task = TaskId::generate();
+    let created = day(year, 1, 10);
+    let category = match dice.below(9) {
+        6 => TaskCategory::CrossCutting(CrossCutting::Direction),
+        7 => TaskCategory::CrossCutting(CrossCutting::Communication),
+        8 => TaskCategory::CrossCutting(CrossCutting::Inspection),
+        n => TaskCategory::Pillar(Pillar::ALL[n as usize % Pillar::ALL.len()]),
+    };
+    let deadline = day(year, 3 + dice.below(10) as u32, 28);
+    let ongoing = dice.chance(5);
+    handler
+        .execute(
+            Command::CreateTask {
+                task_id: task,
+                plan,
+                parent_task: None,
+                directive_point: None,
+                category,
+                title: format!(
+                    "Cải cách thủ tục hành chính, nhiệm vụ số {} năm {year}",
+                    t + 1
+                ),
+                description: None,
+                lead,
+                coordinators: vec![partner],
+                deadline: if ongoing {
+                    Deadline::Ongoing
+                } else {
+                    Deadline::On(deadline)
+                },
+                expected_output: "Báo cáo kết quả thực hiện".into(),
+                weight: Some(1 + dice.below(3) as u32),
+            },
+            secretariat(at(created)),
+            None,
+        )
+        .await?;
+    let mut sent = 1;
+    let mut when = created;
+    let mut lead_now = lead;
+    let mut due = deadline;
+    for r in 0..1 + dice.below(3) {
+        when += Duration::days(20 + dice.below(40) as i64);
+        let reporter = if dice.chance(25) { partner } else { lead_now };
+        handler
+            .execute(
+                Command::ReportProgress {
+                    task_id: task,
+                    reporter_agency: reporter,
+                    percent: (20 * (r + 1) + dice.below(20)).min(95) as u8,
+                    note: "Đã triển khai theo kế hoạch".into(),
+                    evidence: vec![format!("Báo cáo số {}/BC", 100 + r)],
+                    as_of: when,
+                },
+                officer(reporter, at(when)),
+                None,
+            )
+            .await?;
+        sent += 1;
+    }
+    if !ongoing && dice.chance(10) {
+        let new_deadline = due + Duration::days(30 + dice.below(60) as i64);
+        handler
+            .execute(
+                Command::ExtendDeadline {
+                    task_id: task,
+                    new_deadline,
+                    reason: "Chờ hướng dẫn của cơ quan cấp trên".into(),
+                },
+                secretariat(at(when)),
+                None,
+            )
+            .await?;
+        due = new_deadline;
+        sent += 1;
+    }
+    if dice.chance(3) {
+        lead_now = province.committee;
+        handler
+            .execute(
+                Command::ReassignTask {
+                    task_id: task,
+                    new_lead: lead_now,
+                    coordinators: None,
+                    reason: "Theo chỉ đạo của Chủ tịch UBND tỉnh".into(),
+                },
+                secretariat(at(when)),
+                None,
+            )
+            .await?;
+        sent += 1;
+    }
+    let fate = dice.below(100);
+    if fate < 70 {
+        let completed_on = if ongoing {
+            when + Duration::days(10)
+        } else {
+            due + Duration::days(dice.below(50) as i64 - 30)
+        };
+        let completed_on = completed_on.max(when);
+        handler
+            .execute(
+                Command::CompleteTask {
+                    task_id: task,
+                    reporter_agency: lead_now,
+                    output: "Đã hoàn thành".into(),
+                    completed_on,
+                },
+                officer(lead_now, at(completed_on)),
+                None,
+            )
+            .await?;
+        sent += 1;
+    } else if fate < 75 {
+        handler
+            .execute(
+                Command::CancelTask {
+                    task_id: task,
+                    reason: "Không còn phù hợp".into(),
+                },
+                secretariat(at(when)),
+                None,
+            )
+            .await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
