@@ -87,34 +87,36 @@ fn time(position: u64, value: &str) -> Result<DateTime<Utc>, StoreError> {
         .map_err(|_| corrupt(position, "timestamp", value))
 }
 
+/// Columns are read by index, in the order of `COLUMNS` (a name lookup per column
+/// per row is a measurable share of a scan).
 fn decode_row(row: &SqliteRow) -> Result<RecordedEvent, StoreError> {
-    let position = to_u64(row.try_get("position")?);
-    let role: String = row.try_get("actor_role")?;
-    let agency: Option<String> = row.try_get("actor_agency")?;
-    let causation: Option<String> = row.try_get("causation_id")?;
+    let position = to_u64(row.try_get(0)?);
+    let role: String = row.try_get(9)?;
+    let agency: Option<String> = row.try_get(10)?;
+    let causation: Option<String> = row.try_get(15)?;
     Ok(RecordedEvent {
         position,
-        event_id: uuid(position, row.try_get("event_id")?)?,
-        stream_id: StreamId(row.try_get("stream_id")?),
-        stream_version: to_u64(row.try_get("stream_version")?),
-        event_type: row.try_get("event_type")?,
-        schema_version: u32::try_from(row.try_get::<i64, _>("schema_version")?).unwrap_or(0),
-        payload: row.try_get("payload")?,
+        event_id: uuid(position, row.try_get(1)?)?,
+        stream_id: StreamId(row.try_get(2)?),
+        stream_version: to_u64(row.try_get(3)?),
+        event_type: row.try_get(4)?,
+        schema_version: u32::try_from(row.try_get::<i64, _>(5)?).unwrap_or(0),
+        payload: row.try_get(6)?,
         metadata: EventMetadata {
             actor: Actor {
-                user_id: row.try_get("actor_id")?,
-                display_name: row.try_get("actor_name")?,
+                user_id: row.try_get(7)?,
+                display_name: row.try_get(8)?,
                 role: Role::from_code(&role).ok_or_else(|| corrupt(position, "role", &role))?,
                 agency: agency
                     .map(|a| uuid(position, &a).map(AgencyId))
                     .transpose()?,
             },
-            occurred_at: time(position, row.try_get("occurred_at")?)?,
-            recorded_at: time(position, row.try_get("recorded_at")?)?,
-            command_id: uuid(position, row.try_get("command_id")?)?,
-            correlation_id: uuid(position, row.try_get("correlation_id")?)?,
+            occurred_at: time(position, row.try_get(11)?)?,
+            recorded_at: time(position, row.try_get(12)?)?,
+            command_id: uuid(position, row.try_get(13)?)?,
+            correlation_id: uuid(position, row.try_get(14)?)?,
             causation_id: causation.map(|c| uuid(position, &c)).transpose()?,
-            reason: row.try_get("reason")?,
+            reason: row.try_get(16)?,
         },
     })
 }
