@@ -74,9 +74,9 @@ fn ids_json<T: std::fmt::Display>(ids: &[T]) -> String {
 const CHUNK: usize = 500;
 
 /// Writes the rows `keys` name (as they are in `model`) in the open transaction `$tx`
-/// of engine `$db`: one multi-row upsert per table and chunk.
+/// of engine `$engine` (`Sqlite` or `Postgres`): one multi-row upsert per table and chunk.
 macro_rules! write_rows {
-    ($tx:expr, $db:ty, $model:expr, $keys:expr) => {{
+    ($tx:expr, $engine:ident, $model:expr, $keys:expr) => {{
         let (mut agencies, mut documents, mut tasks, mut par) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for key in $keys {
@@ -88,7 +88,7 @@ macro_rules! write_rows {
             }
         }
         for chunk in agencies.chunks(CHUNK) {
-            let mut q = sqlx::QueryBuilder::<$db>::new(UPSERT_AGENCY_INTO);
+            let mut q = sqlx::QueryBuilder::<sqlx::$engine>::new(UPSERT_AGENCY_INTO);
             q.push_values(chunk, |mut b, r: &&AgencyRow| {
                 b.push_bind(r.agency_id.to_string())
                     .push_bind(r.name.clone())
@@ -105,7 +105,7 @@ macro_rules! write_rows {
             q.build().execute(&mut *$tx).await?;
         }
         for chunk in documents.chunks(CHUNK) {
-            let mut q = sqlx::QueryBuilder::<$db>::new(UPSERT_DOCUMENT_INTO);
+            let mut q = sqlx::QueryBuilder::<sqlx::$engine>::new(UPSERT_DOCUMENT_INTO);
             q.push_values(chunk, |mut b, r: &&DocumentRow| {
                 b.push_bind(r.document_id.to_string())
                     .push_bind(r.kind.clone())
@@ -120,8 +120,66 @@ macro_rules! write_rows {
             q.push(UPSERT_DOCUMENT_CONFLICT);
             q.build().execute(&mut *$tx).await?;
         }
+        for chunk in par.chunks(CHUNK) {
+            let mut q = sqlx::QueryBuilder::<sqlx::$engine>::new(UPSERT_PAR_INTO);
+            q.push_values(chunk, |mut b, r: &&ParRow| {
+                b.push_bind(r.agency_id.to_string())
+                    .push_bind(i64::from(r.year))
+                    .push_bind(r.block.clone())
+                    .push_bind(r.total)
+                    .push_bind(r.not_evaluated_reason.clone())
+                    .push_bind(r.decision.clone());
+            });
+            q.push(UPSERT_PAR_CONFLICT);
+            q.build().execute(&mut *$tx).await?;
+        }
+        write_tasks!($tx, $engine, tasks);
+    }};
+}
+
+/// Task rows, the bulk of the read-model: multi-row upserts by default; on PostgreSQL
+/// one `UNNEST` statement for all of them (one parse, however many rows).
+macro_rules! write_tasks {
+    ($tx:expr, Postgres, $tasks:expr) => {{
+        let tasks: Vec<&TaskRow> = $tasks;
+        if !tasks.is_empty() {
+            let text = |f: fn(&TaskRow) -> Option<String>| tasks.iter().map(|r| f(r)).collect::<Vec<_>>();
+            let int = |f: fn(&TaskRow) -> Option<i64>| tasks.iter().map(|r| f(r)).collect::<Vec<_>>();
+            let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(UPSERT_TASK_INTO);
+            q.push(
+                "SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+                 $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], \
+                 $14::bigint[], $15::text[], $16::text[], $17::text[], $18::bigint[], $19::text[])",
+            );
+            q.push(UPSERT_TASK_CONFLICT);
+            q.build()
+                .bind(text(|r| Some(r.task_id.to_string())))
+                .bind(text(|r| Some(r.plan_id.to_string())))
+                .bind(text(|r| r.parent_task_id.map(|t| t.to_string())))
+                .bind(text(|r| Some(r.category.clone())))
+                .bind(text(|r| r.pillar.clone()))
+                .bind(text(|r| Some(r.title.clone())))
+                .bind(text(|r| Some(r.search.clone())))
+                .bind(text(|r| Some(r.lead_id.to_string())))
+                .bind(text(|r| Some(ids_json(&r.coordinator_ids))))
+                .bind(text(|r| date_text(r.deadline)))
+                .bind(text(|r| Some(r.status.clone())))
+                .bind(int(|r| Some(i64::from(r.percent))))
+                .bind(int(|r| Some(i64::from(r.lead_percent))))
+                .bind(int(|r| Some(i64::from(r.weight))))
+                .bind(text(|r| date_text(r.last_reported_on)))
+                .bind(text(|r| date_text(r.completed_on)))
+                .bind(text(|r| r.timeliness.clone()))
+                .bind(int(|r| r.days_late.map(i64::from)))
+                .bind(text(|r| Some(ids_json(&r.inherited_from))))
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+    ($tx:expr, $engine:ident, $tasks:expr) => {{
+        let tasks: Vec<&TaskRow> = $tasks;
         for chunk in tasks.chunks(CHUNK) {
-            let mut q = sqlx::QueryBuilder::<$db>::new(UPSERT_TASK_INTO);
+            let mut q = sqlx::QueryBuilder::<sqlx::$engine>::new(UPSERT_TASK_INTO);
             q.push_values(chunk, |mut b, r: &&TaskRow| {
                 b.push_bind(r.task_id.to_string())
                     .push_bind(r.plan_id.to_string())
@@ -144,19 +202,6 @@ macro_rules! write_rows {
                     .push_bind(ids_json(&r.inherited_from));
             });
             q.push(UPSERT_TASK_CONFLICT);
-            q.build().execute(&mut *$tx).await?;
-        }
-        for chunk in par.chunks(CHUNK) {
-            let mut q = sqlx::QueryBuilder::<$db>::new(UPSERT_PAR_INTO);
-            q.push_values(chunk, |mut b, r: &&ParRow| {
-                b.push_bind(r.agency_id.to_string())
-                    .push_bind(i64::from(r.year))
-                    .push_bind(r.block.clone())
-                    .push_bind(r.total)
-                    .push_bind(r.not_evaluated_reason.clone())
-                    .push_bind(r.decision.clone());
-            });
-            q.push(UPSERT_PAR_CONFLICT);
             q.build().execute(&mut *$tx).await?;
         }
     }};
@@ -403,13 +448,13 @@ impl ReadDb {
         match self {
             ReadDb::Sqlite(pool) => {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                write_rows!(tx, sqlx::Sqlite, model, keys);
+                write_rows!(tx, Sqlite, model, keys);
                 move_checkpoint!(tx, PROGRESS, from, to);
                 tx.commit().await?;
             }
             ReadDb::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                write_rows!(tx, sqlx::Postgres, model, keys);
+                write_rows!(tx, Postgres, model, keys);
                 move_checkpoint!(tx, PROGRESS, from, to);
                 tx.commit().await?;
             }
@@ -440,7 +485,7 @@ impl ReadDb {
                 for sql in CLEAR {
                     sqlx::query(sql).execute(&mut *tx).await?;
                 }
-                write_rows!(tx, sqlx::Sqlite, model, &keys);
+                write_rows!(tx, Sqlite, model, &keys);
                 sqlx::query(reset)
                     .bind(PROGRESS)
                     .bind(to_i64(position))
@@ -457,7 +502,7 @@ impl ReadDb {
                 for sql in CLEAR {
                     sqlx::query(sql).execute(&mut *tx).await?;
                 }
-                write_rows!(tx, sqlx::Postgres, model, &keys);
+                write_rows!(tx, Postgres, model, &keys);
                 sqlx::query(reset)
                     .bind(PROGRESS)
                     .bind(to_i64(position))

@@ -54,7 +54,7 @@ impl Follower {
     pub async fn catch_up(&mut self) -> Result<u64, ProjectionError> {
         let mut read = 0;
         loop {
-            let page = self.store.read_all(self.position, BATCH).await?;
+            let page = self.store.read_all_facts(self.position, BATCH).await?;
             let Some(last) = page.last().map(|e| e.position) else {
                 return Ok(read);
             };

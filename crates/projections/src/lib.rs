@@ -14,7 +14,7 @@ pub mod queries;
 mod search;
 
 use chrono::{DateTime, Utc};
-use reform_store::{EventStore, RecordedEvent, StoreError};
+use reform_store::{EventFact, EventStore, StoreError};
 
 pub use db::{ReadDb, PROGRESS};
 pub use follower::Follower;
@@ -47,10 +47,9 @@ pub enum ProjectionError {
     Corrupt(String),
 }
 
-fn decode(recorded: &RecordedEvent) -> Result<reform_domain::Event, ProjectionError> {
-    recorded.decode().map_err(|e| {
-        ProjectionError::Corrupt(format!("event at position {}: {e}", recorded.position))
-    })
+fn decode(fact: &EventFact) -> Result<reform_domain::Event, ProjectionError> {
+    fact.decode()
+        .map_err(|e| ProjectionError::Corrupt(format!("event at position {}: {e}", fact.position)))
 }
 
 /// Folds the whole log, or the events up to `until` (by business time, `occurred_at`),
@@ -59,20 +58,35 @@ async fn fold(
     store: &dyn EventStore,
     until: Option<DateTime<Utc>>,
 ) -> Result<(ProgressModel, u64), ProjectionError> {
-    let mut model = ProgressModel::default();
-    let mut after = 0;
-    loop {
-        let page = store.read_all(after, BATCH).await?;
-        let Some(last) = page.last() else {
-            return Ok((model, after));
-        };
-        after = last.position;
-        for recorded in &page {
-            if until.is_none_or(|t| recorded.metadata.occurred_at <= t) {
-                model.apply(&decode(recorded)?);
+    // Reading the next page overlaps with folding this one: the database works while
+    // we decode.
+    let (pages, mut incoming) = tokio::sync::mpsc::channel::<Vec<EventFact>>(2);
+    let read = async move {
+        let mut after = 0;
+        loop {
+            let page = store.read_all_facts(after, BATCH).await?;
+            let Some(last) = page.last() else {
+                return Ok::<u64, ProjectionError>(after);
+            };
+            after = last.position;
+            if pages.send(page).await.is_err() {
+                return Ok(after);
             }
         }
-    }
+    };
+    let apply = async move {
+        let mut model = ProgressModel::default();
+        while let Some(page) = incoming.recv().await {
+            for fact in &page {
+                if until.is_none_or(|t| fact.occurred_at <= t) {
+                    model.apply(&decode(fact)?);
+                }
+            }
+        }
+        Ok::<ProgressModel, ProjectionError>(model)
+    };
+    let (position, model) = tokio::join!(read, apply);
+    Ok((model?, position?))
 }
 
 /// The read-model as it stood at a past instant: every event whose business time

@@ -23,8 +23,8 @@ use uuid::Uuid;
 
 pub use handler::{CommandError, CommandHandler, Executed};
 pub use model::{
-    Actor, AppendOutcome, AppendRequest, Backend, CommandMetadata, EventMetadata, ExpectedVersion,
-    NewEvent, RecordedEvent, StoreError,
+    Actor, AppendOutcome, AppendRequest, Backend, CommandMetadata, EventFact, EventMetadata,
+    ExpectedVersion, NewEvent, RecordedEvent, StoreError,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -55,6 +55,10 @@ pub trait EventStore: Send + Sync {
     /// Up to `limit` events with positions after `after`, in global order. Following it
     /// (calling again with the last position seen) visits every event exactly once.
     async fn read_all(&self, after: u64, limit: u32) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// Like [`EventStore::read_all`], but only what a fold needs ([`EventFact`]): for
+    /// rebuilding read-models and time travel.
+    async fn read_all_facts(&self, after: u64, limit: u32) -> Result<Vec<EventFact>, StoreError>;
 
     /// The last committed position (0 when empty).
     async fn head(&self) -> Result<u64, StoreError>;

@@ -140,6 +140,29 @@ impl RecordedEvent {
     }
 }
 
+/// The part of a stored event a fold needs: where it is, what it says, and when it
+/// happened. Cheaper to read than a [`RecordedEvent`] (five columns, not seventeen).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventFact {
+    /// Position in the global log.
+    pub position: u64,
+    /// Type name.
+    pub event_type: String,
+    /// Payload schema version.
+    pub schema_version: u32,
+    /// Canonical JSON payload.
+    pub payload: String,
+    /// Business time.
+    pub occurred_at: DateTime<Utc>,
+}
+
+impl EventFact {
+    /// The domain event.
+    pub fn decode(&self) -> Result<Event, DecodeError> {
+        Event::decode(&self.event_type, self.schema_version, &self.payload)
+    }
+}
+
 /// What the writer expects the stream's version to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExpectedVersion {

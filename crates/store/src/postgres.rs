@@ -20,8 +20,8 @@ use uuid::Uuid;
 use crate::batch::{self, BatchPlan, StoredCommand};
 use crate::committer::{self, BatchWriter, Pending};
 use crate::model::{
-    to_i64, to_u64, Actor, AppendOutcome, AppendRequest, Backend, EventMetadata, RecordedEvent,
-    StoreError,
+    to_i64, to_u64, Actor, AppendOutcome, AppendRequest, Backend, EventFact, EventMetadata,
+    RecordedEvent, StoreError,
 };
 use crate::{EventStore, ExpectedVersion};
 
@@ -160,6 +160,28 @@ impl EventStore for PostgresStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(decode_row).collect()
+    }
+
+    async fn read_all_facts(&self, after: u64, limit: u32) -> Result<Vec<EventFact>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT position, event_type, schema_version, payload, occurred_at FROM events \
+             WHERE position > $1 ORDER BY position LIMIT $2",
+        )
+        .bind(to_i64(after))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(EventFact {
+                    position: to_u64(r.try_get(0)?),
+                    event_type: r.try_get(1)?,
+                    schema_version: u32::try_from(r.try_get::<i32, _>(2)?).unwrap_or(0),
+                    payload: r.try_get(3)?,
+                    occurred_at: r.try_get(4)?,
+                })
+            })
+            .collect()
     }
 
     async fn head(&self) -> Result<u64, StoreError> {
