@@ -357,6 +357,70 @@ fn ids_of(value: String) -> Result<Vec<Uuid>, ProjectionError> {
     ids.into_iter().map(uuid_of).collect()
 }
 
+/// One CSV field: `None` is an unquoted empty field (NULL); text is quoted.
+fn csv_field(out: &mut String, value: Option<&str>) {
+    if let Some(v) = value {
+        out.push('"');
+        out.push_str(&v.replace('"', "\"\""));
+        out.push('"');
+    }
+}
+
+/// Loads task rows into the (empty) `rm_tasks` table with `COPY … FROM STDIN`.
+async fn copy_tasks<'a>(
+    connection: &mut sqlx::PgConnection,
+    tasks: impl Iterator<Item = &'a TaskRow>,
+) -> Result<(), ProjectionError> {
+    const FLUSH_AT: usize = 1 << 20;
+    let mut copy = connection
+        .copy_in_raw(
+            "COPY rm_tasks (task_id, plan_id, parent_task_id, category, pillar, title, search, lead_id, \
+             coordinator_ids, deadline, status, percent, lead_percent, weight, last_reported_on, completed_on, \
+             timeliness, days_late, inherited_from) FROM STDIN (FORMAT csv)",
+        )
+        .await?;
+    let mut buffer = String::with_capacity(FLUSH_AT + 4096);
+    for r in tasks {
+        let fields: [Option<String>; 19] = [
+            Some(r.task_id.to_string()),
+            Some(r.plan_id.to_string()),
+            r.parent_task_id.map(|t| t.to_string()),
+            Some(r.category.clone()),
+            r.pillar.clone(),
+            Some(r.title.clone()),
+            Some(r.search.clone()),
+            Some(r.lead_id.to_string()),
+            Some(ids_json(&r.coordinator_ids)),
+            date_text(r.deadline),
+            Some(r.status.clone()),
+            Some(r.percent.to_string()),
+            Some(r.lead_percent.to_string()),
+            Some(r.weight.to_string()),
+            date_text(r.last_reported_on),
+            date_text(r.completed_on),
+            r.timeliness.clone(),
+            r.days_late.map(|d| d.to_string()),
+            Some(ids_json(&r.inherited_from)),
+        ];
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                buffer.push(',');
+            }
+            csv_field(&mut buffer, field.as_deref());
+        }
+        buffer.push('\n');
+        if buffer.len() >= FLUSH_AT {
+            copy.send(buffer.as_bytes()).await?;
+            buffer.clear();
+        }
+    }
+    if !buffer.is_empty() {
+        copy.send(buffer.as_bytes()).await?;
+    }
+    copy.finish().await?;
+    Ok(())
+}
+
 const CLEAR: [&str; 4] = [
     "DELETE FROM rm_agencies",
     "DELETE FROM rm_documents",
@@ -502,7 +566,13 @@ impl ReadDb {
                 for sql in CLEAR {
                     sqlx::query(sql).execute(&mut *tx).await?;
                 }
-                write_rows!(tx, Postgres, model, &keys);
+                // The tables are empty: tasks, the bulk, go in by COPY.
+                let others: BTreeSet<RowKey> = keys
+                    .into_iter()
+                    .filter(|k| !matches!(k, RowKey::Task(_)))
+                    .collect();
+                write_rows!(tx, Postgres, model, &others);
+                copy_tasks(&mut tx, model.tasks.values()).await?;
                 sqlx::query(reset)
                     .bind(PROGRESS)
                     .bind(to_i64(position))
