@@ -30,6 +30,7 @@ on_both_engines!(
     the_demo_reproduces_da_nang_2022_and_hoai_duc,
     time_travel_shows_the_program_as_it_stood,
     a_follower_running_beside_writers_ends_equal_to_a_rebuild,
+    each_roll_up_rule_makes_its_percentage_and_a_change_of_rule_is_history,
 );
 
 async fn follower_rebuild_and_time_travel_agree(t: TestStore) {
@@ -243,4 +244,221 @@ async fn a_follower_running_beside_writers_ends_equal_to_a_rebuild(t: TestStore)
         11,
         "ten tasks and a subtask, loaded once"
     );
+}
+
+/// Three tasks under one program: weights 1, 3 and 1; 40% reported on the first, the
+/// second completed, the third (ongoing) cancelled. A fourth, ongoing, never reported.
+async fn each_roll_up_rule_makes_its_percentage_and_a_change_of_rule_is_history(t: TestStore) {
+    use reform_domain::{
+        AgencyId, AgencyTier, Command, Deadline, DocumentHeader, DocumentId, Period, Pillar,
+        ProgramLevel, RollupRule, TaskCategory, TaskId,
+    };
+    use reform_projections::queries::pillar_progress;
+    use reform_store::{Actor, CommandMetadata};
+
+    let handler = CommandHandler::new(t.store.clone());
+    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2024, m, d).expect("date");
+    let send = |command: Command, m: u32, d: u32| {
+        let handler = handler.clone();
+        let at = day(m, d).and_hms_opt(9, 0, 0).expect("time").and_utc();
+        async move {
+            handler
+                .execute(command, CommandMetadata::new(Actor::system(), at), None)
+                .await
+                .expect("accepted")
+        }
+    };
+    let (agency, program, plan) = (
+        AgencyId::generate(),
+        DocumentId::generate(),
+        DocumentId::generate(),
+    );
+    let header = |number: &str| DocumentHeader {
+        number: number.into(),
+        title: "Kế hoạch CCHC năm 2024".into(),
+        issued_on: day(1, 2),
+        issuer: "UBND tỉnh Sơn La".into(),
+        issuing_agency: None,
+        signer: None,
+    };
+    send(
+        Command::RegisterAgency {
+            agency_id: agency,
+            name: "Sở Nội vụ tỉnh Sơn La".into(),
+            short_name: None,
+            tier: AgencyTier::Department,
+            block: None,
+            jurisdiction: "VN-05".into(),
+            parent: None,
+        },
+        1,
+        2,
+    )
+    .await;
+    send(
+        Command::IssueProgram {
+            document_id: program,
+            header: header("1/QĐ-UBND"),
+            level: ProgramLevel::Provincial,
+            jurisdiction: "VN-05".into(),
+            parent_program: None,
+            period: Period {
+                from_year: 2021,
+                to_year: 2030,
+            },
+        },
+        1,
+        2,
+    )
+    .await;
+    send(
+        Command::IssuePlan {
+            document_id: plan,
+            header: header("2/KH-UBND"),
+            implements: program,
+            issuing_agency: agency,
+            jurisdiction: "VN-05".into(),
+            period: Period {
+                from_year: 2024,
+                to_year: 2024,
+            },
+        },
+        1,
+        3,
+    )
+    .await;
+    let tasks: Vec<TaskId> = (0..4).map(|_| TaskId::generate()).collect();
+    for (i, (task, weight, deadline)) in [
+        (tasks[0], 1, Deadline::On(day(12, 31))),
+        (tasks[1], 3, Deadline::On(day(12, 31))),
+        (tasks[2], 1, Deadline::Ongoing),
+        (tasks[3], 1, Deadline::Ongoing),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        send(
+            Command::CreateTask {
+                task_id: task,
+                plan,
+                parent_task: None,
+                directive_point: None,
+                category: TaskCategory::Pillar(Pillar::CivilService),
+                title: format!("Nhiệm vụ {i}"),
+                description: None,
+                lead: agency,
+                coordinators: vec![],
+                deadline,
+                expected_output: "Báo cáo".into(),
+                weight: Some(weight),
+            },
+            1,
+            10,
+        )
+        .await;
+    }
+    send(
+        Command::ReportProgress {
+            task_id: tasks[0],
+            reporter_agency: agency,
+            percent: 40,
+            note: "Đang làm".into(),
+            evidence: vec![],
+            as_of: day(3, 1),
+        },
+        3,
+        1,
+    )
+    .await;
+    send(
+        Command::CompleteTask {
+            task_id: tasks[1],
+            reporter_agency: agency,
+            output: "Xong".into(),
+            completed_on: day(4, 1),
+        },
+        4,
+        1,
+    )
+    .await;
+    send(
+        Command::CancelTask {
+            task_id: tasks[2],
+            reason: "Không còn phù hợp".into(),
+        },
+        4,
+        2,
+    )
+    .await;
+
+    let civil_service = |rule_day: NaiveDate, model: &ProgressModel| {
+        pillar_progress(model, Some(program), rule_day)
+            .into_iter()
+            .find(|l| l.pillar == Some(Pillar::CivilService))
+            .expect("the pillar")
+    };
+    let now = as_of(t.store.as_ref(), far_future()).await.expect("model");
+    let simple = civil_service(day(5, 1), &now);
+    assert_eq!(
+        (simple.tasks, simple.cancelled, simple.inputs.len()),
+        (3, 1, 3),
+        "cancelled tasks are left out"
+    );
+    assert_eq!(simple.rule, RollupRule::SimpleAverage);
+    assert!(
+        (simple.percent - (40.0 + 100.0 + 0.0) / 3.0).abs() < 1e-9,
+        "{}",
+        simple.percent
+    );
+
+    send(
+        Command::SetRollupRule {
+            document_id: program,
+            rule: RollupRule::WeightedAverage,
+            reason: "Theo trọng số nhiệm vụ".into(),
+        },
+        6,
+        1,
+    )
+    .await;
+    let now = as_of(t.store.as_ref(), far_future()).await.expect("model");
+    let weighted = civil_service(day(6, 2), &now);
+    assert_eq!(weighted.rule, RollupRule::WeightedAverage);
+    assert!(
+        (weighted.percent - (40.0 + 300.0 + 0.0) / 5.0).abs() < 1e-9,
+        "{}",
+        weighted.percent
+    );
+
+    send(
+        Command::SetRollupRule {
+            document_id: program,
+            rule: RollupRule::StatusBased,
+            reason: "Theo trạng thái".into(),
+        },
+        7,
+        1,
+    )
+    .await;
+    let now = as_of(t.store.as_ref(), far_future()).await.expect("model");
+    let by_status = civil_service(day(7, 2), &now);
+    assert!(
+        (by_status.percent - (50.0 + 100.0 + 0.0) / 3.0).abs() < 1e-9,
+        "{}",
+        by_status.percent
+    );
+
+    // On 15/06/2024 the weighted rule was in force: time travel shows it.
+    let june = day(6, 15).and_hms_opt(12, 0, 0).expect("time").and_utc();
+    let then = as_of(t.store.as_ref(), june).await.expect("model");
+    assert_eq!(
+        civil_service(day(6, 15), &then).rule,
+        RollupRule::WeightedAverage
+    );
+
+    // The tables agree with the fold.
+    let db = ReadDb::connect(&t.url).await.expect("read db");
+    let mut follower = Follower::load(t.store.clone(), db).await.expect("load");
+    follower.catch_up().await.expect("catch up");
+    assert_eq!(follower.model(), &now);
 }

@@ -30,7 +30,8 @@ CREATE TABLE rm_documents (
     parent_id          TEXT,               -- program: parent program; directive: program; plan: what it implements
     issuing_agency_id  TEXT,
     from_year          BIGINT,
-    to_year            BIGINT
+    to_year            BIGINT,
+    rollup_rule        TEXT                -- programs: how their percentages are made
 );
 
 CREATE TABLE rm_tasks (

@@ -36,10 +36,10 @@ pub fn render_progress(lines: &[PillarProgress], today: NaiveDate) -> String {
             l.percent
         );
     }
+    let rule = lines.first().map_or("", |l| l.rule.label_en());
     let _ = writeln!(
         out,
-        "(% = {} of the top-level tasks' percent complete)",
-        lines.first().map_or("", |l| l.rule)
+        "(% by the program's roll-up rule: {rule}; cancelled tasks left out)"
     );
     out
 }

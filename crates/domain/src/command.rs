@@ -11,7 +11,7 @@ use crate::event::{
     Person,
 };
 use crate::ids::{AgencyId, DocumentId, EvaluationsId, IndicatorId, StreamId, TaskId};
-use crate::vocab::{AgencyTier, Block, Direction, ProgramLevel, TaskCategory};
+use crate::vocab::{AgencyTier, Block, Direction, ProgramLevel, RollupRule, TaskCategory};
 
 /// Every command the program accepts. Field names match the events they cause.
 #[allow(missing_docs)]
@@ -91,6 +91,12 @@ pub enum Command {
         signer: Option<Person>,
         period: Option<Period>,
         points: Option<Vec<DirectivePoint>>,
+        reason: String,
+    },
+    /// Choose how a program's percentages are made from its tasks'.
+    SetRollupRule {
+        document_id: DocumentId,
+        rule: RollupRule,
         reason: String,
     },
     /// Create a task in a plan and assign it.
@@ -215,6 +221,7 @@ impl Command {
             Command::IssueDirective { .. } => "IssueDirective",
             Command::IssuePlan { .. } => "IssuePlan",
             Command::AmendDocument { .. } => "AmendDocument",
+            Command::SetRollupRule { .. } => "SetRollupRule",
             Command::CreateTask { .. } => "CreateTask",
             Command::ReassignTask { .. } => "ReassignTask",
             Command::TransferTask { .. } => "TransferTask",
@@ -243,7 +250,8 @@ impl Command {
             Command::IssueProgram { document_id, .. }
             | Command::IssueDirective { document_id, .. }
             | Command::IssuePlan { document_id, .. }
-            | Command::AmendDocument { document_id, .. } => document_id.stream(),
+            | Command::AmendDocument { document_id, .. }
+            | Command::SetRollupRule { document_id, .. } => document_id.stream(),
             Command::CreateTask { task_id, .. }
             | Command::ReassignTask { task_id, .. }
             | Command::TransferTask { task_id, .. }
@@ -349,6 +357,7 @@ impl Command {
             | Command::AppointHead { .. }
             | Command::DissolveAgency { .. }
             | Command::AmendDocument { .. }
+            | Command::SetRollupRule { .. }
             | Command::ExtendDeadline { .. }
             | Command::CompleteTask { .. }
             | Command::ReopenTask { .. }
@@ -365,6 +374,7 @@ impl Command {
             Command::RenameAgency { reason, .. }
             | Command::DissolveAgency { reason, .. }
             | Command::AmendDocument { reason, .. }
+            | Command::SetRollupRule { reason, .. }
             | Command::ReassignTask { reason, .. }
             | Command::ExtendDeadline { reason, .. }
             | Command::ReopenTask { reason, .. }

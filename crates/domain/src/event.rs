@@ -9,7 +9,9 @@ use schemars::{schema::RootSchema, JsonSchema};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{AgencyId, DocumentId, IndicatorId, StreamId, TaskId};
-use crate::vocab::{AgencyTier, Block, Direction, Pillar, ProgramLevel, TaskCategory, Timeliness};
+use crate::vocab::{
+    AgencyTier, Block, Direction, Pillar, ProgramLevel, RollupRule, TaskCategory, Timeliness,
+};
 
 /// A person named in a record: a head of agency, a signer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -377,6 +379,15 @@ events! {
         /// New list of points (directives).
         points: Option<Vec<DirectivePoint>>,
     }
+    /// A program chose how its percentages are made from its tasks'.
+    RollupRuleSet [1] {
+        /// The program.
+        document_id: DocumentId,
+        /// The rule before.
+        previous: RollupRule,
+        /// The rule from now on.
+        rule: RollupRule,
+    }
     /// A task was created in a plan and assigned.
     TaskCreated [1] {
         /// The task.
@@ -579,6 +590,7 @@ impl Event {
             Event::DirectiveIssued(e) => e.document_id.stream(),
             Event::PlanIssued(e) => e.document_id.stream(),
             Event::DocumentAmended(e) => e.document_id.stream(),
+            Event::RollupRuleSet(e) => e.document_id.stream(),
             Event::TaskCreated(e) => e.task_id.stream(),
             Event::TaskReassigned(e) => e.task_id.stream(),
             Event::TaskTransferred(e) => e.task_id.stream(),

@@ -27,6 +27,6 @@ pub use state::{
     Indicator, Measurement, ParResult, Task, TaskStatus, World,
 };
 pub use vocab::{
-    AgencyTier, Block, CrossCutting, Direction, Pillar, ProgramLevel, Role, TaskCategory,
-    Timeliness,
+    AgencyTier, Block, CrossCutting, Direction, Pillar, ProgramLevel, Role, RollupRule,
+    TaskCategory, Timeliness,
 };

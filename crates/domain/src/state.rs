@@ -13,7 +13,9 @@ use crate::event::{
     Period, Person, TaskRole,
 };
 use crate::ids::{AgencyId, DocumentId, IndicatorId, TaskId};
-use crate::vocab::{AgencyTier, Block, Direction, ProgramLevel, TaskCategory, Timeliness};
+use crate::vocab::{
+    AgencyTier, Block, Direction, ProgramLevel, RollupRule, TaskCategory, Timeliness,
+};
 
 /// Everything known, keyed by identifier.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -127,6 +129,8 @@ pub enum DocumentKind {
         parent_program: Option<DocumentId>,
         /// Years.
         period: Period,
+        /// How its percentages are made.
+        rollup_rule: RollupRule,
     },
     /// A directive.
     Directive {
@@ -405,6 +409,7 @@ impl World {
                             level: e.level,
                             parent_program: e.parent_program,
                             period: e.period,
+                            rollup_rule: RollupRule::SimpleAverage,
                         },
                         amendments: 0,
                     },
@@ -463,6 +468,15 @@ impl World {
                             }
                         }
                     }
+                }
+            }
+            Event::RollupRuleSet(e) => {
+                if let Some(Document {
+                    kind: DocumentKind::Program { rollup_rule, .. },
+                    ..
+                }) = self.documents.get_mut(&e.document_id)
+                {
+                    *rollup_rule = e.rule;
                 }
             }
             Event::TaskCreated(e) => {

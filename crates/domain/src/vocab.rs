@@ -104,6 +104,16 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// How a program's percentages are made from its tasks' (a program's choice, kept
+    /// as data and changed by an event, so a change of rule is visible in history).
+    RollupRule {
+        SimpleAverage = "SIMPLE_AVERAGE" => "Trung bình cộng", "Simple average of the children";
+        WeightedAverage = "WEIGHTED_AVERAGE" => "Trung bình có trọng số", "Average weighted by task weight";
+        StatusBased = "STATUS_BASED" => "Theo trạng thái", "By status: not started 0%, in progress 50%, completed 100%";
+    }
+);
+
+vocabulary!(
     /// How a finished task met its deadline.
     Timeliness {
         Early = "EARLY" => "Hoàn thành trước hạn", "Completed early";

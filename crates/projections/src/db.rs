@@ -38,12 +38,12 @@ const UPSERT_AGENCY_CONFLICT: &str = " ON CONFLICT (agency_id) DO UPDATE SET nam
 
 const UPSERT_DOCUMENT_INTO: &str =
     "INSERT INTO rm_documents (document_id, kind, number, title, jurisdiction, \
-     parent_id, issuing_agency_id, from_year, to_year) ";
+     parent_id, issuing_agency_id, from_year, to_year, rollup_rule) ";
 const UPSERT_DOCUMENT_CONFLICT: &str =
     " ON CONFLICT (document_id) DO UPDATE SET kind = excluded.kind, \
      number = excluded.number, title = excluded.title, jurisdiction = excluded.jurisdiction, \
      parent_id = excluded.parent_id, issuing_agency_id = excluded.issuing_agency_id, \
-     from_year = excluded.from_year, to_year = excluded.to_year";
+     from_year = excluded.from_year, to_year = excluded.to_year, rollup_rule = excluded.rollup_rule";
 
 const UPSERT_TASK_INTO: &str = "INSERT INTO rm_tasks (task_id, plan_id, parent_task_id, category, pillar, title, \
      search, lead_id, coordinator_ids, deadline, status, percent, lead_percent, weight, last_reported_on, \
@@ -115,7 +115,8 @@ macro_rules! write_rows {
                     .push_bind(r.parent_id.map(|d| d.to_string()))
                     .push_bind(r.issuing_agency_id.map(|a| a.to_string()))
                     .push_bind(r.from_year.map(i64::from))
-                    .push_bind(r.to_year.map(i64::from));
+                    .push_bind(r.to_year.map(i64::from))
+                    .push_bind(r.rollup_rule.clone());
             });
             q.push(UPSERT_DOCUMENT_CONFLICT);
             q.build().execute(&mut *$tx).await?;
@@ -263,6 +264,7 @@ macro_rules! load_rows {
                 issuing_agency_id: opt_uuid(r.try_get("issuing_agency_id")?)?.map(AgencyId),
                 from_year: r.try_get::<Option<i64>, _>("from_year")?.map(to_i32),
                 to_year: r.try_get::<Option<i64>, _>("to_year")?.map(to_i32),
+                rollup_rule: r.try_get("rollup_rule")?,
             };
             model.documents.insert(row.document_id, row);
         }

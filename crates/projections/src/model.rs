@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use reform_domain::{AgencyId, DocumentId, Event, ParOutcome, TaskCategory, TaskId, TaskRole};
+use reform_domain::{
+    AgencyId, DocumentId, Event, ParOutcome, RollupRule, TaskCategory, TaskId, TaskRole,
+};
 
 use crate::search::fold_for_search;
 
@@ -54,6 +56,8 @@ pub struct DocumentRow {
     pub from_year: Option<i32>,
     /// Last year covered.
     pub to_year: Option<i32>,
+    /// Programs: the roll-up rule code in force.
+    pub rollup_rule: Option<String>,
 }
 
 /// A task with where it stands. "Overdue" is not stored: it depends on the day asked.
@@ -205,6 +209,7 @@ impl ProgressModel {
                 issuing_agency_id: e.header.issuing_agency,
                 from_year: Some(e.period.from_year),
                 to_year: Some(e.period.to_year),
+                rollup_rule: Some(RollupRule::SimpleAverage.code().to_owned()),
             }),
             Event::DirectiveIssued(e) => self.document(DocumentRow {
                 document_id: e.document_id,
@@ -216,6 +221,7 @@ impl ProgressModel {
                 issuing_agency_id: e.header.issuing_agency,
                 from_year: None,
                 to_year: None,
+                rollup_rule: None,
             }),
             Event::PlanIssued(e) => self.document(DocumentRow {
                 document_id: e.document_id,
@@ -227,6 +233,7 @@ impl ProgressModel {
                 issuing_agency_id: Some(e.issuing_agency),
                 from_year: Some(e.period.from_year),
                 to_year: Some(e.period.to_year),
+                rollup_rule: None,
             }),
             Event::DocumentAmended(e) => {
                 let d = self.documents.get_mut(&e.document_id)?;
@@ -237,6 +244,11 @@ impl ProgressModel {
                     d.from_year = Some(p.from_year);
                     d.to_year = Some(p.to_year);
                 }
+                Some(RowKey::Document(e.document_id))
+            }
+            Event::RollupRuleSet(e) => {
+                let d = self.documents.get_mut(&e.document_id)?;
+                d.rollup_rule = Some(e.rule.code().to_owned());
                 Some(RowKey::Document(e.document_id))
             }
             Event::TaskCreated(e) => {

@@ -2,16 +2,25 @@
 //! or folded in memory up to a past date. Everything that depends on "today" takes it.
 
 use chrono::NaiveDate;
-use reform_domain::{DocumentId, Pillar};
+use reform_domain::{DocumentId, Pillar, RollupRule, TaskId};
 
 use crate::model::{ProgressModel, TaskRow, CANCELLED, COMPLETED};
 
-/// How a percentage was made. Only the simple average exists so far; the rule will
-/// become data per program.
-pub const RULE_SIMPLE_AVERAGE: &str = "SIMPLE_AVERAGE";
+/// What one task contributed to a percentage, under the rule in force.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RollupInput {
+    /// The task.
+    pub task_id: TaskId,
+    /// Its percent complete.
+    pub percent: u8,
+    /// Its weight.
+    pub weight: u32,
+    /// The value the rule took from it (its percent, or its status's value).
+    pub counted: f64,
+}
 
 /// Progress of one pillar (or of cross-cutting work when `pillar` is `None`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PillarProgress {
     /// The pillar, or `None` for cross-cutting work.
     pub pillar: Option<Pillar>,
@@ -34,30 +43,54 @@ pub struct PillarProgress {
     /// Percent complete by `rule`.
     pub percent: f64,
     /// The roll-up rule that produced `percent`.
-    pub rule: &'static str,
+    pub rule: RollupRule,
+    /// The figures `percent` was made from, one per task counted.
+    pub inputs: Vec<RollupInput>,
     /// Share of completed tasks completed early or on time, when any are completed.
     pub on_time_rate: Option<f64>,
 }
 
+impl PillarProgress {
+    fn new(pillar: Option<Pillar>, rule: RollupRule) -> Self {
+        PillarProgress {
+            pillar,
+            tasks: 0,
+            not_started: 0,
+            in_progress: 0,
+            overdue: 0,
+            early: 0,
+            on_time: 0,
+            late: 0,
+            cancelled: 0,
+            percent: 0.0,
+            rule,
+            inputs: Vec::new(),
+            on_time_rate: None,
+        }
+    }
+}
+
 /// Progress by pillar, then cross-cutting work, over the top-level tasks of the plans
-/// under `program` (every plan when `None`), as of `today`.
+/// under `program` (every plan when `None`), as of `today`. The percentage follows the
+/// program's roll-up rule (the simple average across programs); cancelled tasks are
+/// left out of it.
 pub fn pillar_progress(
     model: &ProgressModel,
     program: Option<DocumentId>,
     today: NaiveDate,
 ) -> Vec<PillarProgress> {
+    let rule = program
+        .and_then(|p| model.documents.get(&p))
+        .and_then(|d| d.rollup_rule.as_deref())
+        .and_then(RollupRule::from_code)
+        .unwrap_or(RollupRule::SimpleAverage);
     let mut lines: Vec<PillarProgress> = Pillar::ALL
         .iter()
         .map(|p| Some(*p))
         .chain(std::iter::once(None))
-        .map(|pillar| PillarProgress {
-            pillar,
-            rule: RULE_SIMPLE_AVERAGE,
-            ..PillarProgress::default()
-        })
+        .map(|pillar| PillarProgress::new(pillar, rule))
         .collect();
     let cross_cutting = lines.len() - 1;
-    let mut percent_sums = vec![0u64; lines.len()];
     let in_program =
         |t: &TaskRow| program.is_none_or(|p| model.programs_of(t.plan_id).contains(&p));
     for task in model
@@ -76,7 +109,12 @@ pub fn pillar_progress(
             continue;
         }
         line.tasks += 1;
-        percent_sums[index] += u64::from(task.percent);
+        line.inputs.push(RollupInput {
+            task_id: task.task_id,
+            percent: task.percent,
+            weight: task.weight,
+            counted: counted(rule, task),
+        });
         if task.status == COMPLETED {
             match task.timeliness.as_deref() {
                 Some("EARLY") => line.early += 1,
@@ -91,16 +129,41 @@ pub fn pillar_progress(
             line.not_started += 1;
         }
     }
-    for (line, sum) in lines.iter_mut().zip(percent_sums) {
-        if line.tasks > 0 {
-            line.percent = sum as f64 / line.tasks as f64;
-        }
+    for line in &mut lines {
+        line.percent = roll_up(rule, &line.inputs);
         let completed = line.early + line.on_time + line.late;
         if completed > 0 {
             line.on_time_rate = Some((line.early + line.on_time) as f64 / completed as f64);
         }
     }
     lines
+}
+
+/// The value a rule takes from one task.
+fn counted(rule: RollupRule, task: &TaskRow) -> f64 {
+    match rule {
+        RollupRule::SimpleAverage | RollupRule::WeightedAverage => f64::from(task.percent),
+        RollupRule::StatusBased if task.status == COMPLETED => 100.0,
+        RollupRule::StatusBased if task.last_reported_on.is_some() => 50.0,
+        RollupRule::StatusBased => 0.0,
+    }
+}
+
+/// Combines the inputs by the rule; 0 when there are none.
+pub fn roll_up(rule: RollupRule, inputs: &[RollupInput]) -> f64 {
+    let (sum, weights) = inputs.iter().fold((0.0, 0.0), |(sum, weights), i| {
+        let weight = if rule == RollupRule::WeightedAverage {
+            f64::from(i.weight)
+        } else {
+            1.0
+        };
+        (sum + i.counted * weight, weights + weight)
+    });
+    if weights > 0.0 {
+        sum / weights
+    } else {
+        0.0
+    }
 }
 
 /// A PAR INDEX band: a name and the lowest total that earns it. Bands differ by

@@ -6,6 +6,7 @@ use crate::command::Command;
 use crate::error::{DomainError, Entity};
 use crate::event::{
     DirectiveIssued, DirectivePoint, DocumentAmended, Event, PlanIssued, ProgramIssued,
+    RollupRuleSet,
 };
 use crate::state::{DocumentKind, World};
 use crate::vocab::ProgramLevel;
@@ -149,6 +150,39 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 signer: signer.map(|s| person("signer", &s)).transpose()?,
                 period: p.map(period).transpose()?,
                 points: points.map(directive_points).transpose()?,
+            })])
+        }
+        Command::SetRollupRule {
+            document_id,
+            rule,
+            reason,
+        } => {
+            let doc = existing_document(world, document_id, Entity::Program)?;
+            let DocumentKind::Program {
+                rollup_rule: previous,
+                ..
+            } = doc.kind
+            else {
+                return Err(DomainError::invalid(
+                    "document_id",
+                    format!(
+                        "{} is a {}; roll-up rules are chosen per program",
+                        doc.header.number,
+                        doc.kind.name()
+                    ),
+                ));
+            };
+            if previous == rule {
+                return Err(DomainError::invalid(
+                    "rule",
+                    format!("program {} already uses {}", doc.header.number, rule.code()),
+                ));
+            }
+            long("reason", &reason)?;
+            Ok(vec![Event::RollupRuleSet(RollupRuleSet {
+                document_id,
+                previous,
+                rule,
             })])
         }
         _ => Err(DomainError::invalid("command", "not a document command")),

@@ -32,7 +32,8 @@ pub fn decide(world: &World, command: Command) -> Result<Vec<Event>, DomainError
         Command::IssueProgram { .. }
         | Command::IssueDirective { .. }
         | Command::IssuePlan { .. }
-        | Command::AmendDocument { .. } => document::decide(world, command),
+        | Command::AmendDocument { .. }
+        | Command::SetRollupRule { .. } => document::decide(world, command),
         Command::CreateTask { .. }
         | Command::ReassignTask { .. }
         | Command::TransferTask { .. }

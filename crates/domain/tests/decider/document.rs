@@ -742,3 +742,61 @@ fn a_plan_is_issued_by_an_agency_on_record() {
             id: UNKNOWN_AGENCY.to_string(),
         });
 }
+
+// --- roll-up rules -------------------------------------------------------------------
+
+fn set_rule(document_id: DocumentId, rule: reform_domain::RollupRule) -> Command {
+    Command::SetRollupRule {
+        document_id,
+        rule,
+        reason: "Ban Chỉ đạo thống nhất tính tiến độ theo trọng số nhiệm vụ".to_owned(),
+    }
+}
+
+#[test]
+fn a_program_chooses_its_roll_up_rule_and_the_change_is_recorded() {
+    use reform_domain::{RollupRule, RollupRuleSet};
+    let world = given(&[program_76()])
+        .when(set_rule(PROGRAM_76, RollupRule::WeightedAverage))
+        .then(&[Event::RollupRuleSet(RollupRuleSet {
+            document_id: PROGRAM_76,
+            previous: RollupRule::SimpleAverage,
+            rule: RollupRule::WeightedAverage,
+        })]);
+    assert!(matches!(
+        world.documents[&PROGRAM_76].kind,
+        DocumentKind::Program {
+            rollup_rule: RollupRule::WeightedAverage,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_roll_up_rule_is_a_programs_changed_with_a_reason() {
+    use reform_domain::RollupRule;
+    given(&[program_76()])
+        .when(set_rule(PROGRAM_76, RollupRule::SimpleAverage))
+        .then_invalid("rule");
+    given(&ha_tinh())
+        .when(set_rule(PLAN_2024, RollupRule::StatusBased))
+        .then_invalid("document_id");
+    given(&[program_76()])
+        .when(Command::SetRollupRule {
+            document_id: PROGRAM_76,
+            rule: RollupRule::StatusBased,
+            reason: " ".to_owned(),
+        })
+        .then_invalid("reason");
+    given(&[])
+        .when(set_rule(PROGRAM_76, RollupRule::StatusBased))
+        .then_err(|e| {
+            matches!(
+                e,
+                DomainError::NotFound {
+                    entity: Entity::Program,
+                    ..
+                }
+            )
+        });
+}

@@ -11,7 +11,7 @@ use proptest::strategy::Union;
 use reform_domain::{
     AgencyId, AgencyTier, Block, Command, CrossCutting, Deadline, Direction, DirectivePoint,
     DirectivePointRef, DocumentHeader, DocumentId, DossierCounts, FieldScore, IndicatorId,
-    ParOutcome, Period, Person, Pillar, ProgramLevel, TaskCategory, TaskId,
+    ParOutcome, Period, Person, Pillar, ProgramLevel, RollupRule, TaskCategory, TaskId,
 };
 use uuid::Uuid;
 
@@ -468,6 +468,20 @@ fn document_commands() -> Weighted {
                         }
                     },
                 )
+                .boxed(),
+        ),
+        (
+            1,
+            (
+                prop_oneof![3 => Just(document(0)), 1 => document_id()],
+                select(RollupRule::ALL),
+                text(),
+            )
+                .prop_map(|(document_id, rule, reason)| Command::SetRollupRule {
+                    document_id,
+                    rule,
+                    reason,
+                })
                 .boxed(),
         ),
     ]
