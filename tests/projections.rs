@@ -144,18 +144,36 @@ async fn the_demo_reproduces_da_nang_2022_and_hoai_duc(t: TestStore) {
     let done: usize = progress.iter().map(|l| l.early + l.on_time + l.late).sum();
     assert_eq!((tasks, overdue, done), (10, 2, 4), "Hoài Đức on 20/12/2023");
 
-    let found: Vec<&str> = model
-        .tasks
-        .values()
-        .filter(|t| {
-            t.search
-                .contains(&reform_projections::fold_for_search("cai cach"))
-        })
-        .map(|t| t.title.as_str())
-        .collect();
+    use reform_projections::queries::{self, TaskFilter, TaskOrder};
+    let search = |q: &str| {
+        let filter = TaskFilter {
+            search: Some(q.into()),
+            ..TaskFilter::default()
+        };
+        queries::tasks(model, &filter, TaskOrder::Title)
+            .into_iter()
+            .map(|t| t.title.clone())
+            .collect::<Vec<_>>()
+    };
+    let found = search("cai cach");
     assert!(
         !found.is_empty() && found.iter().all(|t| t.to_lowercase().contains("cải cách")),
         "{found:?}"
+    );
+    assert_eq!(
+        search("CẢI CÁCH"),
+        found,
+        "case and diacritics do not matter"
+    );
+    let overdue = TaskFilter {
+        overdue_on: Some(demo_today()),
+        ..TaskFilter::default()
+    };
+    let overdue = queries::tasks(model, &overdue, TaskOrder::Deadline);
+    assert_eq!(overdue.len(), 2);
+    assert!(
+        overdue.windows(2).all(|w| w[0].deadline <= w[1].deadline),
+        "ordered by deadline"
     );
 }
 

@@ -54,6 +54,21 @@ enum Command {
         #[arg(long)]
         jurisdiction: Option<String>,
     },
+    /// List tasks from the read-model: by search words, status, lead, overdue day.
+    Tasks {
+        /// Words the title must contain; diacritics optional ("cai cach").
+        #[arg(long)]
+        search: Option<String>,
+        /// Only tasks open and past their deadline on this day.
+        #[arg(long)]
+        overdue_on: Option<chrono::NaiveDate>,
+        /// NOT_STARTED, IN_PROGRESS, COMPLETED or CANCELLED.
+        #[arg(long)]
+        status: Option<String>,
+        /// A pillar or cross-cutting code, e.g. CIVIL_SERVICE.
+        #[arg(long)]
+        category: Option<String>,
+    },
     /// Rebuild the read-models from the whole log and swap them in.
     Rebuild,
     /// Make a synthetic country through the normal command path (for scale tests).
@@ -279,6 +294,36 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 made.commands,
                 started.elapsed().as_secs_f64()
             );
+        }
+        Command::Tasks {
+            search,
+            overdue_on,
+            status,
+            category,
+        } => {
+            let model = current_model(&handler, &cli.database_url).await?;
+            let filter = queries::TaskFilter {
+                search,
+                overdue_on,
+                status,
+                category,
+                ..Default::default()
+            };
+            let found = queries::tasks(&model, &filter, queries::TaskOrder::Deadline);
+            for task in &found {
+                let lead = model
+                    .agencies
+                    .get(&task.lead_id)
+                    .map_or("?", |a| a.name.as_str());
+                let deadline = task
+                    .deadline
+                    .map_or("thường xuyên".to_owned(), |d| d.to_string());
+                println!(
+                    "{deadline:<12} {:<11} {:>3}%  {}  — {lead}",
+                    task.status, task.percent, task.title
+                );
+            }
+            println!("{} tasks", found.len());
         }
         Command::Rebuild => {
             let db = ReadDb::connect(&cli.database_url).await?;

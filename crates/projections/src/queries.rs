@@ -341,3 +341,98 @@ pub fn league_tables(
         })
         .collect()
 }
+
+/// Which tasks to list. Every field narrows; `Default` lists all.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TaskFilter {
+    /// Tasks of this plan.
+    pub plan: Option<DocumentId>,
+    /// Tasks of plans under this program.
+    pub program: Option<DocumentId>,
+    /// Pillar or cross-cutting category code (`CIVIL_SERVICE`, `INSPECTION`).
+    pub category: Option<String>,
+    /// Led by this agency.
+    pub lead: Option<reform_domain::AgencyId>,
+    /// With this agency among the coordinators.
+    pub coordinator: Option<reform_domain::AgencyId>,
+    /// `NOT_STARTED`, `IN_PROGRESS`, `COMPLETED` or `CANCELLED`.
+    pub status: Option<String>,
+    /// Deadline on or after this day.
+    pub deadline_from: Option<NaiveDate>,
+    /// Deadline on or before this day.
+    pub deadline_to: Option<NaiveDate>,
+    /// Open and past the deadline on this day.
+    pub overdue_on: Option<NaiveDate>,
+    /// Words the title must contain, with or without diacritics ("cai cach").
+    pub search: Option<String>,
+}
+
+/// How to order a task list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TaskOrder {
+    /// Earliest deadline first (ongoing work last), then title.
+    #[default]
+    Deadline,
+    /// By title.
+    Title,
+}
+
+/// The tasks the filter admits, in the order asked.
+pub fn tasks<'m>(
+    model: &'m ProgressModel,
+    filter: &TaskFilter,
+    order: TaskOrder,
+) -> Vec<&'m TaskRow> {
+    let words: Vec<String> = filter
+        .search
+        .as_deref()
+        .map(|q| {
+            crate::search::fold_for_search(q)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut found: Vec<&TaskRow> = model
+        .tasks
+        .values()
+        .filter(|t| filter.plan.is_none_or(|p| t.plan_id == p))
+        .filter(|t| {
+            filter
+                .program
+                .is_none_or(|p| model.programs_of(t.plan_id).contains(&p))
+        })
+        .filter(|t| filter.category.as_ref().is_none_or(|c| &t.category == c))
+        .filter(|t| filter.lead.is_none_or(|a| t.lead_id == a))
+        .filter(|t| {
+            filter
+                .coordinator
+                .is_none_or(|a| t.coordinator_ids.contains(&a))
+        })
+        .filter(|t| filter.status.as_ref().is_none_or(|s| &t.status == s))
+        .filter(|t| {
+            filter
+                .deadline_from
+                .is_none_or(|d| t.deadline.is_some_and(|td| td >= d))
+        })
+        .filter(|t| {
+            filter
+                .deadline_to
+                .is_none_or(|d| t.deadline.is_some_and(|td| td <= d))
+        })
+        .filter(|t| filter.overdue_on.is_none_or(|d| t.is_overdue(d)))
+        .filter(|t| words.iter().all(|w| t.search.contains(w.as_str())))
+        .collect();
+    match order {
+        TaskOrder::Deadline => found.sort_by(|a, b| {
+            (a.deadline.is_none(), a.deadline, &a.title).cmp(&(
+                b.deadline.is_none(),
+                b.deadline,
+                &b.title,
+            ))
+        }),
+        TaskOrder::Title => found.sort_by(|a, b| a.title.cmp(&b.title)),
+    }
+    found
+}
