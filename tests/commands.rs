@@ -308,6 +308,19 @@ async fn a_merger_passes_open_tasks_to_the_successor_once(t: TestStore) {
     assert!(replay.follow_ups.iter().all(|o| o.replayed));
     assert_eq!(t.store.head().await.expect("head"), head);
 
+    // The successor's scorecard shows the inherited task apart from its own.
+    let model = reform_projections::as_of(t.store.as_ref(), Utc::now())
+        .await
+        .expect("model");
+    let card = reform_projections::queries::scorecard(
+        &model,
+        successor,
+        date(2025, 6, 1),
+        &reform_projections::queries::da_nang_bands(),
+    )
+    .expect("scorecard");
+    assert_eq!((card.tasks_led, card.tasks_inherited), (0, 1));
+
     // Work can no longer go to the merged agency.
     let reassign = Command::ReassignTask {
         task_id: s.task,

@@ -31,6 +31,7 @@ on_both_engines!(
     time_travel_shows_the_program_as_it_stood,
     a_follower_running_beside_writers_ends_equal_to_a_rebuild,
     each_roll_up_rule_makes_its_percentage_and_a_change_of_rule_is_history,
+    heads_answer_for_what_fell_due_in_their_tenure,
 );
 
 async fn follower_rebuild_and_time_travel_agree(t: TestStore) {
@@ -479,4 +480,90 @@ async fn each_roll_up_rule_makes_its_percentage_and_a_change_of_rule_is_history(
     let mut follower = Follower::load(t.store.clone(), db).await.expect("load");
     follower.catch_up().await.expect("catch up");
     assert_eq!(follower.model(), &now);
+}
+
+async fn heads_answer_for_what_fell_due_in_their_tenure(t: TestStore) {
+    use reform_projections::queries::{accountability, scorecard, RewardRule};
+
+    demo(&t).await;
+    let db = ReadDb::connect(&t.url).await.expect("read db");
+    let mut follower = Follower::load(t.store.clone(), db).await.expect("load");
+    follower.catch_up().await.expect("catch up");
+    let model = follower.model();
+    let today = demo_today();
+
+    let rows = accountability(
+        model,
+        Some("VN-HN"),
+        None,
+        today,
+        &da_nang_bands(),
+        &RewardRule::default(),
+    );
+    let noi_vu: Vec<_> = rows
+        .iter()
+        .filter(|r| r.agency_name == "Phòng Nội vụ huyện Hoài Đức")
+        .collect();
+    assert_eq!(noi_vu.len(), 2, "two heads, two tenures");
+    let (before, after) = (noi_vu[0], noi_vu[1]);
+    assert_eq!(before.head.name, "Nguyễn Thị Thu Hà");
+    assert_eq!(
+        before.counted_to,
+        NaiveDate::from_ymd_opt(2023, 7, 31).expect("date")
+    );
+    assert!(!before.no_emulation_reward, "{:?}", before.reasons);
+    assert_eq!(after.head.name, "Đỗ Văn Tuấn");
+    assert_eq!(
+        (after.tasks_due, after.completed_late, after.overdue_now),
+        (3, 1, 1)
+    );
+    assert_eq!(after.worst_days_overdue, 50, "T10, due 31/10/2023");
+    assert!(after.no_emulation_reward);
+    assert!(
+        after
+            .reasons
+            .iter()
+            .any(|r| r.contains("overdue by 50 days")),
+        "{:?}",
+        after.reasons
+    );
+    assert!(
+        after.reasons.iter().any(|r| r.contains("33%")),
+        "{:?}",
+        after.reasons
+    );
+
+    let id = |name: &str| {
+        model
+            .agencies
+            .values()
+            .find(|a| a.name == name)
+            .map(|a| a.agency_id)
+            .expect(name)
+    };
+    let noi_vu_dn = scorecard(
+        model,
+        id("Sở Nội vụ thành phố Đà Nẵng"),
+        today,
+        &da_nang_bands(),
+    )
+    .expect("card");
+    let par = noi_vu_dn.par.expect("PAR standing");
+    assert_eq!(
+        (par.year, par.total, par.band.as_deref(), par.rank),
+        (2022, Some(101.19), Some("Xuất sắc"), Some(1))
+    );
+    let hoai_duc =
+        scorecard(model, id("UBND huyện Hoài Đức"), today, &da_nang_bands()).expect("card");
+    let (_, rate) = hoai_duc.dossier_on_time_rate.expect("dossier statistics");
+    assert!((rate - 3887.0 / 3899.0).abs() < 1e-9, "{rate}");
+    let office = scorecard(
+        model,
+        id("Phòng Nội vụ huyện Hoài Đức"),
+        today,
+        &da_nang_bands(),
+    )
+    .expect("card");
+    assert_eq!(office.head.map(|h| h.name), Some("Đỗ Văn Tuấn".to_owned()));
+    assert_eq!((office.completed_late, office.overdue_now), (1, 1));
 }

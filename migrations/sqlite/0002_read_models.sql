@@ -67,3 +67,12 @@ CREATE TABLE rm_par_results (
     decision              TEXT,
     PRIMARY KEY (agency_id, year)
 );
+
+-- What an agency's scorecard and accountability need beyond tasks: its heads' tenures,
+-- SIPAS results and dossier statistics, each a JSON list (small, read whole).
+CREATE TABLE rm_agency_records (
+    agency_id  TEXT PRIMARY KEY,
+    heads      TEXT NOT NULL,
+    sipas      TEXT NOT NULL,
+    dossiers   TEXT NOT NULL
+);

@@ -69,6 +69,27 @@ enum Command {
         #[arg(long)]
         category: Option<String>,
     },
+    /// An agency's scorecard: tasks led (inherited apart), coordinated, on time, late,
+    /// overdue; its PAR band and rank, SIPAS, dossier on-time rate, head in office.
+    Scorecard {
+        /// The agency's name, or the start of it.
+        agency: String,
+        /// The day to count overdue against (default: today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
+    /// Accountability by head of agency, with the "no emulation rewards" flag and why.
+    Accountability {
+        /// Only agencies of this jurisdiction (e.g. VN-HN).
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// Only tasks due in this year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// The day to count overdue against (default: today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
     /// Rebuild the read-models from the whole log and swap them in.
     Rebuild,
     /// Make a synthetic country through the normal command path (for scale tests).
@@ -324,6 +345,42 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             println!("{} tasks", found.len());
+        }
+        Command::Scorecard { agency, as_of } => {
+            let model = current_model(&handler, &cli.database_url).await?;
+            let today = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let id = model
+                .agencies
+                .values()
+                .find(|a| a.name == agency)
+                .or_else(|| {
+                    model
+                        .agencies
+                        .values()
+                        .find(|a| a.name.starts_with(&agency))
+                })
+                .map(|a| a.agency_id)
+                .with_context(|| format!("no agency named {agency:?} on record"))?;
+            let card = queries::scorecard(&model, id, today, &queries::da_nang_bands())
+                .context("the agency has no scorecard")?;
+            print!("{}", summary::render_scorecard(&card, today));
+        }
+        Command::Accountability {
+            jurisdiction,
+            year,
+            as_of,
+        } => {
+            let model = current_model(&handler, &cli.database_url).await?;
+            let today = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let rows = queries::accountability(
+                &model,
+                jurisdiction.as_deref(),
+                year,
+                today,
+                &queries::da_nang_bands(),
+                &queries::RewardRule::default(),
+            );
+            print!("{}", summary::render_accountability(&rows, today));
         }
         Command::Rebuild => {
             let db = ReadDb::connect(&cli.database_url).await?;

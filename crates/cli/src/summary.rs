@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use chrono::NaiveDate;
-use reform_projections::queries::{BlockTable, PillarProgress};
+use reform_projections::queries::{BlockTable, HeadAccountability, PillarProgress, Scorecard};
 
 /// Progress by pillar as a table.
 pub fn render_progress(lines: &[PillarProgress], today: NaiveDate) -> String {
@@ -81,6 +81,92 @@ pub fn render_league(tables: &[BlockTable], year: i32) -> String {
             .map(|(band, n)| format!("{n} {band}"))
             .collect();
         let _ = writeln!(out, "     bands: {}", counts.join(", "));
+    }
+    out
+}
+
+/// An agency's scorecard as text.
+pub fn render_scorecard(card: &Scorecard, today: NaiveDate) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — scorecard as of {today}", card.name);
+    if let Some(h) = &card.head {
+        let _ = writeln!(
+            out,
+            "  head: {} ({}), since {}",
+            h.name,
+            h.title.as_deref().unwrap_or(""),
+            h.from
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  tasks led {} (+{} inherited), coordinated {}; completed in time {}, late {}; overdue now {}",
+        card.tasks_led, card.tasks_inherited, card.tasks_coordinated, card.completed_in_time, card.completed_late,
+        card.overdue_now
+    );
+    if let Some(days) = card.average_days_late {
+        let _ = writeln!(out, "  late completions: {days:.1} days late on average");
+    }
+    if let Some(p) = &card.par {
+        let total = p
+            .total
+            .map_or("not evaluated".to_owned(), |t| format!("{t:.2}"));
+        let rank = p
+            .rank
+            .map_or(String::new(), |r| format!(", rank {r} in {}", p.block));
+        let _ = writeln!(
+            out,
+            "  PAR INDEX {}: {total} {}{rank}",
+            p.year,
+            p.band.as_deref().unwrap_or("")
+        );
+    }
+    if let Some(s) = &card.sipas {
+        let _ = writeln!(out, "  SIPAS {}: {:.2}%", s.year, s.percent);
+    }
+    if let Some((to, rate)) = card.dossier_on_time_rate {
+        let _ = writeln!(
+            out,
+            "  dossiers resolved in time (to {to}): {:.2}%",
+            rate * 100.0
+        );
+    }
+    out
+}
+
+/// Accountability by head as text.
+pub fn render_accountability(rows: &[HeadAccountability], today: NaiveDate) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Trách nhiệm người đứng đầu — accountability by head of agency, as of {today}"
+    );
+    for r in rows {
+        let rate = r
+            .on_time_rate
+            .map_or("—".to_owned(), |x| format!("{:.0}%", x * 100.0));
+        let _ = writeln!(
+            out,
+            "{} — {} ({} → {}): due {}, in time {}, late {}, overdue {}, on time {rate}{}",
+            r.agency_name,
+            r.head.name,
+            r.head.from,
+            r.counted_to,
+            r.tasks_due,
+            r.completed_in_time,
+            r.completed_late,
+            r.overdue_now,
+            r.par_band
+                .as_ref()
+                .map_or(String::new(), |b| format!(", PAR {b}"))
+        );
+        if r.no_emulation_reward {
+            let _ = writeln!(
+                out,
+                "    KHÔNG xét thi đua, khen thưởng (no emulation rewards): {}",
+                r.reasons.join("; ")
+            );
+        }
     }
     out
 }

@@ -13,7 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::Row;
 use uuid::Uuid;
 
-use crate::model::{AgencyRow, DocumentRow, ParRow, ProgressModel, RowKey, TaskRow};
+use crate::model::{AgencyRecords, AgencyRow, DocumentRow, ParRow, ProgressModel, RowKey, TaskRow};
 use crate::ProjectionError;
 
 /// The name the progress read-model's checkpoint is kept under.
@@ -61,6 +61,16 @@ const UPSERT_PAR_INTO: &str =
 const UPSERT_PAR_CONFLICT: &str = " ON CONFLICT (agency_id, year) DO UPDATE SET block = excluded.block, \
      total = excluded.total, not_evaluated_reason = excluded.not_evaluated_reason, decision = excluded.decision";
 
+const UPSERT_RECORDS_INTO: &str =
+    "INSERT INTO rm_agency_records (agency_id, heads, sipas, dossiers) ";
+const UPSERT_RECORDS_CONFLICT: &str =
+    " ON CONFLICT (agency_id) DO UPDATE SET heads = excluded.heads, \
+     sipas = excluded.sipas, dossiers = excluded.dossiers";
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".into())
+}
+
 fn date_text(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
@@ -79,13 +89,28 @@ macro_rules! write_rows {
     ($tx:expr, $engine:ident, $model:expr, $keys:expr) => {{
         let (mut agencies, mut documents, mut tasks, mut par) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut records = Vec::new();
         for key in $keys {
             match key {
                 RowKey::Agency(id) => agencies.extend($model.agencies.get(id)),
                 RowKey::Document(id) => documents.extend($model.documents.get(id)),
                 RowKey::Task(id) => tasks.extend($model.tasks.get(id)),
                 RowKey::Par(agency, year) => par.extend($model.par.get(&(*agency, *year))),
+                RowKey::Records(agency) => {
+                    records.extend($model.records.get(agency).map(|r| (*agency, r)))
+                }
             }
+        }
+        for chunk in records.chunks(CHUNK) {
+            let mut q = sqlx::QueryBuilder::<sqlx::$engine>::new(UPSERT_RECORDS_INTO);
+            q.push_values(chunk, |mut b, (agency, r): &(AgencyId, &AgencyRecords)| {
+                b.push_bind(agency.to_string())
+                    .push_bind(json(&r.heads))
+                    .push_bind(json(&r.sipas))
+                    .push_bind(json(&r.dossiers));
+            });
+            q.push(UPSERT_RECORDS_CONFLICT);
+            q.build().execute(&mut *$tx).await?;
         }
         for chunk in agencies.chunks(CHUNK) {
             let mut q = sqlx::QueryBuilder::<sqlx::$engine>::new(UPSERT_AGENCY_INTO);
@@ -303,6 +328,18 @@ macro_rules! load_rows {
             };
             model.tasks.insert(row.task_id, row);
         }
+        for r in sqlx::query("SELECT * FROM rm_agency_records")
+            .fetch_all($pool)
+            .await?
+        {
+            let agency = AgencyId(uuid_of(r.try_get("agency_id")?)?);
+            let records = AgencyRecords {
+                heads: from_json(r.try_get("heads")?)?,
+                sipas: from_json(r.try_get("sipas")?)?,
+                dossiers: from_json(r.try_get("dossiers")?)?,
+            };
+            model.records.insert(agency, records);
+        }
         for r in sqlx::query("SELECT * FROM rm_par_results")
             .fetch_all($pool)
             .await?
@@ -351,6 +388,10 @@ fn opt_date(value: Option<String>) -> Result<Option<NaiveDate>, ProjectionError>
     value
         .map(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|_| corrupt("date", &v)))
         .transpose()
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(value: String) -> Result<T, ProjectionError> {
+    serde_json::from_str(&value).map_err(|_| corrupt("JSON list", &value))
 }
 
 fn ids_of(value: String) -> Result<Vec<Uuid>, ProjectionError> {
@@ -423,11 +464,12 @@ async fn copy_tasks<'a>(
     Ok(())
 }
 
-const CLEAR: [&str; 4] = [
+const CLEAR: [&str; 5] = [
     "DELETE FROM rm_agencies",
     "DELETE FROM rm_documents",
     "DELETE FROM rm_tasks",
     "DELETE FROM rm_par_results",
+    "DELETE FROM rm_agency_records",
 ];
 
 impl ReadDb {
@@ -542,6 +584,7 @@ impl ReadDb {
             .chain(model.documents.keys().map(|k| RowKey::Document(*k)))
             .chain(model.tasks.keys().map(|k| RowKey::Task(*k)))
             .chain(model.par.keys().map(|(a, y)| RowKey::Par(*a, *y)))
+            .chain(model.records.keys().map(|a| RowKey::Records(*a)))
             .collect();
         let reset = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) \
                      ON CONFLICT (name) DO UPDATE SET position = excluded.position";

@@ -18,7 +18,10 @@ use reform_store::{EventFact, EventStore, StoreError};
 
 pub use db::{ReadDb, PROGRESS};
 pub use follower::Follower;
-pub use model::{AgencyRow, DocumentRow, ParRow, ProgressModel, TaskRow};
+pub use model::{
+    AgencyRecords, AgencyRow, DocumentRow, DossierPeriod, HeadTenure, ParRow, ProgressModel,
+    SipasResult, TaskRow,
+};
 pub use search::fold_for_search;
 
 /// Events read from the log per batch.

@@ -132,6 +132,68 @@ pub struct ParRow {
     pub decision: Option<String>,
 }
 
+/// One head of agency's time in office.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HeadTenure {
+    /// Name.
+    pub name: String,
+    /// Title.
+    pub title: Option<String>,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day, once ended (a merger or dissolution also ends it: see the agency row).
+    pub to: Option<NaiveDate>,
+    /// Appointing decision.
+    pub decision: Option<String>,
+}
+
+/// A SIPAS result.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SipasResult {
+    /// Year surveyed.
+    pub year: i32,
+    /// Satisfaction, percent.
+    pub percent: f64,
+}
+
+/// One-stop dossier statistics for a period (the counts the views use).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DossierPeriod {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Field, when reported per field.
+    pub field: Option<String>,
+    /// Received.
+    pub received: u64,
+    /// Resolved early or on time.
+    pub resolved_in_time: u64,
+    /// Resolved late.
+    pub resolved_late: u64,
+    /// In process past the deadline.
+    pub overdue: u64,
+}
+
+impl DossierPeriod {
+    /// Share of resolved dossiers resolved early or on time.
+    pub fn on_time_rate(&self) -> Option<f64> {
+        let resolved = self.resolved_in_time + self.resolved_late;
+        (resolved > 0).then(|| self.resolved_in_time as f64 / resolved as f64)
+    }
+}
+
+/// An agency's heads, SIPAS results and dossier statistics.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AgencyRecords {
+    /// Heads, oldest first.
+    pub heads: Vec<HeadTenure>,
+    /// SIPAS by year.
+    pub sipas: Vec<SipasResult>,
+    /// Dossier statistics by period.
+    pub dossiers: Vec<DossierPeriod>,
+}
+
 pub(crate) const NOT_STARTED: &str = "NOT_STARTED";
 pub(crate) const IN_PROGRESS: &str = "IN_PROGRESS";
 pub(crate) const COMPLETED: &str = "COMPLETED";
@@ -144,6 +206,7 @@ pub(crate) enum RowKey {
     Document(DocumentId),
     Task(TaskId),
     Par(AgencyId, i32),
+    Records(AgencyId),
 }
 
 /// All rows of the progress read-model.
@@ -157,6 +220,8 @@ pub struct ProgressModel {
     pub tasks: BTreeMap<TaskId, TaskRow>,
     /// PAR results by agency and year.
     pub par: BTreeMap<(AgencyId, i32), ParRow>,
+    /// Heads, SIPAS and dossier statistics by agency.
+    pub records: BTreeMap<AgencyId, AgencyRecords>,
 }
 
 impl ProgressModel {
@@ -375,12 +440,53 @@ impl ProgressModel {
                 );
                 Some(RowKey::Par(e.agency_id, e.year))
             }
-            Event::AgencyHeadAppointed(_)
-            | Event::IndicatorDefined(_)
+            Event::AgencyHeadAppointed(e) => {
+                let records = self.records.entry(e.agency_id).or_default();
+                if let (Some(last), Some(end)) =
+                    (records.heads.last_mut(), e.previous_tenure_ended_on)
+                {
+                    last.to.get_or_insert(end);
+                }
+                records.heads.push(HeadTenure {
+                    name: e.head.name.clone(),
+                    title: e.head.title.clone(),
+                    from: e.from,
+                    to: None,
+                    decision: e.decision.clone(),
+                });
+                Some(RowKey::Records(e.agency_id))
+            }
+            Event::SipasPublished(e) => {
+                let records = self.records.entry(e.agency_id).or_default();
+                records.sipas.retain(|s| s.year != e.year);
+                records.sipas.push(SipasResult {
+                    year: e.year,
+                    percent: e.satisfaction_percent,
+                });
+                records.sipas.sort_by_key(|s| s.year);
+                Some(RowKey::Records(e.agency_id))
+            }
+            Event::DossierStatisticsReported(e) => {
+                let records = self.records.entry(e.agency_id).or_default();
+                records
+                    .dossiers
+                    .retain(|d| (d.from, d.to, &d.field) != (e.period_from, e.period_to, &e.field));
+                let c = &e.counts;
+                records.dossiers.push(DossierPeriod {
+                    from: e.period_from,
+                    to: e.period_to,
+                    field: e.field.clone(),
+                    received: c.received(),
+                    resolved_in_time: c.resolved_early.saturating_add(c.resolved_on_time),
+                    resolved_late: c.resolved_late,
+                    overdue: c.in_process_overdue,
+                });
+                records.dossiers.sort_by_key(|d| (d.to, d.from));
+                Some(RowKey::Records(e.agency_id))
+            }
+            Event::IndicatorDefined(_)
             | Event::IndicatorTargetSet(_)
-            | Event::IndicatorMeasured(_)
-            | Event::SipasPublished(_)
-            | Event::DossierStatisticsReported(_) => None,
+            | Event::IndicatorMeasured(_) => None,
         }
     }
 

@@ -436,3 +436,309 @@ pub fn tasks<'m>(
     }
     found
 }
+
+/// An agency's PAR standing in one year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParStanding {
+    /// The year.
+    pub year: i32,
+    /// Block code.
+    pub block: String,
+    /// Total, `None` when not evaluated.
+    pub total: Option<f64>,
+    /// Band name.
+    pub band: Option<String>,
+    /// Rank within the block in its jurisdiction.
+    pub rank: Option<usize>,
+}
+
+/// What one agency has done and how it was evaluated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scorecard {
+    /// The agency.
+    pub agency_id: reform_domain::AgencyId,
+    /// Its name.
+    pub name: String,
+    /// Tasks it leads that were its own from the start (cancelled ones left out).
+    pub tasks_led: usize,
+    /// Tasks it leads that it inherited from merged agencies, counted apart.
+    pub tasks_inherited: usize,
+    /// Tasks it coordinates.
+    pub tasks_coordinated: usize,
+    /// Led tasks completed early or on time.
+    pub completed_in_time: usize,
+    /// Led tasks completed late.
+    pub completed_late: usize,
+    /// Led tasks open and past their deadline today.
+    pub overdue_now: usize,
+    /// Average days late of its late completions.
+    pub average_days_late: Option<f64>,
+    /// Its latest PAR INDEX result.
+    pub par: Option<ParStanding>,
+    /// Its latest SIPAS result.
+    pub sipas: Option<crate::model::SipasResult>,
+    /// Its latest dossier statistics' on-time rate, with the period's last day.
+    pub dossier_on_time_rate: Option<(NaiveDate, f64)>,
+    /// The head in office today.
+    pub head: Option<crate::model::HeadTenure>,
+}
+
+/// An agency's scorecard as of `today`, with PAR bands from `bands`.
+pub fn scorecard(
+    model: &ProgressModel,
+    agency: reform_domain::AgencyId,
+    today: NaiveDate,
+    bands: &[Band],
+) -> Option<Scorecard> {
+    let row = model.agencies.get(&agency)?;
+    let led: Vec<&TaskRow> = model
+        .tasks
+        .values()
+        .filter(|t| t.lead_id == agency && t.status != CANCELLED)
+        .collect();
+    let late: Vec<u32> = led
+        .iter()
+        .filter(|t| t.timeliness.as_deref() == Some("LATE"))
+        .filter_map(|t| t.days_late)
+        .collect();
+    let par = model
+        .par
+        .values()
+        .filter(|p| p.agency_id == agency)
+        .max_by_key(|p| p.year)
+        .map(|p| ParStanding {
+            year: p.year,
+            block: p.block.clone(),
+            total: p.total,
+            band: p
+                .total
+                .and_then(|t| band_of(bands, t))
+                .map(|b| b.name.clone()),
+            rank: league_tables(model, p.year, Some(&row.jurisdiction), bands)
+                .into_iter()
+                .find(|t| t.block == p.block)
+                .and_then(|t| t.ranked.into_iter().find(|e| e.agency_id == agency))
+                .map(|e| e.rank),
+        });
+    let records = model.records.get(&agency);
+    Some(Scorecard {
+        agency_id: agency,
+        name: row.name.clone(),
+        tasks_led: led.iter().filter(|t| t.inherited_from.is_empty()).count(),
+        tasks_inherited: led.iter().filter(|t| !t.inherited_from.is_empty()).count(),
+        tasks_coordinated: model
+            .tasks
+            .values()
+            .filter(|t| t.coordinator_ids.contains(&agency) && t.status != CANCELLED)
+            .count(),
+        completed_in_time: led
+            .iter()
+            .filter(|t| t.status == COMPLETED && t.timeliness.as_deref() != Some("LATE"))
+            .count(),
+        completed_late: late.len(),
+        overdue_now: led.iter().filter(|t| t.is_overdue(today)).count(),
+        average_days_late: (!late.is_empty())
+            .then(|| late.iter().map(|d| f64::from(*d)).sum::<f64>() / late.len() as f64),
+        par,
+        sipas: records.and_then(|r| r.sipas.last().cloned()),
+        dossier_on_time_rate: records
+            .and_then(|r| r.dossiers.iter().rev().find(|d| d.field.is_none()))
+            .and_then(|d| d.on_time_rate().map(|rate| (d.to, rate))),
+        head: records.and_then(|r| current_head(model, agency, r, today)),
+    })
+}
+
+fn current_head(
+    model: &ProgressModel,
+    agency: reform_domain::AgencyId,
+    records: &crate::model::AgencyRecords,
+    today: NaiveDate,
+) -> Option<crate::model::HeadTenure> {
+    records
+        .heads
+        .iter()
+        .find(|h| h.from <= today && tenure_end(model, agency, h, today) >= today)
+        .cloned()
+}
+
+/// The last day of a tenure: its own end, the day before the agency ceased, or today.
+fn tenure_end(
+    model: &ProgressModel,
+    agency: reform_domain::AgencyId,
+    head: &crate::model::HeadTenure,
+    today: NaiveDate,
+) -> NaiveDate {
+    let ceased = model
+        .agencies
+        .get(&agency)
+        .and_then(|a| a.ceased_on)
+        .and_then(|d| d.pred_opt());
+    [head.to, ceased, Some(today)]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(today)
+}
+
+/// When a head should not be considered for emulation rewards (thi đua, khen thưởng).
+/// Provinces set their own practice, so the thresholds are data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RewardRule {
+    /// Any task overdue by more than this many days disqualifies.
+    pub max_days_overdue: i64,
+    /// Below this share of due tasks completed early or on time disqualifies.
+    pub min_on_time_rate: f64,
+    /// A PAR band below this one disqualifies (bands ordered from best).
+    pub min_band: Option<String>,
+}
+
+impl Default for RewardRule {
+    /// The practice seeds 000 and 002 describe: no task overdue more than 30 days, at
+    /// least 80% on time, PAR band Khá or better.
+    fn default() -> Self {
+        RewardRule {
+            max_days_overdue: 30,
+            min_on_time_rate: 0.8,
+            min_band: Some("Khá".into()),
+        }
+    }
+}
+
+/// One head's record for one tenure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeadAccountability {
+    /// The agency.
+    pub agency_id: reform_domain::AgencyId,
+    /// Its name.
+    pub agency_name: String,
+    /// The head and the tenure.
+    pub head: crate::model::HeadTenure,
+    /// The tenure's last day as counted (today while in office).
+    pub counted_to: NaiveDate,
+    /// Led tasks due within the tenure (and the year, when asked).
+    pub tasks_due: usize,
+    /// Of those, completed early or on time.
+    pub completed_in_time: usize,
+    /// Of those, completed late.
+    pub completed_late: usize,
+    /// Of those, open and past the deadline today.
+    pub overdue_now: usize,
+    /// The most days any of those is overdue today.
+    pub worst_days_overdue: i64,
+    /// Share of due tasks completed in time.
+    pub on_time_rate: Option<f64>,
+    /// PAR band of the year asked, or of the latest year in the tenure.
+    pub par_band: Option<String>,
+    /// Whether the head should not be considered for emulation rewards.
+    pub no_emulation_reward: bool,
+    /// Why, one line per reason.
+    pub reasons: Vec<String>,
+}
+
+/// Accountability by head of agency: each head's tenure, what fell due in it, and the
+/// "do not consider for emulation rewards" flag with its reasons by `rule`.
+pub fn accountability(
+    model: &ProgressModel,
+    jurisdiction: Option<&str>,
+    year: Option<i32>,
+    today: NaiveDate,
+    bands: &[Band],
+    rule: &RewardRule,
+) -> Vec<HeadAccountability> {
+    let band_rank = |name: &str| bands.iter().position(|b| b.name == name);
+    let mut out = Vec::new();
+    for (agency, records) in &model.records {
+        let Some(row) = model.agencies.get(agency) else {
+            continue;
+        };
+        if jurisdiction.is_some_and(|j| row.jurisdiction != j) {
+            continue;
+        }
+        for head in &records.heads {
+            let counted_to = tenure_end(model, *agency, head, today);
+            if counted_to < head.from {
+                continue;
+            }
+            let in_scope = |d: NaiveDate| {
+                d >= head.from
+                    && d <= counted_to
+                    && year.is_none_or(|y| chrono::Datelike::year(&d) == y)
+            };
+            let due: Vec<&TaskRow> = model
+                .tasks
+                .values()
+                .filter(|t| t.lead_id == *agency && t.status != CANCELLED)
+                .filter(|t| t.deadline.is_some_and(in_scope))
+                .collect();
+            let completed_in_time = due
+                .iter()
+                .filter(|t| t.status == COMPLETED && t.timeliness.as_deref() != Some("LATE"))
+                .count();
+            let completed_late = due
+                .iter()
+                .filter(|t| t.timeliness.as_deref() == Some("LATE"))
+                .count();
+            let overdue: Vec<i64> = due
+                .iter()
+                .filter(|t| t.is_overdue(today))
+                .filter_map(|t| t.deadline.map(|d| (today - d).num_days()))
+                .collect();
+            let on_time_rate =
+                (!due.is_empty()).then(|| completed_in_time as f64 / due.len() as f64);
+            let par_band = model
+                .par
+                .values()
+                .filter(|p| p.agency_id == *agency)
+                .filter(|p| match year {
+                    Some(y) => p.year == y,
+                    None => {
+                        p.year >= chrono::Datelike::year(&head.from)
+                            && p.year <= chrono::Datelike::year(&counted_to)
+                    }
+                })
+                .max_by_key(|p| p.year)
+                .and_then(|p| p.total)
+                .and_then(|t| band_of(bands, t))
+                .map(|b| b.name.clone());
+            let worst_days_overdue = overdue.iter().copied().max().unwrap_or(0);
+            let mut reasons = Vec::new();
+            if worst_days_overdue > rule.max_days_overdue {
+                reasons.push(format!(
+                    "a task is overdue by {worst_days_overdue} days (more than {})",
+                    rule.max_days_overdue
+                ));
+            }
+            if let Some(rate) = on_time_rate.filter(|r| *r < rule.min_on_time_rate) {
+                reasons.push(format!(
+                    "{:.0}% of due tasks done on time (less than {:.0}%)",
+                    rate * 100.0,
+                    rule.min_on_time_rate * 100.0
+                ));
+            }
+            if let (Some(band), Some(min)) = (&par_band, &rule.min_band) {
+                if let (Some(b), Some(m)) = (band_rank(band), band_rank(min)) {
+                    if b > m {
+                        reasons.push(format!("PAR INDEX band {band} is below {min}"));
+                    }
+                }
+            }
+            out.push(HeadAccountability {
+                agency_id: *agency,
+                agency_name: row.name.clone(),
+                head: head.clone(),
+                counted_to,
+                tasks_due: due.len(),
+                completed_in_time,
+                completed_late,
+                overdue_now: overdue.len(),
+                worst_days_overdue,
+                on_time_rate,
+                par_band,
+                no_emulation_reward: !reasons.is_empty(),
+                reasons,
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.agency_name, a.head.from).cmp(&(&b.agency_name, b.head.from)));
+    out
+}
