@@ -76,3 +76,17 @@ CREATE TABLE rm_agency_records (
     sipas      TEXT NOT NULL,
     dossiers   TEXT NOT NULL
 );
+
+-- Indicators with their yearly targets and measurements (JSON lists, read whole).
+CREATE TABLE rm_indicators (
+    indicator_id  TEXT PRIMARY KEY,
+    code          TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    unit          TEXT NOT NULL,
+    direction     TEXT NOT NULL,            -- HIGHER_IS_BETTER | LOWER_IS_BETTER
+    baseline      DOUBLE PRECISION,
+    baseline_on   TEXT,
+    jurisdiction  TEXT NOT NULL,
+    targets       TEXT NOT NULL,
+    measurements  TEXT NOT NULL
+);

@@ -90,6 +90,15 @@ enum Command {
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
     },
+    /// Indicators with their targets, latest measurement and red/amber/green status.
+    Indicators {
+        /// Only indicators of this jurisdiction ("VN" for the national targets).
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// Judge as of this day (default: today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
     /// Rebuild the read-models from the whole log and swap them in.
     Rebuild,
     /// Make a synthetic country through the normal command path (for scale tests).
@@ -381,6 +390,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 &queries::RewardRule::default(),
             );
             print!("{}", summary::render_accountability(&rows, today));
+        }
+        Command::Indicators {
+            jurisdiction,
+            as_of,
+        } => {
+            let model = current_model(&handler, &cli.database_url).await?;
+            let day = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            for t in queries::trajectories(&model, jurisdiction.as_deref(), day) {
+                let i = &t.indicator;
+                let latest = t.latest.as_ref().map_or("no measurement".to_owned(), |m| {
+                    format!("{} {} on {}", m.value, i.unit, m.on)
+                });
+                let target = t.target.as_ref().map_or(String::new(), |g| {
+                    format!(", target {} {} by {}", g.value, i.unit, g.year)
+                });
+                let rag = t
+                    .rag
+                    .map_or("—".to_owned(), |r| format!("{r:?}").to_uppercase());
+                println!("{:<6} {:<28} {latest}{target} — {}", rag, i.code, i.name);
+            }
         }
         Command::Rebuild => {
             let db = ReadDb::connect(&cli.database_url).await?;

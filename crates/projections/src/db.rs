@@ -7,13 +7,15 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use reform_domain::{AgencyId, DocumentId, TaskId};
+use reform_domain::{AgencyId, DocumentId, IndicatorId, TaskId};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::Row;
 use uuid::Uuid;
 
-use crate::model::{AgencyRecords, AgencyRow, DocumentRow, ParRow, ProgressModel, RowKey, TaskRow};
+use crate::model::{
+    AgencyRecords, AgencyRow, DocumentRow, IndicatorRow, ParRow, ProgressModel, RowKey, TaskRow,
+};
 use crate::ProjectionError;
 
 /// The name the progress read-model's checkpoint is kept under.
@@ -67,6 +69,14 @@ const UPSERT_RECORDS_CONFLICT: &str =
     " ON CONFLICT (agency_id) DO UPDATE SET heads = excluded.heads, \
      sipas = excluded.sipas, dossiers = excluded.dossiers";
 
+const UPSERT_INDICATOR_INTO: &str =
+    "INSERT INTO rm_indicators (indicator_id, code, name, unit, direction, \
+     baseline, baseline_on, jurisdiction, targets, measurements) ";
+const UPSERT_INDICATOR_CONFLICT: &str = " ON CONFLICT (indicator_id) DO UPDATE SET code = excluded.code, \
+     name = excluded.name, unit = excluded.unit, direction = excluded.direction, baseline = excluded.baseline, \
+     baseline_on = excluded.baseline_on, jurisdiction = excluded.jurisdiction, targets = excluded.targets, \
+     measurements = excluded.measurements";
+
 fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "[]".into())
 }
@@ -89,7 +99,7 @@ macro_rules! write_rows {
     ($tx:expr, $engine:ident, $model:expr, $keys:expr) => {{
         let (mut agencies, mut documents, mut tasks, mut par) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let mut records = Vec::new();
+        let (mut records, mut indicators) = (Vec::new(), Vec::new());
         for key in $keys {
             match key {
                 RowKey::Agency(id) => agencies.extend($model.agencies.get(id)),
@@ -99,7 +109,25 @@ macro_rules! write_rows {
                 RowKey::Records(agency) => {
                     records.extend($model.records.get(agency).map(|r| (*agency, r)))
                 }
+                RowKey::Indicator(id) => indicators.extend($model.indicators.get(id)),
             }
+        }
+        for chunk in indicators.chunks(CHUNK) {
+            let mut q = sqlx::QueryBuilder::<sqlx::$engine>::new(UPSERT_INDICATOR_INTO);
+            q.push_values(chunk, |mut b, r: &&IndicatorRow| {
+                b.push_bind(r.indicator_id.to_string())
+                    .push_bind(r.code.clone())
+                    .push_bind(r.name.clone())
+                    .push_bind(r.unit.clone())
+                    .push_bind(r.direction.clone())
+                    .push_bind(r.baseline)
+                    .push_bind(date_text(r.baseline_on))
+                    .push_bind(r.jurisdiction.clone())
+                    .push_bind(json(&r.targets))
+                    .push_bind(json(&r.measurements));
+            });
+            q.push(UPSERT_INDICATOR_CONFLICT);
+            q.build().execute(&mut *$tx).await?;
         }
         for chunk in records.chunks(CHUNK) {
             let mut q = sqlx::QueryBuilder::<sqlx::$engine>::new(UPSERT_RECORDS_INTO);
@@ -328,6 +356,24 @@ macro_rules! load_rows {
             };
             model.tasks.insert(row.task_id, row);
         }
+        for r in sqlx::query("SELECT * FROM rm_indicators")
+            .fetch_all($pool)
+            .await?
+        {
+            let row = IndicatorRow {
+                indicator_id: IndicatorId(uuid_of(r.try_get("indicator_id")?)?),
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+                unit: r.try_get("unit")?,
+                direction: r.try_get("direction")?,
+                baseline: r.try_get("baseline")?,
+                baseline_on: opt_date(r.try_get("baseline_on")?)?,
+                jurisdiction: r.try_get("jurisdiction")?,
+                targets: from_json(r.try_get("targets")?)?,
+                measurements: from_json(r.try_get("measurements")?)?,
+            };
+            model.indicators.insert(row.indicator_id, row);
+        }
         for r in sqlx::query("SELECT * FROM rm_agency_records")
             .fetch_all($pool)
             .await?
@@ -464,7 +510,8 @@ async fn copy_tasks<'a>(
     Ok(())
 }
 
-const CLEAR: [&str; 5] = [
+const CLEAR: [&str; 6] = [
+    "DELETE FROM rm_indicators",
     "DELETE FROM rm_agencies",
     "DELETE FROM rm_documents",
     "DELETE FROM rm_tasks",
@@ -585,6 +632,7 @@ impl ReadDb {
             .chain(model.tasks.keys().map(|k| RowKey::Task(*k)))
             .chain(model.par.keys().map(|(a, y)| RowKey::Par(*a, *y)))
             .chain(model.records.keys().map(|a| RowKey::Records(*a)))
+            .chain(model.indicators.keys().map(|i| RowKey::Indicator(*i)))
             .collect();
         let reset = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) \
                      ON CONFLICT (name) DO UPDATE SET position = excluded.position";

@@ -19,8 +19,8 @@ use reform_store::{EventFact, EventStore, StoreError};
 pub use db::{ReadDb, PROGRESS};
 pub use follower::Follower;
 pub use model::{
-    AgencyRecords, AgencyRow, DocumentRow, DossierPeriod, HeadTenure, ParRow, ProgressModel,
-    SipasResult, TaskRow,
+    AgencyRecords, AgencyRow, DocumentRow, DossierPeriod, HeadTenure, IndicatorRow, MeasuredValue,
+    ParRow, ProgressModel, SipasResult, Target, TaskRow,
 };
 pub use search::fold_for_search;
 

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use reform_domain::{
-    AgencyId, DocumentId, Event, ParOutcome, RollupRule, TaskCategory, TaskId, TaskRole,
+    AgencyId, DocumentId, Event, IndicatorId, ParOutcome, RollupRule, TaskCategory, TaskId,
+    TaskRole,
 };
 
 use crate::search::fold_for_search;
@@ -194,6 +195,51 @@ pub struct AgencyRecords {
     pub dossiers: Vec<DossierPeriod>,
 }
 
+/// A yearly target.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Target {
+    /// The year (reached by 31 December).
+    pub year: i32,
+    /// The value.
+    pub value: f64,
+}
+
+/// A measurement.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MeasuredValue {
+    /// The day it speaks for.
+    pub on: NaiveDate,
+    /// The value.
+    pub value: f64,
+    /// Where it comes from.
+    pub source: Option<String>,
+}
+
+/// An indicator with its targets and measurements.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndicatorRow {
+    /// Identifier.
+    pub indicator_id: IndicatorId,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Unit.
+    pub unit: String,
+    /// `HIGHER_IS_BETTER` or `LOWER_IS_BETTER`.
+    pub direction: String,
+    /// Baseline value.
+    pub baseline: Option<f64>,
+    /// Baseline date.
+    pub baseline_on: Option<NaiveDate>,
+    /// Jurisdiction code.
+    pub jurisdiction: String,
+    /// Targets by year, ascending.
+    pub targets: Vec<Target>,
+    /// Measurements, by date.
+    pub measurements: Vec<MeasuredValue>,
+}
+
 pub(crate) const NOT_STARTED: &str = "NOT_STARTED";
 pub(crate) const IN_PROGRESS: &str = "IN_PROGRESS";
 pub(crate) const COMPLETED: &str = "COMPLETED";
@@ -207,6 +253,7 @@ pub(crate) enum RowKey {
     Task(TaskId),
     Par(AgencyId, i32),
     Records(AgencyId),
+    Indicator(IndicatorId),
 }
 
 /// All rows of the progress read-model.
@@ -222,6 +269,8 @@ pub struct ProgressModel {
     pub par: BTreeMap<(AgencyId, i32), ParRow>,
     /// Heads, SIPAS and dossier statistics by agency.
     pub records: BTreeMap<AgencyId, AgencyRecords>,
+    /// Indicators.
+    pub indicators: BTreeMap<IndicatorId, IndicatorRow>,
 }
 
 impl ProgressModel {
@@ -484,9 +533,44 @@ impl ProgressModel {
                 records.dossiers.sort_by_key(|d| (d.to, d.from));
                 Some(RowKey::Records(e.agency_id))
             }
-            Event::IndicatorDefined(_)
-            | Event::IndicatorTargetSet(_)
-            | Event::IndicatorMeasured(_) => None,
+            Event::IndicatorDefined(e) => {
+                self.indicators.insert(
+                    e.indicator_id,
+                    IndicatorRow {
+                        indicator_id: e.indicator_id,
+                        code: e.code.clone(),
+                        name: e.name.clone(),
+                        unit: e.unit.clone(),
+                        direction: e.direction.code().to_owned(),
+                        baseline: e.baseline,
+                        baseline_on: e.baseline_on,
+                        jurisdiction: e.jurisdiction.clone(),
+                        targets: Vec::new(),
+                        measurements: Vec::new(),
+                    },
+                );
+                Some(RowKey::Indicator(e.indicator_id))
+            }
+            Event::IndicatorTargetSet(e) => {
+                let i = self.indicators.get_mut(&e.indicator_id)?;
+                i.targets.retain(|t| t.year != e.year);
+                i.targets.push(Target {
+                    year: e.year,
+                    value: e.value,
+                });
+                i.targets.sort_by_key(|t| t.year);
+                Some(RowKey::Indicator(e.indicator_id))
+            }
+            Event::IndicatorMeasured(e) => {
+                let i = self.indicators.get_mut(&e.indicator_id)?;
+                i.measurements.push(MeasuredValue {
+                    on: e.measured_on,
+                    value: e.value,
+                    source: e.source.clone(),
+                });
+                i.measurements.sort_by_key(|m| m.on);
+                Some(RowKey::Indicator(e.indicator_id))
+            }
         }
     }
 
