@@ -165,6 +165,22 @@ enum BenchWhat {
         #[arg(long, env = "REFORM_BENCH_POSTGRES_URL")]
         postgres_url: Option<String>,
     },
+    /// Offer commands at a steady rate while a follower keeps the read-models; print the
+    /// commit-to-read-model lag (p50, p99, max), per engine.
+    Lag {
+        /// Commands per second.
+        #[arg(long, default_value_t = 1_000)]
+        rate: u32,
+        /// Seconds to run.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Which databases to measure.
+        #[arg(long, value_enum, default_value = "both")]
+        engine: bench::Engine,
+        /// A PostgreSQL server to create scratch databases on.
+        #[arg(long, env = "REFORM_BENCH_POSTGRES_URL")]
+        postgres_url: Option<String>,
+    },
     /// Generate a synthetic province, then time a bare scan of the log, a rebuild of the
     /// read-models and a time travel, per engine.
     Rebuild {
@@ -215,6 +231,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         };
         let figures = bench::run_append(&bench).await?;
         print!("{}", bench::render(&bench, &figures));
+        return Ok(());
+    }
+    if let Command::Bench {
+        what:
+            BenchWhat::Lag {
+                rate,
+                seconds,
+                engine,
+                postgres_url,
+            },
+    } = &cli.command
+    {
+        let bench = bench::LagBench {
+            rate: *rate,
+            seconds: *seconds,
+            engine: *engine,
+            postgres_url: postgres_url.clone(),
+        };
+        let figures = bench::run_lag(&bench).await?;
+        print!("{}", bench::render_lag(&bench, &figures));
         return Ok(());
     }
     if let Command::Bench {
