@@ -567,3 +567,60 @@ async fn heads_answer_for_what_fell_due_in_their_tenure(t: TestStore) {
     assert_eq!(office.head.map(|h| h.name), Some("Đỗ Văn Tuấn".to_owned()));
     assert_eq!((office.completed_late, office.overdue_now), (1, 1));
 }
+
+mod properties {
+    use proptest::prelude::*;
+    use reform_cli::generate::{generate, Shape};
+    use reform_projections::{as_of, rebuild, Follower, ReadDb};
+    use reform_store::CommandHandler;
+
+    use super::far_future;
+    use crate::support::stores::TestStore;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+        /// For random provinces (random seeds and sizes, written by concurrent writers
+        /// through the command path) followed in random increments: the follower's
+        /// tables == a rebuild == time travel to now.
+        #[test]
+        fn incremental_rebuild_and_time_travel_agree(
+            seed in any::<u64>(),
+            departments in 2usize..5,
+            tasks in 1usize..4,
+            rounds in 1usize..4,
+        ) {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let t = TestStore::sqlite().await;
+                let handler = CommandHandler::new(t.store.clone());
+                let db = ReadDb::connect(&t.url).await.expect("read db");
+                let mut follower = Follower::load(t.store.clone(), db.clone()).await.expect("load");
+                for round in 0..rounds {
+                    let shape = Shape {
+                        provinces: 1,
+                        departments,
+                        tasks_per_agency: tasks,
+                        years: 2,
+                        writers: 3,
+                        seed: seed.wrapping_add(round as u64),
+                    };
+                    generate(&handler, &shape).await.expect("generate");
+                    follower.catch_up().await.expect("catch up");
+                }
+                let (followed, position) = db.load().await.expect("tables");
+                assert_eq!(position, t.store.head().await.expect("head"));
+                assert_eq!(&followed, follower.model());
+                rebuild(t.store.as_ref(), &db).await.expect("rebuild");
+                let (rebuilt, _) = db.load().await.expect("tables");
+                assert_eq!(rebuilt, followed, "rebuild == incremental");
+                let travelled = as_of(t.store.as_ref(), far_future()).await.expect("time travel");
+                assert_eq!(travelled, rebuilt, "time travel to now == rebuild");
+            });
+        }
+    }
+}
