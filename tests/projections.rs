@@ -624,3 +624,49 @@ mod properties {
         }
     }
 }
+
+/// The generator's 2025 reorganisation goes through the merger policy: the merged
+/// department's open tasks pass to its neighbour, whose scorecard counts them apart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generated_province_reorganises_on_1_july_2025() {
+    use reform_cli::generate::{generate, Shape};
+    use reform_projections::queries::scorecard;
+
+    let t = TestStore::sqlite().await;
+    let handler = CommandHandler::new(t.store.clone());
+    let shape = Shape {
+        provinces: 1,
+        departments: 4,
+        tasks_per_agency: 3,
+        years: 5,
+        writers: 2,
+        seed: 76,
+    };
+    generate(&handler, &shape).await.expect("generate");
+    let model = as_of(t.store.as_ref(), far_future()).await.expect("model");
+
+    let merged: Vec<_> = model
+        .agencies
+        .values()
+        .filter(|a| a.status == "MERGED")
+        .collect();
+    assert_eq!(
+        merged.len(),
+        1,
+        "one merger in a province of four departments"
+    );
+    let successor = merged[0].successor_id.expect("a successor");
+    assert!(
+        model
+            .tasks
+            .values()
+            .all(|t| !t.is_open() || t.lead_id != merged[0].agency_id),
+        "no open task left behind"
+    );
+    let today = NaiveDate::from_ymd_opt(2025, 12, 31).expect("date");
+    let card = scorecard(&model, successor, today, &da_nang_bands()).expect("scorecard");
+    assert!(
+        card.tasks_inherited > 0,
+        "the successor inherited open tasks: {card:?}"
+    );
+}

@@ -1,7 +1,8 @@
 //! A synthetic country for benchmarks and scale tests, made through the normal command
 //! path: provinces with their People's Committee and departments, a provincial program,
 //! a plan a year, and tasks that are reported on, extended, reassigned, completed
-//! (early, on time or late) or cancelled. Deterministic for a given seed.
+//! (early, on time or late) or cancelled; where the plans reach 2025, mergers on
+//! 1/7/2025 pass open tasks to successors. Deterministic for a given seed.
 
 use std::sync::Arc;
 
@@ -276,6 +277,26 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
         let by = w.await??;
         made.commands += by.commands;
         made.tasks += by.tasks;
+    }
+
+    // The 2025 reorganisation: where the plans reach 2025, every fourth department is
+    // merged into its neighbour on 1/7/2025 and its open tasks pass to the successor.
+    if 2021 + shape.years > 2025 {
+        let effective_on = day(2025, 7, 1);
+        for province in provinces.iter() {
+            for pair in province.departments.chunks(4).filter(|c| c.len() == 4) {
+                let merger = Command::MergeAgency {
+                    agency_id: pair[3],
+                    successor: pair[2],
+                    effective_on,
+                    legal_basis: "Nghị quyết 190/2025/QH15".into(),
+                };
+                let executed = handler
+                    .execute(merger, secretariat(at(effective_on)), None)
+                    .await?;
+                made.commands += 1 + executed.follow_ups.len() as u64;
+            }
+        }
     }
     Ok(made)
 }
