@@ -53,6 +53,7 @@ on_both_engines!(
     a_repeated_command_id_writes_nothing_and_returns_the_first_result,
     a_command_id_cannot_be_reused_for_another_stream,
     a_moved_condition_stream_refuses_the_append,
+    streams_are_found_by_category_and_by_what_their_events_mention,
     read_all_pages_through_the_log_in_global_order,
     the_database_refuses_to_change_or_delete_events,
     sixteen_writers_and_a_tailing_reader_see_every_event_once,
@@ -280,6 +281,38 @@ async fn a_moved_condition_stream_refuses_the_append(t: TestStore) {
         "{refused:?}"
     );
     assert_eq!(t.store.head().await.expect("head"), 3);
+}
+
+async fn streams_are_found_by_category_and_by_what_their_events_mention(t: TestStore) {
+    let agency = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+    let mentions = format!("{{\"lead\":\"{agency}\"}}");
+    t.store
+        .append(request("task-a", ExpectedVersion::Any, &["{}", &mentions]))
+        .await
+        .expect("a");
+    t.store
+        .append(request("task-b", ExpectedVersion::Any, &["{}"]))
+        .await
+        .expect("b");
+    t.store
+        .append(request("plan-c", ExpectedVersion::Any, &[&mentions]))
+        .await
+        .expect("c");
+    let tasks = t.store.streams_in_category("task").await.expect("category");
+    assert_eq!(
+        tasks,
+        vec![StreamId::from("task-a"), StreamId::from("task-b")]
+    );
+    let mentioning = t
+        .store
+        .streams_mentioning("task", agency)
+        .await
+        .expect("mentions");
+    assert_eq!(
+        mentioning,
+        vec![StreamId::from("task-a")],
+        "other categories and other tasks are left out"
+    );
 }
 
 async fn read_all_pages_through_the_log_in_global_order(t: TestStore) {

@@ -311,9 +311,13 @@ impl CommandHandler {
         else {
             return Ok(Vec::new());
         };
+        // Only tasks whose events name the merged agency can involve it.
         let tasks = self
             .store
-            .streams_in_category(reform_domain::TaskId::CATEGORY)
+            .streams_mentioning(
+                reform_domain::TaskId::CATEGORY,
+                &merged.agency_id.to_string(),
+            )
             .await?;
         let (world, _) = self.load(&tasks).await?;
         let mut outcomes = Vec::new();

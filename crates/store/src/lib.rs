@@ -72,6 +72,14 @@ pub trait EventStore: Send + Sync {
     /// The streams of a category (`task`), sorted.
     async fn streams_in_category(&self, category: &str) -> Result<Vec<StreamId>, StoreError>;
 
+    /// The streams of a category any of whose payloads contains `needle` (an entity's
+    /// id): a superset of the streams that refer to it, found without loading the rest.
+    async fn streams_mentioning(
+        &self,
+        category: &str,
+        needle: &str,
+    ) -> Result<Vec<StreamId>, StoreError>;
+
     /// The last position this process committed, updated after each commit: followers
     /// wait on it instead of polling. Commits by other processes are seen by polling
     /// [`EventStore::head`].

@@ -256,6 +256,23 @@ impl EventStore for SqliteStore {
         Ok(ids.into_iter().map(StreamId).collect())
     }
 
+    async fn streams_mentioning(
+        &self,
+        category: &str,
+        needle: &str,
+    ) -> Result<Vec<StreamId>, StoreError> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT stream_id FROM events \
+             WHERE substr(stream_id, 1, instr(stream_id, '-') - 1) = ?1 AND instr(payload, ?2) > 0 \
+             ORDER BY stream_id",
+        )
+        .bind(category)
+        .bind(needle)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids.into_iter().map(StreamId).collect())
+    }
+
     fn watch_head(&self) -> watch::Receiver<u64> {
         self.head.clone()
     }
