@@ -42,6 +42,23 @@ fn check_demo(url: &str) {
         "the demo loads once: {again}"
     );
     assert_eq!(summary_column(&again, 0), 10);
+
+    let (ok, tree, err) = reform(url, &["progress", "--as-of", "2023-12-20", "--tree", "2"]);
+    assert!(ok, "progress --tree failed: {err}");
+    let program = tree
+        .lines()
+        .find(|l| l.starts_with("Tất cả chương trình"))
+        .unwrap_or_else(|| panic!("the root: {tree}"));
+    let numbers: Vec<&str> = program.split_whitespace().rev().take(6).collect();
+    assert_eq!(
+        numbers,
+        vec!["0", "1", "2", "4", "10", "87.7"],
+        "root: 87.7%, 10 tasks, 4 done, 2 overdue, 1 late: {tree}"
+    );
+    assert!(
+        tree.lines().any(|l| l.starts_with("    280/KH-UBND")),
+        "plans at depth 2: {tree}"
+    );
 }
 
 /// Sums a numeric column (0 = the first number) over the summary's rows.

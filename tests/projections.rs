@@ -32,6 +32,7 @@ on_both_engines!(
     a_follower_running_beside_writers_ends_equal_to_a_rebuild,
     each_roll_up_rule_makes_its_percentage_and_a_change_of_rule_is_history,
     heads_answer_for_what_fell_due_in_their_tenure,
+    the_rollup_tree_shows_how_each_percentage_was_made,
 );
 
 async fn follower_rebuild_and_time_travel_agree(t: TestStore) {
@@ -420,13 +421,13 @@ async fn each_roll_up_rule_makes_its_percentage_and_a_change_of_rule_is_history(
     let simple = civil_service(day(5, 1), &now);
     assert_eq!(
         (simple.tasks, simple.cancelled, simple.inputs.len()),
-        (3, 1, 3),
+        (3, 1, 1),
         "cancelled tasks are left out"
     );
     assert_eq!(simple.rule, RollupRule::SimpleAverage);
     assert!(
-        (simple.percent - (40.0 + 100.0 + 0.0) / 3.0).abs() < 1e-9,
-        "{}",
+        (simple.percent.expect("a percentage") - (40.0 + 100.0 + 0.0) / 3.0).abs() < 1e-9,
+        "{:?}",
         simple.percent
     );
 
@@ -444,8 +445,8 @@ async fn each_roll_up_rule_makes_its_percentage_and_a_change_of_rule_is_history(
     let weighted = civil_service(day(6, 2), &now);
     assert_eq!(weighted.rule, RollupRule::WeightedAverage);
     assert!(
-        (weighted.percent - (40.0 + 300.0 + 0.0) / 5.0).abs() < 1e-9,
-        "{}",
+        (weighted.percent.expect("a percentage") - (40.0 + 300.0 + 0.0) / 5.0).abs() < 1e-9,
+        "{:?}",
         weighted.percent
     );
 
@@ -462,8 +463,8 @@ async fn each_roll_up_rule_makes_its_percentage_and_a_change_of_rule_is_history(
     let now = as_of(t.store.as_ref(), far_future()).await.expect("model");
     let by_status = civil_service(day(7, 2), &now);
     assert!(
-        (by_status.percent - (50.0 + 100.0 + 0.0) / 3.0).abs() < 1e-9,
-        "{}",
+        (by_status.percent.expect("a percentage") - (50.0 + 100.0 + 0.0) / 3.0).abs() < 1e-9,
+        "{:?}",
         by_status.percent
     );
 
@@ -577,6 +578,59 @@ mod properties {
     use super::far_future;
     use crate::support::stores::TestStore;
 
+    /// The roll-up tree holds every task once, counts every top-level task once, and
+    /// every percentage is its inputs combined by the rule, within 0..=100.
+    fn tree_is_sound(model: &reform_projections::ProgressModel, today: chrono::NaiveDate) {
+        use reform_projections::queries::{roll_up, rollup_tree, NodeRef, RollupNode};
+
+        fn walk(node: &RollupNode, tasks: &mut Vec<reform_domain::TaskId>) {
+            if let NodeRef::Task(id) = node.node {
+                tasks.push(id);
+            }
+            if let Some(p) = node.percent {
+                assert!((0.0..=100.0 + 1e-9).contains(&p), "{p} at {:?}", node.node);
+            }
+            let own = node.inputs.len() == 1 && node.inputs[0].node == node.node;
+            if !own {
+                assert_eq!(
+                    node.percent,
+                    roll_up(node.rule, &node.inputs),
+                    "{:?}",
+                    node.node
+                );
+                let counted: Vec<_> = node
+                    .children
+                    .iter()
+                    .filter(|c| c.percent.is_some())
+                    .map(|c| c.node)
+                    .collect();
+                let inputs: Vec<_> = node.inputs.iter().map(|i| i.node).collect();
+                assert_eq!(inputs, counted, "inputs are the children with a percentage");
+            }
+            for child in &node.children {
+                walk(child, tasks);
+            }
+        }
+        let tree = rollup_tree(model, None, today);
+        let mut seen = Vec::new();
+        walk(&tree, &mut seen);
+        let all = seen.len();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), all, "no task twice");
+        assert_eq!(all, model.tasks.len(), "every task once");
+        let top: Vec<_> = model
+            .tasks
+            .values()
+            .filter(|t| t.parent_task_id.is_none())
+            .collect();
+        let cancelled = top.iter().filter(|t| t.status == "CANCELLED").count();
+        assert_eq!(
+            (tree.counts.counted(), tree.counts.cancelled),
+            (top.len() - cancelled, cancelled)
+        );
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
 
@@ -620,6 +674,10 @@ mod properties {
                 assert_eq!(rebuilt, followed, "rebuild == incremental");
                 let travelled = as_of(t.store.as_ref(), far_future()).await.expect("time travel");
                 assert_eq!(travelled, rebuilt, "time travel to now == rebuild");
+                for year in [2021, 2023, 2026] {
+                    let today = chrono::NaiveDate::from_ymd_opt(year, 6, 30).expect("date");
+                    tree_is_sound(&travelled, today);
+                }
             });
         }
     }
@@ -669,4 +727,270 @@ async fn a_generated_province_reorganises_on_1_july_2025() {
         card.tasks_inherited > 0,
         "the successor inherited open tasks: {card:?}"
     );
+}
+
+/// Program → pillar → plan → task → subtask: each node's percentage is its children's
+/// by the program's rule, with the inputs shown; subtasks make their task's figure,
+/// cancelled work counts nowhere, empty pillars do not drag the program down.
+async fn the_rollup_tree_shows_how_each_percentage_was_made(t: TestStore) {
+    use reform_domain::{
+        AgencyId, AgencyTier, Command, CrossCutting, Deadline, DirectivePoint, DocumentHeader,
+        DocumentId, Period, Pillar, ProgramLevel, RollupRule, TaskCategory, TaskId,
+    };
+    use reform_projections::queries::{rollup_tree, NodeRef, RollupNode};
+    use reform_store::{Actor, CommandMetadata};
+
+    let handler = CommandHandler::new(t.store.clone());
+    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2024, m, d).expect("date");
+    let send = |command: Command| {
+        let handler = handler.clone();
+        let at = day(4, 20).and_hms_opt(9, 0, 0).expect("time").and_utc();
+        async move {
+            handler
+                .execute(command, CommandMetadata::new(Actor::system(), at), None)
+                .await
+                .expect("accepted");
+        }
+    };
+    let header = |number: &str| DocumentHeader {
+        number: number.into(),
+        title: format!("Văn bản {number}"),
+        issued_on: day(1, 2),
+        issuer: "UBND tỉnh Sơn La".into(),
+        issuing_agency: None,
+        signer: None,
+    };
+    let agency = AgencyId::generate();
+    let (program, directive, plan_a, plan_b) = (
+        DocumentId::generate(),
+        DocumentId::generate(),
+        DocumentId::generate(),
+        DocumentId::generate(),
+    );
+    send(Command::RegisterAgency {
+        agency_id: agency,
+        name: "Sở Nội vụ tỉnh Sơn La".into(),
+        short_name: None,
+        tier: AgencyTier::Department,
+        block: None,
+        jurisdiction: "VN-05".into(),
+        parent: None,
+    })
+    .await;
+    send(Command::IssueProgram {
+        document_id: program,
+        header: header("1/QĐ-UBND"),
+        level: ProgramLevel::Provincial,
+        jurisdiction: "VN-05".into(),
+        parent_program: None,
+        period: Period {
+            from_year: 2021,
+            to_year: 2030,
+        },
+    })
+    .await;
+    send(Command::IssueDirective {
+        document_id: directive,
+        header: header("2/CT-UBND"),
+        program: Some(program),
+        jurisdiction: "VN-05".into(),
+        points: vec![DirectivePoint {
+            number: 1,
+            text: "Đẩy mạnh cải cách chế độ công vụ".into(),
+            pillars: vec![Pillar::CivilService],
+        }],
+    })
+    .await;
+    for (plan, number, implements) in [
+        (plan_a, "3/KH-UBND", program),
+        (plan_b, "4/KH-UBND", directive),
+    ] {
+        send(Command::IssuePlan {
+            document_id: plan,
+            header: header(number),
+            implements,
+            issuing_agency: agency,
+            jurisdiction: "VN-05".into(),
+            period: Period {
+                from_year: 2024,
+                to_year: 2024,
+            },
+        })
+        .await;
+    }
+    let [t1, s1, s2, s3, t2, t3, d1] = std::array::from_fn(|_| TaskId::generate());
+    let civil = TaskCategory::Pillar(Pillar::CivilService);
+    let direction = TaskCategory::CrossCutting(CrossCutting::Direction);
+    for (task, plan, parent, category, title, weight, deadline) in [
+        (t1, plan_a, None, civil, "1. Rà soát", 2, day(12, 31)),
+        (
+            s1,
+            plan_a,
+            Some(t1),
+            civil,
+            "1.1 Rà soát vị trí",
+            1,
+            day(12, 31),
+        ),
+        (
+            s2,
+            plan_a,
+            Some(t1),
+            civil,
+            "1.2 Rà soát biên chế",
+            1,
+            day(12, 31),
+        ),
+        (s3, plan_a, Some(t1), civil, "1.3 Bỏ", 1, day(12, 31)),
+        (t2, plan_a, None, civil, "2. Đào tạo", 1, day(3, 31)),
+        (t3, plan_b, None, civil, "1. Tuyển dụng", 1, day(12, 31)),
+        (d1, plan_b, None, direction, "2. Chỉ đạo", 1, day(12, 31)),
+    ] {
+        send(Command::CreateTask {
+            task_id: task,
+            plan,
+            parent_task: parent,
+            directive_point: None,
+            category,
+            title: title.into(),
+            description: None,
+            lead: agency,
+            coordinators: vec![],
+            deadline: Deadline::On(deadline),
+            expected_output: "Báo cáo".into(),
+            weight: Some(weight),
+        })
+        .await;
+    }
+    for (task, percent) in [(t1, 10), (s1, 60), (t2, 20), (d1, 30)] {
+        send(Command::ReportProgress {
+            task_id: task,
+            reporter_agency: agency,
+            percent,
+            note: "Đang thực hiện".into(),
+            evidence: vec![],
+            as_of: day(4, 1),
+        })
+        .await;
+    }
+    for task in [s2, t3] {
+        send(Command::CompleteTask {
+            task_id: task,
+            reporter_agency: agency,
+            output: "Xong".into(),
+            completed_on: day(4, 1),
+        })
+        .await;
+    }
+    send(Command::CancelTask {
+        task_id: s3,
+        reason: "Trùng với nhiệm vụ khác".into(),
+    })
+    .await;
+
+    let today = day(5, 1);
+    let model = as_of(t.store.as_ref(), far_future()).await.expect("model");
+    let percent = |tree: &RollupNode, node: NodeRef| {
+        tree.find(node)
+            .unwrap_or_else(|| panic!("{node:?} in the tree"))
+            .percent
+    };
+    let close = |got: Option<f64>, want: f64| {
+        assert!(
+            got.is_some_and(|g| (g - want).abs() < 1e-9),
+            "{got:?} != {want}"
+        );
+    };
+    let pillar = NodeRef::Pillar(Some(Pillar::CivilService));
+    let cross_cutting = NodeRef::Pillar(None);
+
+    // Simple average of children, level by level.
+    let tree = rollup_tree(&model, Some(program), today);
+    assert_eq!(tree.rule, RollupRule::SimpleAverage);
+    close(percent(&tree, NodeRef::Task(t1)), 80.0); // (60 + 100) / 2, not the lead's 10
+    assert_eq!(percent(&tree, NodeRef::Task(s3)), None, "cancelled");
+    close(percent(&tree, NodeRef::Plan(plan_a)), 50.0); // (80 + 20) / 2
+    close(percent(&tree, pillar), 75.0); // plans: (50 + 100) / 2
+    close(percent(&tree, cross_cutting), 30.0);
+    close(percent(&tree, NodeRef::Program(Some(program))), 52.5); // empty pillars left out
+    assert_eq!(
+        percent(&tree, NodeRef::Pillar(Some(Pillar::Institutional))),
+        None
+    );
+
+    let t1_node = tree.find(NodeRef::Task(t1)).expect("t1");
+    let inputs: Vec<_> = t1_node.inputs.iter().map(|i| (i.node, i.counted)).collect();
+    assert_eq!(
+        inputs,
+        vec![(NodeRef::Task(s1), 60.0), (NodeRef::Task(s2), 100.0)],
+        "the inputs name the subtasks counted"
+    );
+    assert_eq!(
+        (
+            t1_node.counts.in_progress,
+            t1_node.counts.early,
+            t1_node.counts.cancelled
+        ),
+        (1, 1, 1)
+    );
+    let a = tree.find(NodeRef::Plan(plan_a)).expect("plan a");
+    assert_eq!(
+        (a.counts.in_progress, a.counts.overdue),
+        (1, 1),
+        "t2 is overdue"
+    );
+    let civil_node = tree.find(pillar).expect("pillar");
+    assert_eq!(
+        (civil_node.counts.counted(), civil_node.counts.completed()),
+        (3, 1),
+        "a pillar counts top-level tasks"
+    );
+    assert_eq!(civil_node.on_time_rate(), Some(1.0));
+    assert_eq!(
+        civil_node
+            .children
+            .iter()
+            .map(|c| c.node)
+            .collect::<Vec<_>>(),
+        vec![NodeRef::Plan(plan_a), NodeRef::Plan(plan_b)],
+        "a plan under a directive of the program belongs to it"
+    );
+    let headline = pillar_progress(&model, Some(program), today);
+    assert_eq!(headline[Pillar::ALL.len()].percent, Some(30.0));
+    assert_eq!(
+        headline
+            .iter()
+            .find(|l| l.pillar == Some(Pillar::CivilService))
+            .and_then(|l| l.percent),
+        civil_node.percent,
+        "the headline is the tree's pillar level"
+    );
+
+    // Weighted: every task by its weight, at every level.
+    send(Command::SetRollupRule {
+        document_id: program,
+        rule: RollupRule::WeightedAverage,
+        reason: "Theo trọng số".into(),
+    })
+    .await;
+    let model = as_of(t.store.as_ref(), far_future()).await.expect("model");
+    let tree = rollup_tree(&model, Some(program), today);
+    close(percent(&tree, NodeRef::Task(t1)), 80.0);
+    close(percent(&tree, NodeRef::Plan(plan_a)), 60.0); // (80·2 + 20·1) / 3
+    close(percent(&tree, pillar), 70.0); // (80·2 + 20 + 100) / 4
+    close(percent(&tree, NodeRef::Program(Some(program))), 62.0); // (70·4 + 30) / 5
+
+    // Status-based: 100 completed, 50 reported, 0 otherwise, then averaged.
+    send(Command::SetRollupRule {
+        document_id: program,
+        rule: RollupRule::StatusBased,
+        reason: "Theo trạng thái".into(),
+    })
+    .await;
+    let model = as_of(t.store.as_ref(), far_future()).await.expect("model");
+    let tree = rollup_tree(&model, Some(program), today);
+    close(percent(&tree, NodeRef::Task(t1)), 75.0);
+    close(percent(&tree, NodeRef::Plan(plan_a)), 62.5);
+    close(percent(&tree, pillar), 81.25);
+    close(percent(&tree, NodeRef::Program(Some(program))), 65.625);
 }

@@ -44,6 +44,10 @@ enum Command {
         /// Only the plans under this program (its number, e.g. 3504/QĐ-UBND).
         #[arg(long)]
         program: Option<String>,
+        /// Print the roll-up tree (program → pillar → plan → task → subtask) down to
+        /// this depth instead of the pillar table: 2 = plans, 3 = tasks, 4 = subtasks.
+        #[arg(long, value_name = "DEPTH")]
+        tree: Option<usize>,
     },
     /// Print the PAR INDEX league tables of a year, by block.
     League {
@@ -299,7 +303,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", summary::render_progress(&lines, today));
         }
         Command::Bench { .. } => unreachable!("handled before the store is opened"),
-        Command::Progress { as_of, program } => {
+        Command::Progress {
+            as_of,
+            program,
+            tree,
+        } => {
             let (model, today) = match as_of {
                 Some(day) => {
                     let end_of_day = day
@@ -327,8 +335,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ),
                 None => None,
             };
-            let lines = queries::pillar_progress(&model, program, today);
-            print!("{}", summary::render_progress(&lines, today));
+            match tree {
+                Some(depth) => {
+                    let tree = queries::rollup_tree(&model, program, today);
+                    print!("{}", summary::render_tree(&model, &tree, depth, today));
+                }
+                None => {
+                    let lines = queries::pillar_progress(&model, program, today);
+                    print!("{}", summary::render_progress(&lines, today));
+                }
+            }
         }
         Command::League { year, jurisdiction } => {
             let model = current_model(&handler, &cli.database_url).await?;

@@ -3,7 +3,10 @@
 use std::fmt::Write;
 
 use chrono::NaiveDate;
-use reform_projections::queries::{BlockTable, HeadAccountability, PillarProgress, Scorecard};
+use reform_projections::queries::{
+    BlockTable, HeadAccountability, NodeRef, PillarProgress, RollupNode, Scorecard,
+};
+use reform_projections::ProgressModel;
 
 /// Progress by pillar as a table.
 pub fn render_progress(lines: &[PillarProgress], today: NaiveDate) -> String {
@@ -24,7 +27,7 @@ pub fn render_progress(lines: &[PillarProgress], today: NaiveDate) -> String {
         );
         let _ = writeln!(
             out,
-            "{:<52} {:>5} {:>5} {:>7} {:>4} {:>4} {:>7} {:>9} {:>5.1}",
+            "{:<52} {:>5} {:>5} {:>7} {:>4} {:>4} {:>7} {:>9} {:>5}",
             truncate(name, 52),
             l.tasks,
             l.early,
@@ -33,7 +36,7 @@ pub fn render_progress(lines: &[PillarProgress], today: NaiveDate) -> String {
             l.not_started + l.in_progress,
             l.overdue,
             l.cancelled,
-            l.percent
+            l.percent.map_or("—".to_owned(), |p| format!("{p:.1}"))
         );
     }
     let rule = lines.first().map_or("", |l| l.rule.label_en());
@@ -42,6 +45,78 @@ pub fn render_progress(lines: &[PillarProgress], today: NaiveDate) -> String {
         "(% by the program's roll-up rule: {rule}; cancelled tasks left out)"
     );
     out
+}
+
+/// The roll-up tree down to `depth` levels below the program, one node per line with
+/// its percentage, the rule's inputs count and its counts.
+pub fn render_tree(
+    model: &ProgressModel,
+    tree: &RollupNode,
+    depth: usize,
+    today: NaiveDate,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Cây tiến độ — roll-up tree, as of {today}, rule: {}",
+        tree.rule.label_en()
+    );
+    let _ = writeln!(
+        out,
+        "{:<64} {:>6} {:>5} {:>4} {:>7} {:>4} {:>9}",
+        "node", "%", "tasks", "done", "overdue", "late", "cancelled"
+    );
+    render_node(model, tree, 0, depth, &mut out);
+    let _ = writeln!(
+        out,
+        "(each % combines the children's by the rule; a task with subtasks takes theirs; \
+         cancelled work and empty nodes are left out)"
+    );
+    out
+}
+
+fn render_node(
+    model: &ProgressModel,
+    node: &RollupNode,
+    level: usize,
+    depth: usize,
+    out: &mut String,
+) {
+    let name = match node.node {
+        NodeRef::Program(Some(id)) | NodeRef::Plan(id) => model
+            .documents
+            .get(&id)
+            .map_or_else(|| id.to_string(), |d| format!("{} {}", d.number, d.title)),
+        NodeRef::Program(None) => "Tất cả chương trình — all programs".to_owned(),
+        NodeRef::Pillar(p) => p
+            .map_or(
+                "Nhiệm vụ chung (chỉ đạo, tuyên truyền, kiểm tra)",
+                |p| p.label_vi(),
+            )
+            .to_owned(),
+        NodeRef::Task(id) => model
+            .tasks
+            .get(&id)
+            .map_or_else(|| id.to_string(), |t| t.title.clone()),
+    };
+    let c = &node.counts;
+    let label = format!("{}{}", "  ".repeat(level), name);
+    let _ = writeln!(
+        out,
+        "{:<64} {:>6} {:>5} {:>4} {:>7} {:>4} {:>9}",
+        truncate(&label, 64),
+        node.percent.map_or("—".to_owned(), |p| format!("{p:.1}")),
+        c.counted(),
+        c.completed(),
+        c.overdue,
+        c.late,
+        c.cancelled
+    );
+    if level < depth {
+        for child in &node.children {
+            render_node(model, child, level + 1, depth, out);
+        }
+    }
 }
 
 /// PAR league tables as text.

@@ -12,6 +12,7 @@ mod follower;
 mod model;
 pub mod queries;
 mod search;
+mod tree;
 
 use chrono::{DateTime, Utc};
 use reform_store::{EventFact, EventStore, StoreError};

@@ -2,24 +2,15 @@
 //! or folded in memory up to a past date. Everything that depends on "today" takes it.
 
 use chrono::NaiveDate;
-use reform_domain::{DocumentId, Pillar, RollupRule, TaskId};
+use reform_domain::{DocumentId, Pillar, RollupRule};
 
 use crate::model::{ProgressModel, TaskRow, CANCELLED, COMPLETED};
+pub use crate::tree::{
+    roll_up, rollup_tree, rule_of, NodeRef, RollupInput, RollupNode, StatusCounts,
+};
 
-/// What one task contributed to a percentage, under the rule in force.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RollupInput {
-    /// The task.
-    pub task_id: TaskId,
-    /// Its percent complete.
-    pub percent: u8,
-    /// Its weight.
-    pub weight: u32,
-    /// The value the rule took from it (its percent, or its status's value).
-    pub counted: f64,
-}
-
-/// Progress of one pillar (or of cross-cutting work when `pillar` is `None`).
+/// Progress of one pillar (or of cross-cutting work when `pillar` is `None`): the
+/// pillar level of the [`rollup_tree`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct PillarProgress {
     /// The pillar, or `None` for cross-cutting work.
@@ -40,130 +31,48 @@ pub struct PillarProgress {
     pub late: usize,
     /// Cancelled (excluded from `tasks` and the percentage).
     pub cancelled: usize,
-    /// Percent complete by `rule`.
-    pub percent: f64,
+    /// Percent complete by `rule`; `None` when the pillar has nothing to count.
+    pub percent: Option<f64>,
     /// The roll-up rule that produced `percent`.
     pub rule: RollupRule,
-    /// The figures `percent` was made from, one per task counted.
+    /// The figures `percent` was made from: one per plan with tasks in the pillar.
     pub inputs: Vec<RollupInput>,
     /// Share of completed tasks completed early or on time, when any are completed.
     pub on_time_rate: Option<f64>,
 }
 
-impl PillarProgress {
-    fn new(pillar: Option<Pillar>, rule: RollupRule) -> Self {
-        PillarProgress {
-            pillar,
-            tasks: 0,
-            not_started: 0,
-            in_progress: 0,
-            overdue: 0,
-            early: 0,
-            on_time: 0,
-            late: 0,
-            cancelled: 0,
-            percent: 0.0,
-            rule,
-            inputs: Vec::new(),
-            on_time_rate: None,
-        }
-    }
-}
-
-/// Progress by pillar, then cross-cutting work, over the top-level tasks of the plans
-/// under `program` (every plan when `None`), as of `today`. The percentage follows the
-/// program's roll-up rule (the simple average across programs); cancelled tasks are
-/// left out of it.
+/// Progress by pillar, then cross-cutting work, over the plans under `program` (every
+/// plan when `None`), as of `today`: the pillar level of the [`rollup_tree`].
 pub fn pillar_progress(
     model: &ProgressModel,
     program: Option<DocumentId>,
     today: NaiveDate,
 ) -> Vec<PillarProgress> {
-    let rule = program
-        .and_then(|p| model.documents.get(&p))
-        .and_then(|d| d.rollup_rule.as_deref())
-        .and_then(RollupRule::from_code)
-        .unwrap_or(RollupRule::SimpleAverage);
-    let mut lines: Vec<PillarProgress> = Pillar::ALL
-        .iter()
-        .map(|p| Some(*p))
-        .chain(std::iter::once(None))
-        .map(|pillar| PillarProgress::new(pillar, rule))
-        .collect();
-    let cross_cutting = lines.len() - 1;
-    let in_program =
-        |t: &TaskRow| program.is_none_or(|p| model.programs_of(t.plan_id).contains(&p));
-    for task in model
-        .tasks
-        .values()
-        .filter(|t| t.parent_task_id.is_none() && in_program(t))
-    {
-        let index = task
-            .pillar
-            .as_deref()
-            .and_then(|code| Pillar::ALL.iter().position(|p| p.code() == code))
-            .unwrap_or(cross_cutting);
-        let line = &mut lines[index];
-        if task.status == CANCELLED {
-            line.cancelled += 1;
-            continue;
-        }
-        line.tasks += 1;
-        line.inputs.push(RollupInput {
-            task_id: task.task_id,
-            percent: task.percent,
-            weight: task.weight,
-            counted: counted(rule, task),
-        });
-        if task.status == COMPLETED {
-            match task.timeliness.as_deref() {
-                Some("EARLY") => line.early += 1,
-                Some("LATE") => line.late += 1,
-                _ => line.on_time += 1,
+    rollup_tree(model, program, today)
+        .children
+        .into_iter()
+        .map(|node| {
+            let c = node.counts;
+            PillarProgress {
+                pillar: match node.node {
+                    NodeRef::Pillar(p) => p,
+                    _ => None,
+                },
+                tasks: c.counted(),
+                not_started: c.not_started,
+                in_progress: c.in_progress,
+                overdue: c.overdue,
+                early: c.early,
+                on_time: c.on_time,
+                late: c.late,
+                cancelled: c.cancelled,
+                percent: node.percent,
+                rule: node.rule,
+                on_time_rate: c.on_time_rate(),
+                inputs: node.inputs,
             }
-        } else if task.is_overdue(today) {
-            line.overdue += 1;
-        } else if task.last_reported_on.is_some() {
-            line.in_progress += 1;
-        } else {
-            line.not_started += 1;
-        }
-    }
-    for line in &mut lines {
-        line.percent = roll_up(rule, &line.inputs);
-        let completed = line.early + line.on_time + line.late;
-        if completed > 0 {
-            line.on_time_rate = Some((line.early + line.on_time) as f64 / completed as f64);
-        }
-    }
-    lines
-}
-
-/// The value a rule takes from one task.
-fn counted(rule: RollupRule, task: &TaskRow) -> f64 {
-    match rule {
-        RollupRule::SimpleAverage | RollupRule::WeightedAverage => f64::from(task.percent),
-        RollupRule::StatusBased if task.status == COMPLETED => 100.0,
-        RollupRule::StatusBased if task.last_reported_on.is_some() => 50.0,
-        RollupRule::StatusBased => 0.0,
-    }
-}
-
-/// Combines the inputs by the rule; 0 when there are none.
-pub fn roll_up(rule: RollupRule, inputs: &[RollupInput]) -> f64 {
-    let (sum, weights) = inputs.iter().fold((0.0, 0.0), |(sum, weights), i| {
-        let weight = if rule == RollupRule::WeightedAverage {
-            f64::from(i.weight)
-        } else {
-            1.0
-        };
-        (sum + i.counted * weight, weights + weight)
-    });
-    if weights > 0.0 {
-        sum / weights
-    } else {
-        0.0
-    }
+        })
+        .collect()
 }
 
 /// A PAR INDEX band: a name and the lowest total that earns it. Bands differ by
