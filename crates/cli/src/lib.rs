@@ -5,5 +5,6 @@ pub mod bench;
 pub mod demo;
 pub mod demo_data;
 pub mod generate;
+pub mod serve;
 pub mod summary;
 pub mod throwaway_pg;

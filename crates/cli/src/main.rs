@@ -22,6 +22,51 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the GraphQL API (POST /graphql, GraphiQL at /graphiql, /livez, /readyz).
+    /// An empty store gets the demo data first, unless --no-demo.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "REFORM_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Do not load the demo into an empty store.
+        #[arg(long)]
+        no_demo: bool,
+        /// Production: no introspection, no field suggestions, no GraphiQL.
+        #[arg(long)]
+        production: bool,
+        /// Origins browsers may call the API from (CORS), comma-separated.
+        #[arg(
+            long = "cors-origin",
+            env = "REFORM_CORS_ORIGINS",
+            value_delimiter = ','
+        )]
+        cors_origins: Vec<String>,
+        /// The HS256 signing secret (at least 32 characters). Unset: a development
+        /// secret is generated into ./.reform-jwt-secret and reused.
+        #[arg(long, env = "REFORM_JWT_SECRET", hide_env_values = true)]
+        jwt_secret: Option<String>,
+    },
+    /// Print a bearer token for the API, signed with the secret `reform serve` uses.
+    Token {
+        /// leader, secretariat, officer or auditor.
+        #[arg(long, value_parser = parse_role)]
+        role: reform_domain::Role,
+        /// The user's agency: its UUID or its exact name (required for officers).
+        #[arg(long)]
+        agency: Option<String>,
+        /// The user id and name recorded on their actions.
+        #[arg(long, default_value = "demo-user")]
+        user: String,
+        /// The jurisdiction the user serves (e.g. VN-DN); omit for all.
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// Days the token stays valid.
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+        /// The HS256 signing secret; unset: the development secret.
+        #[arg(long, env = "REFORM_JWT_SECRET", hide_env_values = true)]
+        jwt_secret: Option<String>,
+    },
     /// Create or upgrade the database schema.
     Migrate,
     /// Load the demo program through commands (idempotent) and print progress by pillar.
@@ -275,11 +320,63 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         print!("{}", bench::render_rebuild(&figures));
         return Ok(());
     }
+    if let Command::Serve {
+        listen,
+        no_demo,
+        production,
+        cors_origins,
+        jwt_secret,
+    } = &cli.command
+    {
+        let args = reform_cli::serve::ServeArgs {
+            listen: *listen,
+            demo: !no_demo,
+            production: *production,
+            cors_origins: cors_origins.clone(),
+            secret: jwt_secret.clone(),
+        };
+        return reform_cli::serve::serve(&cli.database_url, args).await;
+    }
     let store = reform_store::open(&cli.database_url)
         .await
         .with_context(|| format!("opening the event store at {}", redact(&cli.database_url)))?;
     let handler = CommandHandler::new(store);
     match cli.command {
+        Command::Serve { .. } => unreachable!("handled before the store is opened"),
+        Command::Token {
+            role,
+            agency,
+            user,
+            jurisdiction,
+            days,
+            jwt_secret,
+        } => {
+            let agency = match agency {
+                None => None,
+                Some(text) => Some(match uuid::Uuid::parse_str(&text) {
+                    Ok(uuid) => reform_domain::AgencyId(uuid),
+                    Err(_) => {
+                        let model = current_model(&handler, &cli.database_url).await?;
+                        let wanted = reform_projections::fold_for_search(&text);
+                        model
+                            .agencies
+                            .values()
+                            .find(|a| reform_projections::fold_for_search(&a.name) == wanted)
+                            .map(|a| a.agency_id)
+                            .with_context(|| format!("no agency named {text:?} on record"))?
+                    }
+                }),
+            };
+            let token = reform_cli::serve::token(
+                role,
+                &user,
+                agency,
+                jurisdiction,
+                days,
+                jwt_secret.as_deref(),
+            )?;
+            println!("{token}");
+        }
         Command::Migrate => {
             let head = handler.store().head().await?;
             println!(
@@ -513,6 +610,12 @@ async fn current_model(handler: &CommandHandler, url: &str) -> anyhow::Result<Pr
 }
 
 /// A database URL without its password, for messages.
+fn parse_role(text: &str) -> Result<reform_domain::Role, String> {
+    reform_domain::Role::from_code(&text.to_uppercase())
+        .filter(|r| *r != reform_domain::Role::System)
+        .ok_or_else(|| "give leader, secretariat, officer or auditor".to_owned())
+}
+
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {

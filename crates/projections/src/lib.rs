@@ -9,6 +9,7 @@
 
 mod db;
 mod follower;
+mod live;
 mod model;
 pub mod queries;
 mod search;
@@ -19,6 +20,7 @@ use reform_store::{EventFact, EventStore, StoreError};
 
 pub use db::{ReadDb, PROGRESS};
 pub use follower::Follower;
+pub use live::{LiveView, Snapshot};
 pub use model::{
     AgencyRecords, AgencyRow, DocumentRow, DossierPeriod, HeadTenure, IndicatorRow, MeasuredValue,
     ParRow, ProgressModel, SipasResult, Target, TaskRow,

@@ -1,0 +1,163 @@
+//! `reform serve` and `reform token`: the GraphQL API on a store, and the tokens that
+//! open it.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use reform_domain::{AgencyId, Role};
+use reform_gateway::{claims, Keys, Options};
+use reform_projections::ReadDb;
+use reform_store::CommandHandler;
+
+use crate::demo;
+
+/// Where the development secret is kept when `REFORM_JWT_SECRET` is unset.
+pub const DEV_SECRET_FILE: &str = ".reform-jwt-secret";
+
+/// The signing secret: `REFORM_JWT_SECRET` when set (production), else a development
+/// secret generated once into `file` (readable by the owner only) and reused, so that
+/// `reform token` and `reform serve` agree. Returns the keys and whether the secret is
+/// the development one.
+pub fn signing_keys(from_env: Option<&str>, file: &Path) -> anyhow::Result<(Keys, bool)> {
+    if let Some(secret) = from_env {
+        anyhow::ensure!(
+            secret.len() >= 32,
+            "REFORM_JWT_SECRET must be at least 32 characters"
+        );
+        return Ok((Keys::from_secret(secret.as_bytes()), false));
+    }
+    let secret = match std::fs::read_to_string(file) {
+        Ok(secret) if secret.trim().len() >= 32 => secret.trim().to_owned(),
+        _ => {
+            let secret = format!(
+                "{}{}",
+                uuid::Uuid::new_v4().simple(),
+                uuid::Uuid::new_v4().simple()
+            );
+            write_private(file, &secret)
+                .with_context(|| format!("writing the development secret to {}", file.display()))?;
+            secret
+        }
+    };
+    Ok((Keys::from_secret(secret.as_bytes()), true))
+}
+
+fn write_private(file: &Path, secret: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(file)?.write_all(secret.as_bytes())
+}
+
+/// How `reform serve` runs.
+#[derive(Clone, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Load the demo when the store is empty.
+    pub demo: bool,
+    /// Production: no introspection, no suggestions, no GraphiQL.
+    pub production: bool,
+    /// CORS allow-list.
+    pub cors_origins: Vec<String>,
+    /// `REFORM_JWT_SECRET`.
+    pub secret: Option<String>,
+}
+
+/// Serves the API until Ctrl-C or SIGTERM, then shuts down gracefully.
+pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    let store = reform_store::open(database_url).await?;
+    let handler = CommandHandler::new(store);
+    if args.demo && handler.store().head().await? == 0 {
+        let load = demo::load_demo(&handler)
+            .await
+            .context("loading the demo")?;
+        println!("empty store: demo loaded ({} commands)", load.executed);
+    }
+    let (keys, development) =
+        signing_keys(args.secret.as_deref(), &PathBuf::from(DEV_SECRET_FILE))?;
+    let tables = ReadDb::connect(database_url).await?;
+    let options = Options {
+        introspection: !args.production,
+        graphiql: !args.production,
+        cors_origins: args.cors_origins.clone(),
+        ..Options::default()
+    };
+    let (router, running) = reform_gateway::start(handler, Some(tables), keys.clone(), options)
+        .await
+        .map_err(|e| anyhow::anyhow!("starting the gateway: {}", e.message()))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    println!("reform: GraphQL API on http://{address}/graphql");
+    if !args.production {
+        println!("reform: GraphiQL on http://{address}/graphiql");
+    }
+    if development {
+        println!(
+            "reform: REFORM_JWT_SECRET is unset; using the development secret in {DEV_SECRET_FILE}"
+        );
+        let leader = keys.issue(&claims(Role::Leader, "lanh-dao", None, None, 30));
+        if let Ok(token) = leader {
+            println!("reform: a leader's token for trying it out (30 days):\n  Authorization: Bearer {token}");
+        }
+    }
+    println!("reform: more tokens with `reform token --role leader|secretariat|officer|auditor [--agency ID]`");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving")?;
+    running.stop().await;
+    println!("reform: stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}
+
+/// A token for `role`, signed with the same secret `reform serve` uses.
+pub fn token(
+    role: Role,
+    user: &str,
+    agency: Option<AgencyId>,
+    jurisdiction: Option<String>,
+    days: i64,
+    secret: Option<&str>,
+) -> anyhow::Result<String> {
+    anyhow::ensure!(
+        role != Role::System,
+        "tokens are for people, not the system role"
+    );
+    anyhow::ensure!(
+        role != Role::Officer || agency.is_some(),
+        "an officer's token needs --agency (the officer's agency)"
+    );
+    let (keys, _) = signing_keys(secret, &PathBuf::from(DEV_SECRET_FILE))?;
+    keys.issue(&claims(role, user, agency, jurisdiction, days))
+        .map_err(|e| anyhow::anyhow!(e.message()))
+}

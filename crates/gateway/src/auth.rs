@@ -1,0 +1,214 @@
+//! Who is asking: HS256 bearer tokens, and what each role may see and do
+//! (DOMAIN.md §5). The server enforces these on every field; nothing trusts the input.
+
+use chrono::{Duration, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use reform_domain::{AgencyId, Role};
+use reform_projections::{AgencyRow, DocumentRow, ProgressModel, TaskRow};
+use reform_store::Actor;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+
+/// The national jurisdiction: its documents are everyone's.
+pub(crate) const NATIONAL: &str = "VN";
+
+/// What a token says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user's stable id.
+    pub sub: String,
+    /// The name to show in the record.
+    pub name: String,
+    /// `LEADER`, `SECRETARIAT`, `OFFICER` or `AUDITOR`.
+    pub role: String,
+    /// The user's agency (required for officers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<uuid::Uuid>,
+    /// The jurisdiction the user serves (`VN-DN`); absent or `VN` for all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    /// Issued at (seconds since the epoch).
+    pub iat: i64,
+    /// Expires at (seconds since the epoch).
+    pub exp: i64,
+}
+
+/// The signing secret, as keys.
+#[derive(Clone)]
+pub struct Keys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl Keys {
+    /// Keys from a shared secret (HS256).
+    pub fn from_secret(secret: &[u8]) -> Keys {
+        Keys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+        }
+    }
+
+    /// A signed token for `claims`.
+    pub fn issue(&self, claims: &Claims) -> Result<String, ApiError> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .map_err(|e| ApiError::Internal(format!("signing a token: {e}")))
+    }
+
+    /// The viewer a bearer token stands for.
+    pub fn verify(&self, token: &str) -> Result<Viewer, ApiError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+            .map_err(|e| ApiError::Unauthenticated(format!("the token is not valid: {e}")))?
+            .claims;
+        Viewer::from_claims(claims)
+    }
+}
+
+/// Claims for a new token valid for `days`.
+pub fn claims(
+    role: Role,
+    user: &str,
+    agency: Option<AgencyId>,
+    jurisdiction: Option<String>,
+    days: i64,
+) -> Claims {
+    let now = Utc::now();
+    Claims {
+        sub: user.to_owned(),
+        name: user.to_owned(),
+        role: role.code().to_owned(),
+        agency: agency.map(|a| a.0),
+        jurisdiction,
+        iat: now.timestamp(),
+        exp: (now + Duration::days(days)).timestamp(),
+    }
+}
+
+/// The authenticated user of one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Viewer {
+    /// Recorded as the actor of every command they send.
+    pub actor: Actor,
+    /// The jurisdiction they serve; `None` for all.
+    pub jurisdiction: Option<String>,
+}
+
+impl Viewer {
+    fn from_claims(claims: Claims) -> Result<Viewer, ApiError> {
+        let role = Role::from_code(&claims.role)
+            .filter(|r| *r != Role::System)
+            .ok_or_else(|| {
+                ApiError::Unauthenticated(format!("the token's role {:?} is unknown", claims.role))
+            })?;
+        let agency = claims.agency.map(AgencyId);
+        if role == Role::Officer && agency.is_none() {
+            return Err(ApiError::Unauthenticated(
+                "an officer's token must name the officer's agency".into(),
+            ));
+        }
+        Ok(Viewer {
+            actor: Actor {
+                user_id: claims.sub,
+                display_name: claims.name,
+                role,
+                agency,
+            },
+            jurisdiction: claims.jurisdiction.filter(|j| j != NATIONAL),
+        })
+    }
+
+    /// The role they act in.
+    pub fn role(&self) -> Role {
+        self.actor.role
+    }
+
+    /// Refuses unless their role is one of `roles`.
+    pub fn require(&self, roles: &[Role], what: &str) -> Result<(), ApiError> {
+        if roles.contains(&self.role()) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "the {} role may not {what}",
+                self.role().label_en().to_lowercase()
+            )))
+        }
+    }
+
+    /// Whether something of `jurisdiction` is theirs to read.
+    pub fn in_scope(&self, jurisdiction: &str) -> bool {
+        match &self.jurisdiction {
+            None => true,
+            Some(mine) => jurisdiction == mine || jurisdiction == NATIONAL,
+        }
+    }
+
+    /// Documents: everything in their jurisdiction (and national ones).
+    pub fn sees_document(&self, document: &DocumentRow) -> bool {
+        self.in_scope(&document.jurisdiction)
+    }
+
+    /// Agencies: the directory of their jurisdiction (names, tiers, blocks).
+    pub fn sees_agency(&self, agency: &AgencyRow) -> bool {
+        self.in_scope(&agency.jurisdiction)
+    }
+
+    /// An agency's records (scorecard, heads, evaluations): officers only their own.
+    pub fn sees_records_of(&self, agency: &AgencyRow) -> bool {
+        match self.role() {
+            Role::Officer => self.actor.agency == Some(agency.agency_id),
+            _ => self.sees_agency(agency),
+        }
+    }
+
+    /// Tasks: officers those their agency leads or coordinates; others those of plans
+    /// in their jurisdiction.
+    pub fn sees_task(&self, model: &ProgressModel, task: &TaskRow) -> bool {
+        match self.role() {
+            Role::Officer => self
+                .actor
+                .agency
+                .is_some_and(|mine| task.lead_id == mine || task.coordinator_ids.contains(&mine)),
+            _ => model
+                .documents
+                .get(&task.plan_id)
+                .is_some_and(|plan| self.sees_document(plan)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_round_trips_and_a_forged_one_does_not() {
+        let keys = Keys::from_secret(b"a secret of enough length for tests");
+        let agency = AgencyId::generate();
+        let token = keys
+            .issue(&claims(Role::Officer, "lan", Some(agency), None, 1))
+            .expect("token");
+        let viewer = keys.verify(&token).expect("valid");
+        assert_eq!(viewer.role(), Role::Officer);
+        assert_eq!(viewer.actor.agency, Some(agency));
+
+        let other = Keys::from_secret(b"another secret entirely, also long");
+        assert!(matches!(
+            other.verify(&token),
+            Err(ApiError::Unauthenticated(_))
+        ));
+        let expired = keys
+            .issue(&claims(Role::Leader, "an", None, None, -2))
+            .expect("token");
+        assert!(matches!(
+            keys.verify(&expired),
+            Err(ApiError::Unauthenticated(_))
+        ));
+        let officer_without_agency = keys
+            .issue(&claims(Role::Officer, "x", None, None, 1))
+            .expect("token");
+        assert!(keys.verify(&officer_without_agency).is_err());
+    }
+}

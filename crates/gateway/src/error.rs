@@ -1,0 +1,194 @@
+//! Every failure a client can see, each with a stable `extensions.code`.
+//! Database text never reaches a client: it is logged and replaced by a reference.
+
+use async_graphql::ErrorExtensions;
+use reform_domain::DomainError;
+use reform_store::{CommandError, StoreError};
+
+/// A failure as the API reports it. (Deliberately not `Display`: every conversion to a
+/// GraphQL error goes through the `From` below, which adds the code.)
+#[derive(Debug)]
+pub enum ApiError {
+    /// No token, or one that does not verify.
+    Unauthenticated(String),
+    /// The role or agency may not do this.
+    Forbidden(String),
+    /// The input is wrong; `field` names the input field.
+    BadUserInput {
+        /// The input field, in the API's camelCase.
+        field: Option<String>,
+        /// What is wrong, in words the user can act on.
+        message: String,
+    },
+    /// Nothing with that identifier is visible.
+    NotFound(String),
+    /// The state changed, or does not allow this.
+    Conflict {
+        /// What is wrong.
+        message: String,
+        /// The version the target stands at now, when a version was expected.
+        current_version: Option<u64>,
+    },
+    /// Something failed on our side; the text is logged, not shown.
+    Internal(String),
+}
+
+impl ApiError {
+    /// Bad input in `field`.
+    pub fn bad_input(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::BadUserInput {
+            field: Some(field.to_owned()),
+            message: message.into(),
+        }
+    }
+
+    /// The message a client sees (never an internal error's detail).
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Unauthenticated(m) | ApiError::Forbidden(m) | ApiError::NotFound(m) => {
+                m.clone()
+            }
+            ApiError::BadUserInput { message, .. } | ApiError::Conflict { message, .. } => {
+                message.clone()
+            }
+            ApiError::Internal(_) => "internal error".into(),
+        }
+    }
+
+    /// The `extensions.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
+            ApiError::Forbidden(_) => "FORBIDDEN",
+            ApiError::BadUserInput { .. } => "BAD_USER_INPUT",
+            ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::Conflict { .. } => "CONFLICT",
+            ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(error: ApiError) -> Self {
+        let message = match &error {
+            ApiError::Internal(detail) => {
+                let reference = uuid::Uuid::now_v7();
+                tracing::error!(%reference, detail, "internal error");
+                format!("internal error; quote reference {reference} to the operators")
+            }
+            other => other.message(),
+        };
+        async_graphql::Error::new(message).extend_with(|_, e| {
+            e.set("code", error.code());
+            match &error {
+                ApiError::BadUserInput {
+                    field: Some(field), ..
+                } => e.set("field", field.as_str()),
+                ApiError::Conflict {
+                    current_version: Some(v),
+                    ..
+                } => e.set("currentVersion", *v),
+                _ => {}
+            }
+        })
+    }
+}
+
+/// `snake_case` (the domain's field names) to `camelCase` (the API's).
+pub(crate) fn camel(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> Self {
+        let message = error.to_string();
+        match &error {
+            DomainError::NotFound { .. } => ApiError::NotFound(message),
+            DomainError::AlreadyExists { .. } | DomainError::TaskStatusForbids { .. } => {
+                ApiError::Conflict {
+                    message,
+                    current_version: None,
+                }
+            }
+            DomainError::NotAParticipant { .. } | DomainError::NotTheLead { .. } => {
+                ApiError::Forbidden(message)
+            }
+            _ => ApiError::BadUserInput {
+                field: error.field().map(camel),
+                message,
+            },
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Conflict { actual, .. } => ApiError::Conflict {
+                message: format!(
+                    "the record changed while your command was decided (now at version {actual}); reload and try again"
+                ),
+                current_version: Some(actual),
+            },
+            StoreError::CommandIdReused { .. } => ApiError::BadUserInput {
+                field: Some("clientMutationId".into()),
+                message: "this clientMutationId was already used for another mutation".into(),
+            },
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<CommandError> for ApiError {
+    fn from(error: CommandError) -> Self {
+        match error {
+            CommandError::Rejected(e) => e.into(),
+            CommandError::Conflict {
+                expected, actual, ..
+            } => ApiError::Conflict {
+                message: format!(
+                    "expected version {expected}, but the record is at version {actual}; reload and try again"
+                ),
+                current_version: Some(actual),
+            },
+            CommandError::Store(e) => e.into(),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<reform_projections::ProjectionError> for ApiError {
+    fn from(error: reform_projections::ProjectionError) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_named_as_the_api_names_them() {
+        assert_eq!(camel("new_deadline"), "newDeadline");
+        assert_eq!(camel("title"), "title");
+    }
+
+    #[test]
+    fn internal_errors_do_not_show_their_text() {
+        let error: async_graphql::Error =
+            ApiError::Internal("relation \"events\" does not exist".into()).into();
+        assert!(!error.message.contains("events"), "{}", error.message);
+    }
+}

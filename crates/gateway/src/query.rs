@@ -1,0 +1,584 @@
+//! The query root: the read-models, as the viewer may see them.
+
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use reform_domain::{AgencyId, DocumentId, IndicatorId, TaskId};
+use reform_projections::fold_for_search;
+use reform_projections::queries::{self, StatusCounts, TaskFilter, TaskOrder};
+
+use crate::error::ApiError;
+use crate::relay::{page, parse, parse_any, Kind, PageArgs, PageInfo};
+use crate::types::{
+    gateway, Agency, Document, Indicator, Node, Program, Scope, StatusCountsView, Task,
+};
+use crate::vocab::{AgencyTierCode, BlockCode, BlockInfo, CategoryCode, RoleInfo, TaskStatus};
+
+/// The query root.
+pub struct QueryRoot;
+
+/// Who is asking, as the token says.
+#[derive(SimpleObject)]
+#[graphql(name = "Viewer")]
+pub struct ViewerView {
+    /// The user id.
+    pub user_id: String,
+    /// The name recorded on their actions.
+    pub name: String,
+    /// Their role.
+    pub role: RoleInfo,
+    /// Their agency.
+    pub agency: Option<Agency>,
+    /// The jurisdiction they serve; null for all.
+    pub jurisdiction: Option<String>,
+}
+
+/// Which tasks.
+#[derive(InputObject, Default)]
+pub struct TaskFilterInput {
+    /// Tasks of this plan.
+    pub plan_id: Option<ID>,
+    /// Tasks of plans under this program.
+    pub program_id: Option<ID>,
+    /// Pillar or cross-cutting category.
+    pub category: Option<CategoryCode>,
+    /// Led by this agency.
+    pub lead_id: Option<ID>,
+    /// Coordinated by this agency.
+    pub coordinator_id: Option<ID>,
+    /// In this status.
+    pub status: Option<TaskStatus>,
+    /// Deadline on or after this day.
+    pub deadline_from: Option<NaiveDate>,
+    /// Deadline on or before this day.
+    pub deadline_to: Option<NaiveDate>,
+    /// Open and past the deadline on this day.
+    pub overdue_on: Option<NaiveDate>,
+    /// Words of the title, with or without diacritics ("cai cach" finds "cải cách").
+    pub search: Option<String>,
+    /// Only top-level tasks (no subtasks).
+    pub top_level_only: Option<bool>,
+}
+
+/// How to order tasks.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TaskOrderField {
+    /// Earliest deadline first, ongoing work last.
+    #[default]
+    Deadline,
+    /// By title.
+    Title,
+}
+
+/// A page of tasks, with the size and aggregates of the whole filtered set.
+#[derive(SimpleObject)]
+pub struct TaskConnection {
+    /// The page, with cursors.
+    pub edges: Vec<TaskEdge>,
+    /// The page's tasks.
+    pub nodes: Vec<Task>,
+    /// Where the page is.
+    pub page_info: PageInfo,
+    /// How many tasks the filter admits.
+    pub total_count: usize,
+    /// Counts by status over the filtered set, as of today.
+    pub counts: StatusCountsView,
+    /// Average percent over the filtered set, cancelled tasks left out.
+    pub average_percent: Option<f64>,
+}
+
+/// A task and its cursor.
+#[derive(SimpleObject)]
+pub struct TaskEdge {
+    /// Opaque cursor.
+    pub cursor: String,
+    /// The task.
+    pub node: Task,
+}
+
+/// Which agencies.
+#[derive(InputObject, Default)]
+pub struct AgencyFilterInput {
+    /// Of this jurisdiction.
+    pub jurisdiction: Option<String>,
+    /// Of this tier.
+    pub tier: Option<AgencyTierCode>,
+    /// Ranked in this block.
+    pub block: Option<BlockCode>,
+    /// `ACTIVE`, `MERGED` or `DISSOLVED`.
+    pub status: Option<String>,
+    /// Words of the name, with or without diacritics.
+    pub search: Option<String>,
+}
+
+/// A page of agencies.
+#[derive(SimpleObject)]
+pub struct AgencyConnection {
+    /// The page, with cursors.
+    pub edges: Vec<AgencyEdge>,
+    /// The page's agencies.
+    pub nodes: Vec<Agency>,
+    /// Where the page is.
+    pub page_info: PageInfo,
+    /// How many agencies the filter admits.
+    pub total_count: usize,
+}
+
+/// An agency and its cursor.
+#[derive(SimpleObject)]
+pub struct AgencyEdge {
+    /// Opaque cursor.
+    pub cursor: String,
+    /// The agency.
+    pub node: Agency,
+}
+
+/// One head's record for one tenure.
+#[derive(SimpleObject)]
+#[graphql(name = "HeadAccountability")]
+pub struct HeadAccountabilityView {
+    /// The agency.
+    pub agency: Option<Agency>,
+    /// The head.
+    pub head: crate::types::HeadView,
+    /// The tenure's last day as counted (today while in office).
+    pub counted_to: NaiveDate,
+    /// Led tasks due within the tenure (and the year, when asked).
+    pub tasks_due: usize,
+    /// Of those, completed early or on time.
+    pub completed_in_time: usize,
+    /// Of those, completed late.
+    pub completed_late: usize,
+    /// Of those, open and past the deadline.
+    pub overdue_now: usize,
+    /// The most days any of those is overdue.
+    pub worst_days_overdue: i64,
+    /// Share of due tasks completed in time.
+    pub on_time_rate: Option<f64>,
+    /// PAR band of the year asked, or of the latest year in the tenure.
+    pub par_band: Option<String>,
+    /// "Do not consider for emulation rewards" (không xét thi đua, khen thưởng).
+    pub no_emulation_reward: bool,
+    /// Why, one line per reason.
+    pub reasons: Vec<String>,
+}
+
+/// A block's PAR INDEX table for a year.
+#[derive(SimpleObject)]
+#[graphql(name = "BlockTable")]
+pub struct BlockTableView {
+    /// The block.
+    pub block: Option<BlockInfo>,
+    /// Ranked agencies, best first; ties share a rank.
+    pub ranked: Vec<LeagueEntryView>,
+    /// Agencies not evaluated, with the reason, listed apart.
+    pub not_evaluated: Vec<NotEvaluatedView>,
+    /// Agencies per band, in band order.
+    pub band_counts: Vec<BandCountView>,
+    /// Average total of the ranked agencies.
+    pub average: Option<f64>,
+    /// The block's average the year before.
+    pub previous_average: Option<f64>,
+    /// Change of the average on the year before.
+    pub change: Option<f64>,
+}
+
+/// A ranked agency.
+#[derive(SimpleObject)]
+#[graphql(name = "LeagueEntry")]
+pub struct LeagueEntryView {
+    /// The agency.
+    pub agency: Option<Agency>,
+    /// Its name.
+    pub name: String,
+    /// Total points (may exceed 100 with bonus points).
+    pub total: f64,
+    /// Rank; ties share one (1, 2, 2, 4).
+    pub rank: usize,
+    /// Band name.
+    pub band: Option<String>,
+}
+
+/// An agency listed apart as not evaluated.
+#[derive(SimpleObject)]
+#[graphql(name = "NotEvaluated")]
+pub struct NotEvaluatedView {
+    /// Its name.
+    pub name: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// How many agencies fell in a band.
+#[derive(SimpleObject)]
+#[graphql(name = "BandCount")]
+pub struct BandCountView {
+    /// The band.
+    pub band: String,
+    /// How many.
+    pub count: usize,
+}
+
+#[Object(name = "Query")]
+impl QueryRoot {
+    /// Who is asking.
+    async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<ViewerView> {
+        let scope = Scope::of(ctx)?;
+        let v = &scope.viewer;
+        Ok(ViewerView {
+            user_id: v.actor.user_id.clone(),
+            name: v.actor.display_name.clone(),
+            role: v.actor.role.into(),
+            agency: v.actor.agency.and_then(|a| scope.agency(a).ok()),
+            jurisdiction: v.jurisdiction.clone(),
+        })
+    }
+
+    /// Anything by its global id.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Node> {
+        let scope = Scope::of(ctx)?;
+        Ok(resolve_node(&scope, &id)?)
+    }
+
+    /// Several things by their global ids, in order (at most 100).
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
+        let scope = Scope::of(ctx)?;
+        if ids.len() > crate::relay::MAX_PAGE {
+            return Err(ApiError::bad_input("ids", "at most 100 ids at once").into());
+        }
+        Ok(ids.iter().map(|id| resolve_node(&scope, id).ok()).collect())
+    }
+
+    /// Programs in the viewer's jurisdiction (and the national ones), by number.
+    async fn programs(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Program>> {
+        let scope = Scope::of(ctx)?;
+        let mut programs: Vec<Program> = scope
+            .model
+            .documents
+            .values()
+            .filter(|d| d.kind == "PROGRAM")
+            .filter_map(|d| match scope.document(d.document_id) {
+                Ok(Document::Program(p)) => Some(p),
+                _ => None,
+            })
+            .collect();
+        programs.sort_by(|a, b| a.0.row.number.cmp(&b.0.row.number));
+        Ok(programs)
+    }
+
+    /// A program by its global id.
+    async fn program(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Program> {
+        let scope = Scope::of(ctx)?;
+        match scope.document(DocumentId(parse(&id, Kind::Program, "id")?))? {
+            Document::Program(p) => Ok(p),
+            _ => Err(ApiError::NotFound("no such program".into()).into()),
+        }
+    }
+
+    /// Tasks the viewer may see, filtered and ordered, a page at a time.
+    #[allow(clippy::too_many_arguments)]
+    async fn tasks(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TaskFilterInput>,
+        order_by: Option<TaskOrderField>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<TaskConnection> {
+        let scope = Scope::of(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let top_level_only = filter.top_level_only.unwrap_or(false);
+        let wanted = TaskFilter {
+            plan: optional(&filter.plan_id, Kind::Plan, "planId")?.map(DocumentId),
+            program: optional(&filter.program_id, Kind::Program, "programId")?.map(DocumentId),
+            category: filter.category.map(|c| c.stored().to_owned()),
+            lead: optional(&filter.lead_id, Kind::Agency, "leadId")?.map(AgencyId),
+            coordinator: optional(&filter.coordinator_id, Kind::Agency, "coordinatorId")?
+                .map(AgencyId),
+            status: filter.status.map(|s| s.code().to_owned()),
+            deadline_from: filter.deadline_from,
+            deadline_to: filter.deadline_to,
+            overdue_on: filter.overdue_on,
+            search: filter.search.clone(),
+        };
+        let order = match order_by.unwrap_or_default() {
+            TaskOrderField::Deadline => TaskOrder::Deadline,
+            TaskOrderField::Title => TaskOrder::Title,
+        };
+        let rows: Vec<_> = queries::tasks(&scope.model, &wanted, order)
+            .into_iter()
+            .filter(|t| !top_level_only || t.parent_task_id.is_none())
+            .collect();
+        let tasks = scope.visible_tasks(rows);
+        let mut counts = StatusCounts::default();
+        let mut percent_sum = 0.0;
+        for task in &tasks {
+            counts_add(&mut counts, task, scope.today);
+            if task.row.status != "CANCELLED" {
+                percent_sum += f64::from(task.row.percent);
+            }
+        }
+        let counted = counts.counted();
+        let total_count = tasks.len();
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let (items, page_info) = page(tasks, |t| t.row.task_id.to_string(), &args)?;
+        let mut edges = Vec::with_capacity(items.len());
+        let mut nodes = Vec::with_capacity(items.len());
+        for (cursor, task) in items {
+            nodes.push(task.clone());
+            edges.push(TaskEdge { cursor, node: task });
+        }
+        Ok(TaskConnection {
+            edges,
+            nodes,
+            page_info,
+            total_count,
+            counts: counts.into(),
+            average_percent: (counted > 0).then(|| percent_sum / counted as f64),
+        })
+    }
+
+    /// A task by its global id.
+    async fn task(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Task> {
+        let scope = Scope::of(ctx)?;
+        Ok(scope.task(TaskId(parse(&id, Kind::Task, "id")?))?)
+    }
+
+    /// Agencies in the viewer's jurisdiction, by name, a page at a time.
+    async fn agencies(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AgencyFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<AgencyConnection> {
+        let scope = Scope::of(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let search = filter.search.as_deref().map(fold_for_search);
+        let mut rows: Vec<_> = scope
+            .model
+            .agencies
+            .values()
+            .filter(|a| scope.viewer.sees_agency(a))
+            .filter(|a| {
+                filter
+                    .jurisdiction
+                    .as_ref()
+                    .is_none_or(|j| &a.jurisdiction == j)
+            })
+            .filter(|a| {
+                filter
+                    .tier
+                    .is_none_or(|t| a.tier == reform_domain::AgencyTier::from(t).code())
+            })
+            .filter(|a| {
+                filter.block.is_none_or(|b| {
+                    a.block.as_deref() == Some(reform_domain::Block::from(b).code())
+                })
+            })
+            .filter(|a| filter.status.as_ref().is_none_or(|s| &a.status == s))
+            .filter(|a| {
+                search
+                    .as_ref()
+                    .is_none_or(|s| fold_for_search(&a.name).contains(s.as_str()))
+            })
+            .collect();
+        rows.sort_by(|a, b| (&a.name, a.agency_id).cmp(&(&b.name, b.agency_id)));
+        let agencies: Vec<Agency> = rows
+            .into_iter()
+            .filter_map(|a| scope.agency(a.agency_id).ok())
+            .collect();
+        let total_count = agencies.len();
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let (items, page_info) = page(agencies, |a| a.row.agency_id.to_string(), &args)?;
+        let mut edges = Vec::with_capacity(items.len());
+        let mut nodes = Vec::with_capacity(items.len());
+        for (cursor, agency) in items {
+            nodes.push(agency.clone());
+            edges.push(AgencyEdge {
+                cursor,
+                node: agency,
+            });
+        }
+        Ok(AgencyConnection {
+            edges,
+            nodes,
+            page_info,
+            total_count,
+        })
+    }
+
+    /// An agency by its global id.
+    async fn agency(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Agency> {
+        let scope = Scope::of(ctx)?;
+        Ok(scope.agency(AgencyId(parse(&id, Kind::Agency, "id")?))?)
+    }
+
+    /// Accountability by head of agency: each head's tenure, what fell due in it, and
+    /// the "no emulation rewards" flag with its reasons. With `asOf`, as it stood then.
+    async fn accountability(
+        &self,
+        ctx: &Context<'_>,
+        jurisdiction: Option<String>,
+        year: Option<i32>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> async_graphql::Result<Vec<HeadAccountabilityView>> {
+        let scope = Scope::of(ctx)?;
+        scope.require_overview()?;
+        let jurisdiction = scoped_jurisdiction(&scope, jurisdiction)?;
+        let scope = scope.at(ctx, as_of).await?;
+        let gateway = gateway(ctx)?;
+        let rows = queries::accountability(
+            &scope.model,
+            jurisdiction.as_deref(),
+            year,
+            scope.today,
+            &gateway.bands,
+            &gateway.reward_rule,
+        );
+        Ok(rows
+            .into_iter()
+            .map(|r| HeadAccountabilityView {
+                agency: scope.agency(r.agency_id).ok(),
+                head: crate::types::HeadView::of(&r.head),
+                counted_to: r.counted_to,
+                tasks_due: r.tasks_due,
+                completed_in_time: r.completed_in_time,
+                completed_late: r.completed_late,
+                overdue_now: r.overdue_now,
+                worst_days_overdue: r.worst_days_overdue,
+                on_time_rate: r.on_time_rate,
+                par_band: r.par_band,
+                no_emulation_reward: r.no_emulation_reward,
+                reasons: r.reasons,
+            })
+            .collect())
+    }
+
+    /// PAR INDEX league tables of a year by block: ranks (ties share one), bands,
+    /// not-evaluated agencies apart, the block average and its change.
+    async fn par_ranking(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+        jurisdiction: Option<String>,
+        block: Option<BlockCode>,
+    ) -> async_graphql::Result<Vec<BlockTableView>> {
+        let scope = Scope::of(ctx)?;
+        let jurisdiction = scoped_jurisdiction(&scope, jurisdiction)?;
+        let gateway = gateway(ctx)?;
+        let block = block.map(|b| reform_domain::Block::from(b).code());
+        Ok(
+            queries::league_tables(&scope.model, year, jurisdiction.as_deref(), &gateway.bands)
+                .into_iter()
+                .filter(|t| block.is_none_or(|b| t.block == b))
+                .map(|t| BlockTableView {
+                    block: BlockInfo::from_code(&t.block),
+                    change: t.change(),
+                    ranked: t
+                        .ranked
+                        .into_iter()
+                        .map(|e| LeagueEntryView {
+                            agency: scope.agency(e.agency_id).ok(),
+                            name: e.name,
+                            total: e.total,
+                            rank: e.rank,
+                            band: e.band,
+                        })
+                        .collect(),
+                    not_evaluated: t
+                        .not_evaluated
+                        .into_iter()
+                        .map(|(name, reason)| NotEvaluatedView { name, reason })
+                        .collect(),
+                    band_counts: t
+                        .band_counts
+                        .into_iter()
+                        .map(|(band, count)| BandCountView { band, count })
+                        .collect(),
+                    average: t.average,
+                    previous_average: t.previous_average,
+                })
+                .collect(),
+        )
+    }
+
+    /// Indicators with targets, measurements and their trajectory (RAG). With
+    /// `asOf`, as they stood then.
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        jurisdiction: Option<String>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> async_graphql::Result<Vec<Indicator>> {
+        let scope = Scope::of(ctx)?;
+        let scope = scope.at(ctx, as_of).await?;
+        let mut rows: Vec<_> = scope
+            .model
+            .indicators
+            .values()
+            .filter(|i| jurisdiction.as_ref().is_none_or(|j| &i.jurisdiction == j))
+            .filter_map(|i| scope.indicator(i.indicator_id).ok())
+            .collect();
+        rows.sort_by(|a, b| a.row.code.cmp(&b.row.code));
+        Ok(rows)
+    }
+}
+
+fn optional(id: &Option<ID>, kind: Kind, field: &str) -> Result<Option<uuid::Uuid>, ApiError> {
+    id.as_ref().map(|id| parse(id, kind, field)).transpose()
+}
+
+fn counts_add(counts: &mut StatusCounts, task: &Task, today: NaiveDate) {
+    let row = &task.row;
+    match row.status.as_str() {
+        "CANCELLED" => counts.cancelled += 1,
+        "COMPLETED" => match row.timeliness.as_deref() {
+            Some("EARLY") => counts.early += 1,
+            Some("LATE") => counts.late += 1,
+            _ => counts.on_time += 1,
+        },
+        _ if row.is_overdue(today) => counts.overdue += 1,
+        _ if row.last_reported_on.is_some() => counts.in_progress += 1,
+        _ => counts.not_started += 1,
+    }
+}
+
+/// The jurisdiction a viewer asks about: theirs when they serve one (asking about
+/// another is refused), else what they asked.
+fn scoped_jurisdiction(scope: &Scope, asked: Option<String>) -> Result<Option<String>, ApiError> {
+    match (&scope.viewer.jurisdiction, asked) {
+        (Some(mine), Some(asked)) if *mine != asked => Err(ApiError::Forbidden(format!(
+            "you serve {mine}, not {asked}"
+        ))),
+        (Some(mine), _) => Ok(Some(mine.clone())),
+        (None, asked) => Ok(asked),
+    }
+}
+
+fn resolve_node(scope: &Scope, id: &ID) -> Result<Node, ApiError> {
+    let (kind, uuid) = parse_any(id)?;
+    Ok(match kind {
+        Kind::Program | Kind::Directive | Kind::Plan => scope.document(DocumentId(uuid))?.into(),
+        Kind::Task => Node::Task(scope.task(TaskId(uuid))?),
+        Kind::Agency => Node::Agency(scope.agency(AgencyId(uuid))?),
+        Kind::Indicator => Node::Indicator(scope.indicator(IndicatorId(uuid))?),
+    })
+}

@@ -1,0 +1,263 @@
+//! The HTTP side: routes, request checks (JSON only, batch limit, bearer token),
+//! health, and the background tasks that keep the read-models current.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::BatchRequest;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use reform_projections::queries::{da_nang_bands, RewardRule};
+use reform_projections::{Follower, LiveView, ReadDb};
+use reform_store::{CommandHandler, EventStore};
+use serde_json::json;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::auth::Keys;
+use crate::error::ApiError;
+use crate::{schema, ApiSchema, Gateway};
+
+/// How the server behaves.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Serve the schema's introspection (and field suggestions).
+    pub introspection: bool,
+    /// Serve GraphiQL at `/graphiql`.
+    pub graphiql: bool,
+    /// Origins allowed by CORS (none: browsers on other origins are refused).
+    pub cors_origins: Vec<String>,
+    /// Most operations in one batched request.
+    pub max_batch: usize,
+    /// Largest request body, bytes.
+    pub body_limit: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            introspection: true,
+            graphiql: true,
+            cors_origins: Vec::new(),
+            max_batch: 10,
+            body_limit: 1 << 20,
+        }
+    }
+}
+
+struct AppState {
+    schema: ApiSchema,
+    keys: Keys,
+    live: Arc<LiveView>,
+    store: Arc<dyn EventStore>,
+    options: Options,
+}
+
+/// The background work of a running server.
+pub struct Running {
+    /// The read-model the server answers from.
+    pub live: Arc<LiveView>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops following the log and waits for the tasks to end.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+/// Loads the read-model (from the tables when given, which a leased follower then
+/// keeps current) and starts following the log; returns the routes and the tasks.
+pub async fn start(
+    handler: CommandHandler,
+    tables: Option<ReadDb>,
+    keys: Keys,
+    options: Options,
+) -> Result<(Router, Running), ApiError> {
+    let store = handler.store().clone();
+    let live = LiveView::load(store.clone(), tables.as_ref()).await?;
+    live.catch_up().await?;
+    let (stop, stopped) = watch::channel(false);
+    let mut tasks = vec![tokio::spawn(live.clone().run(stopped.clone()))];
+    if let Some(db) = tables {
+        let follower = Follower::load(store.clone(), db).await?;
+        let stopped = stopped.clone();
+        tasks.push(tokio::spawn(async move {
+            if let Err(error) = follower.run(stopped).await {
+                tracing::error!(%error, "the read-model tables stopped following the log");
+            }
+        }));
+    }
+    let gateway = Gateway {
+        handler,
+        live: live.clone(),
+        bands: da_nang_bands(),
+        reward_rule: RewardRule::default(),
+    };
+    let state = Arc::new(AppState {
+        schema: schema(Some(gateway), options.introspection),
+        keys,
+        live: live.clone(),
+        store,
+        options,
+    });
+    Ok((router(state), Running { live, stop, tasks }))
+}
+
+fn router(state: Arc<AppState>) -> Router {
+    let mut routes = Router::new()
+        .route("/graphql", post(graphql))
+        .route("/livez", get(livez))
+        .route("/readyz", get(readyz));
+    if state.options.graphiql {
+        routes = routes.route("/graphiql", get(graphiql));
+    }
+    let origins: Vec<HeaderValue> = state
+        .options
+        .cors_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .max_age(Duration::from_secs(600));
+    let body_limit = state.options.body_limit;
+    routes
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(cors)
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// A GraphQL-shaped error outside execution (bad transport, no token).
+fn refuse(status: StatusCode, error: ApiError) -> Response {
+    let code = error.code();
+    (
+        status,
+        Json(json!({
+            "errors": [{ "message": error.message(), "extensions": { "code": code } }]
+        })),
+    )
+        .into_response()
+}
+
+async fn graphql(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    // JSON only: text/plain, form and multipart bodies are what a browser may send
+    // cross-site without a CORS preflight.
+    let mime = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if mime != "application/json" {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::bad_input(
+                "Content-Type",
+                "send the request as Content-Type: application/json",
+            ),
+        );
+    }
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let viewer = match token.map(|t| state.keys.verify(t.trim())) {
+        Some(Ok(viewer)) => viewer,
+        Some(Err(error)) => return refuse(StatusCode::UNAUTHORIZED, error),
+        None => {
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                ApiError::Unauthenticated(
+                    "send a bearer token (Authorization: Bearer …); `reform token` prints one"
+                        .into(),
+                ),
+            )
+        }
+    };
+    let request: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                ApiError::bad_input("body", format!("not a GraphQL request: {e}")),
+            )
+        }
+    };
+    if let BatchRequest::Batch(operations) = &request {
+        if operations.len() > state.options.max_batch {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                ApiError::bad_input(
+                    "body",
+                    format!(
+                        "a batch may hold at most {} operations",
+                        state.options.max_batch
+                    ),
+                ),
+            );
+        }
+    }
+    let request = request.data(viewer).data(state.live.snapshot());
+    Json(state.schema.execute_batch(request).await).into_response()
+}
+
+async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("Reform tracker — GraphQL")
+            .finish(),
+    )
+}
+
+async fn livez() -> &'static str {
+    "ok\n"
+}
+
+/// Ready when the store answers and the read-model has reached its head.
+async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+    let head = match state.store.head().await {
+        Ok(head) => head,
+        Err(error) => {
+            tracing::warn!(%error, "readiness: the event store does not answer");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "store unreachable" })),
+            )
+                .into_response();
+        }
+    };
+    let caught_up = state.live.wait_for(head, Duration::from_secs(2)).await;
+    let position = state.live.snapshot().position;
+    let status = if caught_up {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let word = if caught_up { "ready" } else { "catching up" };
+    (
+        status,
+        Json(json!({ "status": word, "position": position, "head": head })),
+    )
+        .into_response()
+}
