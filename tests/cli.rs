@@ -211,3 +211,74 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// The README's main command: `reform serve` on an empty SQLite file loads the demo,
+/// prints where it listens, and answers a token from `reform token` over HTTP.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reform_serve_answers_with_a_token_from_reform_token() {
+    use std::io::BufRead;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("reform.db").display());
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_reform"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("DATABASE_URL", &url)
+        .env_remove("REFORM_JWT_SECRET")
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starting reform serve");
+    let stdout = server.stdout.take().expect("stdout");
+    let (found, address) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut found = Some(found);
+        // Read every line, so the server never writes to a closed pipe.
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(address) = line.strip_prefix("reform: GraphQL API on ") {
+                if let Some(found) = found.take() {
+                    let _ = found.send(address.to_owned());
+                }
+            }
+        }
+    });
+    let address = address.await.expect("the server says where it listens");
+
+    let token = std::process::Command::new(env!("CARGO_BIN_EXE_reform"))
+        .args(["token", "--role", "leader", "--user", "chu-tich"])
+        .env("DATABASE_URL", &url)
+        .env_remove("REFORM_JWT_SECRET")
+        .current_dir(dir.path())
+        .output()
+        .expect("reform token");
+    assert!(token.status.success());
+    let token = String::from_utf8_lossy(&token.stdout).trim().to_owned();
+
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(&address)
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "query": "{ viewer { name } parRanking(year: 2022, jurisdiction: \"VN-DN\", block: CENTRAL_AGENCIES) { average bandCounts { band count } } }"
+        }))
+        .send()
+        .await
+        .expect("the server answers")
+        .json()
+        .await
+        .expect("JSON");
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(body["data"]["viewer"]["name"], "chu-tich", "{body}");
+    let table = &body["data"]["parRanking"][0];
+    assert_eq!(
+        table["average"], 88.25,
+        "Đà Nẵng 2022, central block: {body}"
+    );
+    assert_eq!(
+        table["bandCounts"][0],
+        serde_json::json!({ "band": "Xuất sắc", "count": 3 })
+    );
+}

@@ -55,6 +55,14 @@ fn write_private(file: &Path, secret: &str) -> std::io::Result<()> {
     options.open(file)?.write_all(secret.as_bytes())
 }
 
+/// Prints a status line; a closed stdout must not bring the server down.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// How `reform serve` runs.
 #[derive(Clone, Debug)]
 pub struct ServeArgs {
@@ -78,7 +86,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         let load = demo::load_demo(&handler)
             .await
             .context("loading the demo")?;
-        println!("empty store: demo loaded ({} commands)", load.executed);
+        say!("empty store: demo loaded ({} commands)", load.executed);
     }
     let (keys, development) =
         signing_keys(args.secret.as_deref(), &PathBuf::from(DEV_SECRET_FILE))?;
@@ -96,26 +104,26 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let address = listener.local_addr()?;
-    println!("reform: GraphQL API on http://{address}/graphql");
+    say!("reform: GraphQL API on http://{address}/graphql");
     if !args.production {
-        println!("reform: GraphiQL on http://{address}/graphiql");
+        say!("reform: GraphiQL on http://{address}/graphiql");
     }
     if development {
-        println!(
+        say!(
             "reform: REFORM_JWT_SECRET is unset; using the development secret in {DEV_SECRET_FILE}"
         );
         let leader = keys.issue(&claims(Role::Leader, "lanh-dao", None, None, 30));
         if let Ok(token) = leader {
-            println!("reform: a leader's token for trying it out (30 days):\n  Authorization: Bearer {token}");
+            say!("reform: a leader's token for trying it out (30 days):\n  Authorization: Bearer {token}");
         }
     }
-    println!("reform: more tokens with `reform token --role leader|secretariat|officer|auditor [--agency ID]`");
+    say!("reform: more tokens with `reform token --role leader|secretariat|officer|auditor [--agency ID]`");
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving")?;
     running.stop().await;
-    println!("reform: stopped");
+    say!("reform: stopped");
     Ok(())
 }
 

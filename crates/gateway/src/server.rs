@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::BatchRequest;
+use async_graphql::{BatchRequest, BatchResponse};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -218,7 +218,23 @@ async fn graphql(State(state): State<Arc<AppState>>, headers: HeaderMap, body: B
         }
     }
     let request = request.data(viewer).data(state.live.snapshot());
-    Json(state.schema.execute_batch(request).await).into_response()
+    let mut response = state.schema.execute_batch(request).await;
+    match &mut response {
+        BatchResponse::Single(one) => coded(one),
+        BatchResponse::Batch(many) => many.iter_mut().for_each(coded),
+    }
+    Json(response).into_response()
+}
+
+/// Errors raised before execution (syntax, validation, depth and complexity limits)
+/// carry no code of ours: they are the request's fault.
+fn coded(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", "BAD_USER_INPUT");
+        }
+    }
 }
 
 async fn graphiql() -> Html<String> {

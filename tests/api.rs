@@ -1,0 +1,505 @@
+//! The GraphQL API as its users meet it: over HTTP, against a real server on loopback,
+//! on SQLite and on PostgreSQL.
+
+use chrono::{Days, Utc};
+use reform_domain::{AgencyId, Role};
+use reform_gateway::Options;
+use serde_json::{json, Value};
+
+use crate::support::api::ApiServer;
+use crate::support::stores::{on_both_engines, TestStore};
+
+on_both_engines!(
+    secretariat_plans_officers_report_leaders_read,
+    bad_requests_get_typed_errors_and_write_nothing,
+);
+
+const REGISTER: &str = r#"mutation($input: RegisterAgencyInput!) {
+  registerAgency(input: $input) { agency { id uuid name } version replayed }
+}"#;
+
+const CREATE_TASK: &str = r#"mutation($input: CreateTaskInput!) {
+  createTask(input: $input) {
+    clientMutationId replayed version
+    task { id title status deadline lead { name } coordinators { name } }
+  }
+}"#;
+
+async fn register(api: &ApiServer, token: &str, name: &str) -> (String, AgencyId) {
+    let data = api
+        .ok(
+            token,
+            REGISTER,
+            json!({ "input": {
+                "name": name, "tier": "DEPARTMENT", "block": "DEPARTMENTS",
+                "jurisdiction": "VN-05"
+            }}),
+        )
+        .await;
+    let agency = &data["registerAgency"]["agency"];
+    let uuid = agency["uuid"]
+        .as_str()
+        .expect("uuid")
+        .parse()
+        .expect("a uuid");
+    (
+        agency["id"].as_str().expect("id").to_owned(),
+        AgencyId(uuid),
+    )
+}
+
+/// Program, plan and agencies as the secretariat of Sơn La records them.
+struct Province {
+    program: String,
+    plan: String,
+    noi_vu: (String, AgencyId),
+    tu_phap: (String, AgencyId),
+}
+
+async fn province(api: &ApiServer, secretariat: &str) -> Province {
+    let noi_vu = register(api, secretariat, "Sở Nội vụ tỉnh Sơn La").await;
+    let tu_phap = register(api, secretariat, "Sở Tư pháp tỉnh Sơn La").await;
+    let program = api
+        .ok(
+            secretariat,
+            r#"mutation($input: IssueProgramInput!) { issueProgram(input: $input) { program { id number } } }"#,
+            json!({ "input": {
+                "header": { "number": "1136/QĐ-UBND", "title": "Chương trình CCHC tỉnh Sơn La 2021–2030",
+                            "issuedOn": "2021-06-01", "issuer": "UBND tỉnh Sơn La" },
+                "level": "PROVINCIAL", "jurisdiction": "VN-05", "fromYear": 2021, "toYear": 2030
+            }}),
+        )
+        .await["issueProgram"]["program"]["id"]
+        .as_str()
+        .expect("program id")
+        .to_owned();
+    let plan = api
+        .ok(
+            secretariat,
+            r#"mutation($input: IssuePlanInput!) { issuePlan(input: $input) { plan { id number implements { id } } } }"#,
+            json!({ "input": {
+                "header": { "number": "25/KH-UBND", "title": "Kế hoạch CCHC năm 2026",
+                            "issuedOn": "2026-01-10", "issuer": "UBND tỉnh Sơn La" },
+                "implementsId": program, "issuingAgencyId": noi_vu.0,
+                "jurisdiction": "VN-05", "fromYear": 2026, "toYear": 2026
+            }}),
+        )
+        .await["issuePlan"]["plan"]["id"]
+        .as_str()
+        .expect("plan id")
+        .to_owned();
+    Province {
+        program,
+        plan,
+        noi_vu,
+        tu_phap,
+    }
+}
+
+fn days_ago(n: u64) -> String {
+    (Utc::now().date_naive() - Days::new(n)).to_string()
+}
+
+async fn secretariat_plans_officers_report_leaders_read(t: TestStore) {
+    let api = ApiServer::start(&t, Options::default()).await;
+    let secretariat = api.token(Role::Secretariat, "snv-thu-ky", None);
+    let leader = api.token(Role::Leader, "chu-tich", None);
+    let auditor = api.token(Role::Auditor, "thanh-tra", None);
+    let p = province(&api, &secretariat).await;
+    let officer_tp = api.token(Role::Officer, "can-bo-tu-phap", Some(p.tu_phap.1));
+    let officer_nv = api.token(Role::Officer, "can-bo-noi-vu", Some(p.noi_vu.1));
+
+    // The secretariat assigns two tasks to Tư pháp, one overdue since 10 days.
+    let task = |title: &str, deadline: String, client: &str| {
+        json!({ "input": {
+            "planId": p.plan, "category": "INSTITUTIONAL", "title": title,
+            "leadId": p.tu_phap.0, "coordinatorIds": [p.noi_vu.0],
+            "deadline": deadline, "expectedOutput": "Báo cáo kết quả", "clientMutationId": client
+        }})
+    };
+    let created = api
+        .ok(
+            &secretariat,
+            CREATE_TASK,
+            task("Rà soát văn bản quy phạm pháp luật", days_ago(10), "t-1"),
+        )
+        .await;
+    let first = created["createTask"]["task"]["id"]
+        .as_str()
+        .expect("task id")
+        .to_owned();
+    assert_eq!(created["createTask"]["clientMutationId"], "t-1");
+    assert_eq!(created["createTask"]["task"]["status"], "NOT_STARTED");
+    assert_eq!(
+        created["createTask"]["task"]["lead"]["name"],
+        "Sở Tư pháp tỉnh Sơn La"
+    );
+    let second = api
+        .ok(
+            &secretariat,
+            CREATE_TASK,
+            task("Kiểm soát thủ tục hành chính", days_ago(5), "t-2"),
+        )
+        .await["createTask"]["task"]["id"]
+        .as_str()
+        .expect("task id")
+        .to_owned();
+
+    // A retried mutation (same clientMutationId) applies once and answers the same.
+    let again = api
+        .ok(
+            &secretariat,
+            CREATE_TASK,
+            task("Rà soát văn bản quy phạm pháp luật", days_ago(10), "t-1"),
+        )
+        .await;
+    assert_eq!(again["createTask"]["replayed"], true);
+    assert_eq!(again["createTask"]["task"]["id"], first.as_str());
+
+    // The lead's officer reports, then completes late.
+    let report = api
+        .ok(
+            &officer_tp,
+            r#"mutation($input: ReportProgressInput!) { reportProgress(input: $input) { task { percent status } version } }"#,
+            json!({ "input": { "taskId": first, "percent": 40, "note": "Đã rà soát 120/300 văn bản" } }),
+        )
+        .await;
+    assert_eq!(report["reportProgress"]["task"]["percent"], 40);
+    assert_eq!(report["reportProgress"]["task"]["status"], "IN_PROGRESS");
+    let done = api
+        .ok(
+            &officer_tp,
+            r#"mutation($input: CompleteTaskInput!) { completeTask(input: $input) { task { status percent timeliness { code labelVi } daysLate } } }"#,
+            json!({ "input": { "taskId": first, "output": "Báo cáo số 12/BC-STP" } }),
+        )
+        .await;
+    let completed = &done["completeTask"]["task"];
+    assert_eq!(completed["status"], "COMPLETED");
+    assert_eq!(completed["timeliness"]["code"], "LATE");
+    assert_eq!(completed["timeliness"]["labelVi"], "Hoàn thành quá hạn");
+    assert_eq!(completed["daysLate"], 10);
+
+    // The coordinator's officer may contribute but not complete; the lead's reports count.
+    let (code, error) = api
+        .error(
+            &officer_nv,
+            r#"mutation($input: CompleteTaskInput!) { completeTask(input: $input) { task { id } } }"#,
+            json!({ "input": { "taskId": second, "output": "x" } }),
+        )
+        .await;
+    assert_eq!(code, "FORBIDDEN", "{error}");
+    // A leader reads but does not write.
+    let (code, _) = api
+        .error(
+            &leader,
+            CREATE_TASK,
+            task("Một nhiệm vụ", days_ago(0), "t-3"),
+        )
+        .await;
+    assert_eq!(code, "FORBIDDEN");
+
+    // The leader's headline: institutions 1 task late, 1 overdue; 50% by simple average.
+    let query = r#"query($id: ID!, $asOf: DateTime) {
+      program(id: $id) {
+        number rollupRule { code }
+        pillarProgress(asOf: $asOf) { pillar { code labelVi } percent counts { total late overdue } }
+        rollup { percent children { label percent children { kind label counts { total } } } }
+      }
+    }"#;
+    let data = api
+        .ok(&leader, query, json!({ "id": p.program, "asOf": null }))
+        .await;
+    let institutions = &data["program"]["pillarProgress"][0];
+    assert_eq!(institutions["pillar"]["code"], "INSTITUTIONAL");
+    assert_eq!(institutions["pillar"]["labelVi"], "Cải cách thể chế");
+    assert_eq!(institutions["counts"]["total"], 2);
+    assert_eq!(institutions["counts"]["late"], 1);
+    assert_eq!(institutions["counts"]["overdue"], 1);
+    assert_eq!(institutions["percent"], 50.0);
+    assert_eq!(
+        data["program"]["rollup"]["children"][0]["children"][0]["kind"],
+        "PLAN"
+    );
+    // Officers do not read province-wide progress.
+    let (code, _) = api
+        .error(&officer_tp, query, json!({ "id": p.program, "asOf": null }))
+        .await;
+    assert_eq!(code, "FORBIDDEN");
+
+    // Tasks as a connection: the officer of Nội vụ sees the tasks it coordinates only.
+    let tasks = r#"query($filter: TaskFilterInput) {
+      tasks(first: 10, filter: $filter) {
+        totalCount counts { overdue late } averagePercent
+        edges { cursor node { title overdue daysOverdue } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }"#;
+    let listed = api
+        .ok(
+            &leader,
+            tasks,
+            json!({ "filter": { "search": "ra soat van ban" } }),
+        )
+        .await;
+    assert_eq!(listed["tasks"]["totalCount"], 1, "{listed}");
+    let overdue = api
+        .ok(
+            &leader,
+            tasks,
+            json!({ "filter": { "overdueOn": Utc::now().date_naive().to_string() } }),
+        )
+        .await;
+    assert_eq!(overdue["tasks"]["totalCount"], 1);
+    assert_eq!(overdue["tasks"]["edges"][0]["node"]["daysOverdue"], 5);
+
+    // History: who changed what, recorded from the tokens, not from any input.
+    let history = api
+        .ok(
+            &auditor,
+            r#"query($id: ID!) { task(id: $id) { version history { version eventType actor { userId role { code } } } } }"#,
+            json!({ "id": first }),
+        )
+        .await;
+    let entries = history["task"]["history"].as_array().expect("history");
+    let seen: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["eventType"].as_str().unwrap_or(""),
+                e["actor"]["userId"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("TaskCreated", "snv-thu-ky"),
+            ("TaskProgressReported", "can-bo-tu-phap"),
+            ("TaskCompleted", "can-bo-tu-phap"),
+        ]
+    );
+    assert_eq!(history["task"]["version"], 3);
+
+    // A stale expectedVersion is a CONFLICT that tells the current version.
+    let (code, error) = api
+        .error(
+            &secretariat,
+            r#"mutation($input: ExtendDeadlineInput!) { extendDeadline(input: $input) { version } }"#,
+            json!({ "input": {
+                "taskId": second, "newDeadline": days_ago(0), "reason": "Chờ hướng dẫn của Bộ",
+                "expectedVersion": 7
+            }}),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT", "{error}");
+    assert_eq!(error["extensions"]["currentVersion"], 1);
+
+    // Time travel: before anything was assigned, the pillar had nothing to count.
+    let before = api
+        .ok(
+            &leader,
+            query,
+            json!({ "id": p.program, "asOf": "2025-12-31T00:00:00Z" }),
+        )
+        .await;
+    assert_eq!(
+        before["program"]["pillarProgress"][0]["counts"]["total"], 0,
+        "{before}"
+    );
+
+    // node(id) resolves any id, with the same access rules.
+    let node = api
+        .ok(
+            &leader,
+            r#"query($id: ID!) { node(id: $id) { id ... on Task { title } } }"#,
+            json!({ "id": first }),
+        )
+        .await;
+    assert_eq!(node["node"]["title"], "Rà soát văn bản quy phạm pháp luật");
+    api.stop().await;
+}
+
+async fn bad_requests_get_typed_errors_and_write_nothing(t: TestStore) {
+    let api = ApiServer::start(&t, Options::default()).await;
+    let secretariat = api.token(Role::Secretariat, "snv", None);
+    let p = province(&api, &secretariat).await;
+    let head = t.store.head().await.expect("head");
+
+    // No token, a forged token: 401 UNAUTHENTICATED.
+    let (status, body) = api
+        .post(None, json!({ "query": "{ viewer { name } }" }))
+        .await;
+    assert_eq!(status, 401);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    let forged = reform_gateway::Keys::from_secret(b"not the server's secret, but long")
+        .issue(&reform_gateway::claims(Role::Leader, "x", None, None, 1))
+        .map_err(|e| e.message())
+        .expect("token");
+    let (status, _) = api
+        .post(Some(&forged), json!({ "query": "{ viewer { name } }" }))
+        .await;
+    assert_eq!(status, 401);
+
+    // Bodies a browser could send cross-site without a preflight are refused.
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        let response = api
+            .http
+            .post(format!("{}/graphql", api.url))
+            .header("content-type", content_type)
+            .bearer_auth(&secretariat)
+            .body(r#"{"query":"{ viewer { name } }"}"#)
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(response.status().as_u16(), 415, "{content_type}");
+    }
+    // Batches beyond the limit are refused; small ones run.
+    let op = json!({ "query": "{ viewer { name } }" });
+    let (status, _) = api
+        .post(Some(&secretariat), Value::Array(vec![op.clone(); 11]))
+        .await;
+    assert_eq!(status, 400);
+    let (status, body) = api
+        .post(Some(&secretariat), Value::Array(vec![op.clone(); 2]))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body[1]["data"]["viewer"]["name"], "snv");
+
+    // Bad input names the field.
+    let (code, error) = api
+        .error(
+            &secretariat,
+            CREATE_TASK,
+            json!({ "input": {
+                "planId": p.plan, "category": "INSTITUTIONAL", "title": "  ",
+                "leadId": p.tu_phap.0, "expectedOutput": "Báo cáo"
+            }}),
+        )
+        .await;
+    assert_eq!(
+        (code.as_str(), &error["extensions"]["field"]),
+        ("BAD_USER_INPUT", &json!("title"))
+    );
+    let (code, error) = api
+        .error(
+            &secretariat,
+            CREATE_TASK,
+            json!({ "input": {
+                "planId": p.program, "category": "INSTITUTIONAL", "title": "Nhiệm vụ",
+                "leadId": p.tu_phap.0, "expectedOutput": "Báo cáo"
+            }}),
+        )
+        .await;
+    assert_eq!(
+        code, "BAD_USER_INPUT",
+        "a program's id is not a plan's: {error}"
+    );
+    assert_eq!(error["extensions"]["field"], "planId");
+    let (code, _) = api
+        .error(
+            &secretariat,
+            "{ task(id: \"bm90LWFuLWlk\") { title } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT");
+    let missing = reform_domain::TaskId::generate();
+    let (code, _) = api
+        .error(
+            &secretariat,
+            "query($id: ID!) { task(id: $id) { title } }",
+            json!({ "id": task_global_id(missing) }),
+        )
+        .await;
+    assert_eq!(code, "NOT_FOUND");
+    // A domain refusal: an unknown lead agency.
+    let (code, error) = api
+        .error(
+            &secretariat,
+            CREATE_TASK,
+            json!({ "input": {
+                "planId": p.plan, "category": "INSTITUTIONAL", "title": "Nhiệm vụ",
+                "leadId": agency_global_id(AgencyId::generate()), "expectedOutput": "Báo cáo"
+            }}),
+        )
+        .await;
+    assert_eq!(code, "NOT_FOUND", "{error}");
+    // Connections need `first` or `last`; more than 100 is clamped.
+    let (code, _) = api
+        .error(&secretariat, "{ tasks { totalCount } }", json!({}))
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT");
+    // Depth is limited.
+    let deep = format!(
+        "{{ tasks(first: 1) {{ nodes {{ {}id{} }} }} }}",
+        "parent { ".repeat(20),
+        " }".repeat(20)
+    );
+    let (_, body) = api.post(Some(&secretariat), json!({ "query": deep })).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("nested too deep"),
+        "{body}"
+    );
+
+    assert_eq!(
+        t.store.head().await.expect("head"),
+        head,
+        "nothing was written by the refused requests"
+    );
+    let _ = p.noi_vu;
+    for (path, status) in [("livez", 200), ("readyz", 200), ("graphiql", 200)] {
+        let response = api
+            .http
+            .get(format!("{}/{path}", api.url))
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(response.status().as_u16(), status, "/{path}");
+    }
+    api.stop().await;
+
+    // Production: introspection and suggestions off.
+    let api = ApiServer::start(
+        &t,
+        Options {
+            introspection: false,
+            graphiql: false,
+            ..Options::default()
+        },
+    )
+    .await;
+    let token = api.token(Role::Leader, "l", None);
+    let (_, body) = api
+        .post(
+            Some(&token),
+            json!({ "query": "{ __schema { types { name } } }" }),
+        )
+        .await;
+    assert!(body["data"]["__schema"].is_null(), "{body}");
+    let response = api
+        .http
+        .get(format!("{}/graphiql", api.url))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(response.status().as_u16(), 404);
+    api.stop().await;
+}
+
+fn task_global_id(id: reform_domain::TaskId) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Task:{}", id.0))
+}
+
+fn agency_global_id(id: AgencyId) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Agency:{}", id.0))
+}
