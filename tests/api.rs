@@ -12,6 +12,7 @@ use crate::support::stores::{on_both_engines, TestStore};
 on_both_engines!(
     secretariat_plans_officers_report_leaders_read,
     bad_requests_get_typed_errors_and_write_nothing,
+    subscribers_of_one_instance_see_what_another_committed,
 );
 
 const REGISTER: &str = r#"mutation($input: RegisterAgencyInput!) {
@@ -502,4 +503,191 @@ fn task_global_id(id: reform_domain::TaskId) -> String {
 fn agency_global_id(id: AgencyId) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Agency:{}", id.0))
+}
+
+/// A graphql-transport-ws client: connects, sends `connection_init` with `payload`.
+async fn subscribe_socket(
+    api: &ApiServer,
+    init: Value,
+    origin: Option<&str>,
+) -> Result<
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    tokio_tungstenite::tungstenite::Error,
+> {
+    use futures::SinkExt;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let mut request = format!("{}/graphql", api.url.replacen("http", "ws", 1))
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    if let Some(origin) = origin {
+        request
+            .headers_mut()
+            .insert("Origin", origin.parse().expect("header"));
+    }
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
+    socket
+        .send(Message::text(
+            json!({ "type": "connection_init", "payload": init }).to_string(),
+        ))
+        .await?;
+    Ok(socket)
+}
+
+/// The next JSON message, within 10 seconds; `None` when the socket closed.
+async fn next_message(
+    socket: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+) -> Option<Value> {
+    use futures::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+            .await
+            .expect("a message within 10 s")?;
+        match message.ok()? {
+            Message::Text(text) => return serde_json::from_str(text.as_str()).ok(),
+            Message::Close(_) => return None,
+            _ => continue,
+        }
+    }
+}
+
+async fn subscribers_of_one_instance_see_what_another_committed(t: TestStore) {
+    use futures::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let writer = ApiServer::start(&t, Options::default()).await;
+    let reader = ApiServer::another(&t, Options::default()).await;
+    let secretariat = writer.token(Role::Secretariat, "snv", None);
+    let p = province(&writer, &secretariat).await;
+    let leader = reader.token(Role::Leader, "chu-tich", None);
+    // The reader follows the shared log: ready once it has reached the head.
+    let ready = reader
+        .http
+        .get(format!("{}/readyz", reader.url))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(ready.status().as_u16(), 200);
+
+    let mut socket = subscribe_socket(
+        &reader,
+        json!({ "Authorization": format!("Bearer {leader}") }),
+        None,
+    )
+    .await
+    .expect("connects");
+    assert_eq!(
+        next_message(&mut socket).await.expect("ack")["type"],
+        "connection_ack"
+    );
+    let subscribe = |id: &str, query: &str| {
+        Message::text(
+            json!({ "id": id, "type": "subscribe", "payload": { "query": query } }).to_string(),
+        )
+    };
+    socket
+        .send(subscribe(
+            "tasks",
+            "subscription { taskEvents { eventType actor { userId } task { title percent } } }",
+        ))
+        .await
+        .expect("subscribe");
+    socket
+        .send(subscribe(
+            "progress",
+            &format!(
+                "subscription {{ pillarProgressChanged(programId: \"{}\") {{ pillars {{ pillar {{ code }} percent counts {{ total }} }} }} }}",
+                p.program
+            ),
+        ))
+        .await
+        .expect("subscribe");
+    // The progress subscription answers at once with where things stand.
+    let first = next_message(&mut socket).await.expect("progress now");
+    assert_eq!(first["id"], "progress", "{first}");
+    assert_eq!(
+        first["payload"]["data"]["pillarProgressChanged"]["pillars"][0]["counts"]["total"], 0,
+        "{first}"
+    );
+
+    // Writes through the other instance.
+    let officer = writer.token(Role::Officer, "can-bo", Some(p.tu_phap.1));
+    let task = writer
+        .ok(
+            &secretariat,
+            CREATE_TASK,
+            json!({ "input": {
+                "planId": p.plan, "category": "INSTITUTIONAL", "title": "Rà soát thủ tục",
+                "leadId": p.tu_phap.0, "deadline": days_ago(0), "expectedOutput": "Báo cáo"
+            }}),
+        )
+        .await["createTask"]["task"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    writer
+        .ok(
+            &officer,
+            r#"mutation($input: ReportProgressInput!) { reportProgress(input: $input) { version } }"#,
+            json!({ "input": { "taskId": task, "percent": 60, "note": "Đang làm" } }),
+        )
+        .await;
+
+    let mut task_events = Vec::new();
+    let mut progress = Vec::new();
+    while task_events.len() < 2 || progress.last() != Some(&json!(60.0)) {
+        let message = next_message(&mut socket).await.expect("an update");
+        assert_eq!(message["type"], "next", "{message}");
+        let data = &message["payload"]["data"];
+        if message["id"] == "tasks" {
+            let e = &data["taskEvents"];
+            task_events.push((
+                e["eventType"].as_str().unwrap_or("").to_owned(),
+                e["actor"]["userId"].as_str().unwrap_or("").to_owned(),
+                e["task"]["percent"].clone(),
+            ));
+        } else {
+            progress.push(data["pillarProgressChanged"]["pillars"][0]["percent"].clone());
+        }
+    }
+    let seen: Vec<(&str, &str)> = task_events
+        .iter()
+        .map(|(kind, actor, _)| (kind.as_str(), actor.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![("TaskCreated", "snv"), ("TaskProgressReported", "can-bo")],
+        "each event in order, with its actor"
+    );
+    assert_eq!(
+        task_events[1].2,
+        json!(60),
+        "the task as it stands after the report"
+    );
+    let _ = socket.close(None).await;
+
+    // No token in connection_init: the server closes the socket.
+    let mut anonymous = subscribe_socket(&reader, json!({}), None)
+        .await
+        .expect("connects");
+    assert!(next_message(&mut anonymous).await.is_none(), "closed");
+    // Another site's page may not open a subscription.
+    assert!(subscribe_socket(
+        &reader,
+        json!({ "Authorization": format!("Bearer {leader}") }),
+        Some("https://evil.example")
+    )
+    .await
+    .is_err());
+
+    writer.stop().await;
+    reader.stop().await;
 }

@@ -19,7 +19,21 @@ pub struct ApiServer {
 
 impl ApiServer {
     pub async fn start(t: &TestStore, options: Options) -> ApiServer {
-        let handler = CommandHandler::new(t.store.clone());
+        Self::start_on(t.store.clone(), t, options).await
+    }
+
+    /// A second instance: its own store connection on the same database, as another
+    /// process would have.
+    pub async fn another(t: &TestStore, options: Options) -> ApiServer {
+        Self::start_on(t.reopen().await, t, options).await
+    }
+
+    async fn start_on(
+        store: std::sync::Arc<dyn reform_store::EventStore>,
+        t: &TestStore,
+        options: Options,
+    ) -> ApiServer {
+        let handler = CommandHandler::new(store);
         let tables = ReadDb::connect(&t.url).await.expect("read-model tables");
         let keys = Keys::from_secret(b"the test secret, long enough for HS256");
         let (router, running) = reform_gateway::start(handler, Some(tables), keys.clone(), options)

@@ -17,13 +17,15 @@ mod query;
 mod relay;
 mod server;
 #[allow(unreachable_pub)]
+mod subscription;
+#[allow(unreachable_pub)]
 mod types;
 #[allow(unreachable_pub)]
 mod vocab;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 use reform_projections::queries::{Band, RewardRule};
 use reform_projections::LiveView;
 use reform_store::CommandHandler;
@@ -33,9 +35,10 @@ pub use error::ApiError;
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 pub use server::{start, Options, Running};
+pub use subscription::SubscriptionRoot;
 
 /// The schema type.
-pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// What every resolver shares.
 pub struct Gateway {
@@ -58,7 +61,7 @@ pub const MAX_DIRECTIVES: usize = 4;
 
 /// Builds the schema; `introspection: false` also turns field suggestions off.
 pub fn schema(gateway: Option<Gateway>, introspection: bool) -> ApiSchema {
-    let mut builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+    let mut builder = Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_directives(MAX_DIRECTIVES);

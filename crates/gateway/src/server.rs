@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Bytes;
+use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -120,7 +122,7 @@ pub async fn start(
 
 fn router(state: Arc<AppState>) -> Router {
     let mut routes = Router::new()
-        .route("/graphql", post(graphql))
+        .route("/graphql", post(graphql).get(websocket))
         .route("/livez", get(livez))
         .route("/readyz", get(readyz));
     if state.options.graphiql {
@@ -237,10 +239,77 @@ fn coded(response: &mut async_graphql::Response) {
     }
 }
 
+/// The one WebSocket protocol served.
+const WS_PROTOCOL: &str = "graphql-transport-ws";
+
+/// Subscriptions over `graphql-transport-ws`: the Origin must be allowed (a browser on
+/// another site may not ride the user's network position), and the token comes in
+/// `connection_init` (`{"Authorization": "Bearer …"}`).
+async fn websocket(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or_default();
+        let same_site = origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest == host);
+        if !same_site && !state.options.cors_origins.iter().any(|o| o == origin) {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                ApiError::Forbidden(format!("origin {origin} may not open subscriptions")),
+            );
+        }
+    }
+    let offered = headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|p| p.to_str().ok())
+        .unwrap_or_default();
+    if !offered.split(',').any(|p| p.trim() == WS_PROTOCOL) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            ApiError::bad_input(
+                "Sec-WebSocket-Protocol",
+                format!("subscriptions speak {WS_PROTOCOL}"),
+            ),
+        );
+    }
+    let schema = state.schema.clone();
+    let keys = state.keys.clone();
+    upgrade.protocols([WS_PROTOCOL]).on_upgrade(move |socket| {
+        GraphQLWebSocket::new(socket, schema, protocol)
+            .on_connection_init(move |payload| async move {
+                let token = ["Authorization", "authorization"]
+                    .iter()
+                    .find_map(|k| payload.get(k))
+                    .and_then(|v| v.as_str())
+                    .and_then(|v| v.strip_prefix("Bearer "))
+                    .ok_or_else(|| {
+                        async_graphql::Error::new(
+                            "send {\"Authorization\": \"Bearer …\"} in connection_init",
+                        )
+                    })?;
+                let viewer = keys
+                    .verify(token.trim())
+                    .map_err(|e| async_graphql::Error::new(e.message()))?;
+                let mut data = async_graphql::Data::default();
+                data.insert(viewer);
+                Ok(data)
+            })
+            .serve()
+    })
+}
+
 async fn graphiql() -> Html<String> {
     Html(
         GraphiQLSource::build()
             .endpoint("/graphql")
+            .subscription_endpoint("/graphql")
             .title("Reform tracker — GraphQL")
             .finish(),
     )

@@ -61,6 +61,15 @@ impl Scope {
         })))
     }
 
+    /// A scope over `model`, judged on `today`, for `viewer`.
+    pub fn new(model: Arc<ProgressModel>, today: NaiveDate, viewer: Viewer) -> Scope {
+        Scope(Arc::new(ScopeData {
+            model,
+            today,
+            viewer,
+        }))
+    }
+
     /// The same viewer and day over another model (after a mutation).
     pub fn with_model(scope: &Scope, model: Arc<ProgressModel>) -> Scope {
         Scope(Arc::new(ScopeData {
@@ -1112,6 +1121,11 @@ pub struct RollupNodeView {
 }
 
 impl RollupNodeView {
+    /// A node seen through `scope`.
+    pub fn new(scope: Scope, node: RollupNode) -> Self {
+        RollupNodeView { scope, node }
+    }
+
     fn label_of(scope: &Scope, node: NodeRef) -> String {
         let model = &scope.model;
         match node {
