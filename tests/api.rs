@@ -13,6 +13,7 @@ on_both_engines!(
     secretariat_plans_officers_report_leaders_read,
     bad_requests_get_typed_errors_and_write_nothing,
     subscribers_of_one_instance_see_what_another_committed,
+    the_record_around_the_plans_is_kept_through_mutations,
 );
 
 const REGISTER: &str = r#"mutation($input: RegisterAgencyInput!) {
@@ -690,4 +691,188 @@ async fn subscribers_of_one_instance_see_what_another_committed(t: TestStore) {
 
     writer.stop().await;
     reader.stop().await;
+}
+
+async fn the_record_around_the_plans_is_kept_through_mutations(t: TestStore) {
+    let api = ApiServer::start(&t, Options::default()).await;
+    let secretariat = api.token(Role::Secretariat, "snv", None);
+    let p = province(&api, &secretariat).await;
+    let officer = api.token(Role::Officer, "can-bo-tu-phap", Some(p.tu_phap.1));
+
+    // Heads, a new name, evaluations.
+    api.ok(
+        &secretariat,
+        r#"mutation($input: AppointHeadInput!) { appointHead(input: $input) { version } }"#,
+        json!({ "input": { "agencyId": p.tu_phap.0, "name": "Lò Văn Tiến", "title": "Giám đốc Sở", "from": "2024-01-01" } }),
+    )
+    .await;
+    api.ok(
+        &secretariat,
+        r#"mutation($input: RenameAgencyInput!) { renameAgency(input: $input) { agency { name } } }"#,
+        json!({ "input": { "agencyId": p.tu_phap.0, "newName": "Sở Tư pháp tỉnh Sơn La (mới)", "effectiveOn": "2025-03-01", "reason": "Quyết định 12/QĐ-UBND" } }),
+    )
+    .await;
+    api.ok(
+        &secretariat,
+        r#"mutation($input: PublishParIndexInput!) { publishParIndex(input: $input) { version } }"#,
+        json!({ "input": { "agencyId": p.tu_phap.0, "year": 2025, "block": "DEPARTMENTS", "total": 86.5, "decision": "Quyết định 300/QĐ-UBND" } }),
+    )
+    .await;
+    api.ok(
+        &secretariat,
+        r#"mutation($input: PublishSipasInput!) { publishSipas(input: $input) { version } }"#,
+        json!({ "input": { "agencyId": p.tu_phap.0, "year": 2025, "satisfactionPercent": 84.2 } }),
+    )
+    .await;
+    // An officer reports their own dossier statistics; unbalanced ones are refused.
+    let dossiers = r#"mutation($input: ReportDossierStatisticsInput!) { reportDossierStatistics(input: $input) { version } }"#;
+    let counts = |late: u64| {
+        json!({
+            "receivedOnline": 300, "receivedInPerson": 100, "carriedOver": 0,
+            "resolvedEarly": 100, "resolvedOnTime": 180, "resolvedLate": late,
+            "inProcessWithinDeadline": 100, "inProcessOverdue": 0, "apologyLetters": 20
+        })
+    };
+    let (code, error) = api
+        .error(
+            &officer,
+            dossiers,
+            json!({ "input": { "periodFrom": "2025-01-01", "periodTo": "2025-06-30", "counts": counts(25) } }),
+        )
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT", "{error}");
+    assert_eq!(error["extensions"]["field"], "counts");
+    assert!(
+        error["message"].as_str().unwrap_or("").contains("405"),
+        "{error}"
+    );
+    api.ok(
+        &officer,
+        dossiers,
+        json!({ "input": { "periodFrom": "2025-01-01", "periodTo": "2025-06-30", "counts": counts(20) } }),
+    )
+    .await;
+    let (code, _) = api
+        .error(
+            &officer,
+            dossiers,
+            json!({ "input": { "agencyId": p.noi_vu.0, "periodFrom": "2025-01-01", "periodTo": "2025-06-30", "counts": counts(20) } }),
+        )
+        .await;
+    assert_eq!(code, "FORBIDDEN", "not another agency's");
+
+    let card = api
+        .ok(
+            &officer,
+            r#"query($id: ID!) { agency(id: $id) { name heads { name } scorecard { par { total band year } sipasPercent dossierOnTimeRate head { name } } } }"#,
+            json!({ "id": p.tu_phap.0 }),
+        )
+        .await;
+    let agency = &card["agency"];
+    assert_eq!(agency["name"], "Sở Tư pháp tỉnh Sơn La (mới)");
+    assert_eq!(agency["scorecard"]["par"]["total"], 86.5);
+    assert_eq!(agency["scorecard"]["par"]["band"], "Tốt");
+    assert_eq!(agency["scorecard"]["sipasPercent"], 84.2);
+    assert_eq!(agency["scorecard"]["dossierOnTimeRate"], 280.0 / 300.0);
+    assert_eq!(agency["scorecard"]["head"]["name"], "Lò Văn Tiến");
+    let (code, _) = api
+        .error(
+            &officer,
+            r#"query($id: ID!) { agency(id: $id) { scorecard { tasksLed } } }"#,
+            json!({ "id": p.noi_vu.0 }),
+        )
+        .await;
+    assert_eq!(
+        code, "FORBIDDEN",
+        "officers see their own agency's records only"
+    );
+
+    // Indicators: define, target, measure, trajectory.
+    let indicator = api
+        .ok(
+            &secretariat,
+            r#"mutation($input: DefineIndicatorInput!) { defineIndicator(input: $input) { indicator { id code } } }"#,
+            json!({ "input": { "code": "SL_DVC_TOAN_TRINH", "name": "Tỷ lệ hồ sơ trực tuyến toàn trình", "unit": "%",
+                               "direction": "HIGHER_IS_BETTER", "baseline": 20.0, "baselineOn": "2021-01-01", "jurisdiction": "VN-05" } }),
+        )
+        .await["defineIndicator"]["indicator"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    api.ok(
+        &secretariat,
+        r#"mutation($input: SetIndicatorTargetInput!) { setIndicatorTarget(input: $input) { version } }"#,
+        json!({ "input": { "indicatorId": indicator, "year": 2025, "value": 80.0 } }),
+    )
+    .await;
+    let measured = api
+        .ok(
+            &secretariat,
+            r#"mutation($input: RecordMeasurementInput!) { recordMeasurement(input: $input) { indicator { trajectory { rag latest { value } target { year } } } } }"#,
+            json!({ "input": { "indicatorId": indicator, "measuredOn": "2025-12-31", "value": 81.0, "source": "Cổng DVC" } }),
+        )
+        .await;
+    let trajectory = &measured["recordMeasurement"]["indicator"]["trajectory"];
+    assert_eq!(trajectory["rag"], "GREEN", "{measured}");
+    assert_eq!(trajectory["target"]["year"], 2025);
+
+    // A directive, an amendment, and a merger whose open tasks pass on.
+    let directive = api
+        .ok(
+            &secretariat,
+            r#"mutation($input: IssueDirectiveInput!) { issueDirective(input: $input) { document { id ... on Directive { number program { number } } } } }"#,
+            json!({ "input": {
+                "header": { "number": "05/CT-UBND", "title": "Chỉ thị về tăng cường kỷ luật, kỷ cương", "issuedOn": "2025-02-01", "issuer": "UBND tỉnh Sơn La" },
+                "programId": p.program, "jurisdiction": "VN-05",
+                "points": [{ "number": 1, "text": "Siết chặt kỷ luật công vụ", "pillars": ["CIVIL_SERVICE"] }]
+            }}),
+        )
+        .await;
+    assert_eq!(
+        directive["issueDirective"]["document"]["program"]["number"],
+        "1136/QĐ-UBND"
+    );
+    let amended = api
+        .ok(
+            &secretariat,
+            r#"mutation($input: AmendDocumentInput!) { amendDocument(input: $input) { document { ... on Plan { title } } version } }"#,
+            json!({ "input": { "documentId": p.plan, "title": "Kế hoạch CCHC năm 2026 (sửa đổi)", "reason": "Bổ sung nhiệm vụ" } }),
+        )
+        .await;
+    assert_eq!(
+        amended["amendDocument"]["document"]["title"],
+        "Kế hoạch CCHC năm 2026 (sửa đổi)"
+    );
+    let task = api
+        .ok(
+            &secretariat,
+            CREATE_TASK,
+            json!({ "input": {
+                "planId": p.plan, "category": "CIVIL_SERVICE", "title": "Sắp xếp tổ chức",
+                "leadId": p.tu_phap.0, "deadline": "2026-12-31", "expectedOutput": "Đề án"
+            }}),
+        )
+        .await["createTask"]["task"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    api.ok(
+        &secretariat,
+        r#"mutation($input: MergeAgencyInput!) { mergeAgency(input: $input) { agency { status successor { name } } } }"#,
+        json!({ "input": { "agencyId": p.tu_phap.0, "successorId": p.noi_vu.0, "effectiveOn": "2025-07-01", "legalBasis": "Nghị quyết 1/NQ-HĐND" } }),
+    )
+    .await;
+    let moved = api
+        .ok(
+            &secretariat,
+            r#"query($id: ID!) { task(id: $id) { lead { name } inheritedFrom { name } } }"#,
+            json!({ "id": task }),
+        )
+        .await;
+    assert_eq!(moved["task"]["lead"]["name"], "Sở Nội vụ tỉnh Sơn La");
+    assert_eq!(
+        moved["task"]["inheritedFrom"][0]["name"],
+        "Sở Tư pháp tỉnh Sơn La (mới)"
+    );
+    api.stop().await;
 }

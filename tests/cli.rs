@@ -139,7 +139,9 @@ async fn a_killed_follower_hands_the_read_models_to_another_process() {
     let holder = || async {
         sqlx::query_scalar::<_, String>(
             "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
-             WHERE l.locktype = 'advisory' AND l.granted",
+             WHERE l.locktype = 'advisory' AND l.granted \
+             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+             AND a.application_name LIKE 'follower-%'",
         )
         .fetch_optional(&admin)
         .await

@@ -14,6 +14,8 @@ mod mutation;
 #[allow(unreachable_pub)]
 mod query;
 #[allow(unreachable_pub)]
+mod records;
+#[allow(unreachable_pub)]
 mod relay;
 mod server;
 #[allow(unreachable_pub)]
@@ -61,7 +63,7 @@ pub const MAX_DIRECTIVES: usize = 4;
 
 /// Builds the schema; `introspection: false` also turns field suggestions off.
 pub fn schema(gateway: Option<Gateway>, introspection: bool) -> ApiSchema {
-    let mut builder = Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
+    let mut builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_directives(MAX_DIRECTIVES);

@@ -23,18 +23,24 @@ const READ_YOUR_WRITE: Duration = Duration::from_secs(10);
 /// Scopes client mutation ids, so two users' ids never collide.
 const CLIENT_NAMESPACE: Uuid = Uuid::from_u128(0x9b1e_0c44_76a0_4f3e_8d2a_2021_2030_0076);
 
-/// The mutation root.
-pub struct MutationRoot;
+/// The mutation root: the planning mutations here and the record's in `records`.
+#[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(PlanningMutations, crate::records::RecordMutations);
 
-/// What every mutation shares: who, which command id, and the guard.
-struct Sent {
-    scope: Scope,
-    outcome: AppendOutcome,
+/// The mutations on plans and tasks.
+#[derive(Default)]
+pub struct PlanningMutations;
+
+/// What a mutation did, and the read-model that includes it.
+pub(crate) struct Sent {
+    pub(crate) scope: Scope,
+    pub(crate) outcome: AppendOutcome,
 }
 
 /// Runs `command` for the viewer. `roles` may send it; `new_id` is filled with an id
 /// derived from the command id (so a retried mutation names the same new entity).
-async fn send(
+pub(crate) async fn send(
     ctx: &Context<'_>,
     roles: &[Role],
     what: &str,
@@ -82,7 +88,7 @@ async fn send(
     })
 }
 
-fn text(value: String, field: &str) -> Result<String, ApiError> {
+pub(crate) fn text(value: String, field: &str) -> Result<String, ApiError> {
     if value.trim().is_empty() {
         Err(ApiError::bad_input(field, "must not be empty"))
     } else {
@@ -90,11 +96,11 @@ fn text(value: String, field: &str) -> Result<String, ApiError> {
     }
 }
 
-fn agency_id(id: &ID, field: &str) -> Result<AgencyId, ApiError> {
+pub(crate) fn agency_id(id: &ID, field: &str) -> Result<AgencyId, ApiError> {
     Ok(AgencyId(parse(id, Kind::Agency, field)?))
 }
 
-fn task_id(id: &ID, field: &str) -> Result<TaskId, ApiError> {
+pub(crate) fn task_id(id: &ID, field: &str) -> Result<TaskId, ApiError> {
     Ok(TaskId(parse(id, Kind::Task, field)?))
 }
 
@@ -108,7 +114,11 @@ fn own_agency(scope: &Scope) -> Result<AgencyId, ApiError> {
 }
 
 /// Refuses a secretariat acting outside its jurisdiction.
-fn in_jurisdiction(scope: &Scope, jurisdiction: &str, field: &str) -> Result<(), ApiError> {
+pub(crate) fn in_jurisdiction(
+    scope: &Scope,
+    jurisdiction: &str,
+    field: &str,
+) -> Result<(), ApiError> {
     if scope.viewer.in_scope(jurisdiction) {
         Ok(())
     } else {
@@ -177,7 +187,7 @@ pub struct PlanPayload {
     pub replayed: bool,
 }
 
-fn task_payload(sent: &Sent, client: Option<String>, id: TaskId) -> TaskPayload {
+pub(crate) fn task_payload(sent: &Sent, client: Option<String>, id: TaskId) -> TaskPayload {
     TaskPayload {
         client_mutation_id: client,
         task: sent.scope.task(id).ok(),
@@ -204,7 +214,10 @@ pub struct DocumentHeaderInput {
 }
 
 impl DocumentHeaderInput {
-    fn into_header(self, issuing_agency: Option<AgencyId>) -> Result<DocumentHeader, ApiError> {
+    pub(crate) fn into_header(
+        self,
+        issuing_agency: Option<AgencyId>,
+    ) -> Result<DocumentHeader, ApiError> {
         Ok(DocumentHeader {
             number: text(self.number, "header.number")?,
             title: text(self.title, "header.title")?,
@@ -399,8 +412,8 @@ pub struct TaskReasonInput {
 const SECRETARIAT: &[Role] = &[Role::Secretariat];
 const OFFICER: &[Role] = &[Role::Officer];
 
-#[Object(name = "Mutation")]
-impl MutationRoot {
+#[Object]
+impl PlanningMutations {
     /// Register an agency (secretariat).
     async fn register_agency(
         &self,
@@ -814,7 +827,7 @@ impl MutationRoot {
     }
 }
 
-impl MutationRoot {
+impl PlanningMutations {
     async fn task_with_reason(
         &self,
         ctx: &Context<'_>,
