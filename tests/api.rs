@@ -14,6 +14,7 @@ on_both_engines!(
     bad_requests_get_typed_errors_and_write_nothing,
     subscribers_of_one_instance_see_what_another_committed,
     the_record_around_the_plans_is_kept_through_mutations,
+    every_role_is_refused_every_mutation_it_may_not_send,
 );
 
 const REGISTER: &str = r#"mutation($input: RegisterAgencyInput!) {
@@ -874,5 +875,227 @@ async fn the_record_around_the_plans_is_kept_through_mutations(t: TestStore) {
         moved["task"]["inheritedFrom"][0]["name"],
         "Sở Tư pháp tỉnh Sơn La (mới)"
     );
+    api.stop().await;
+}
+
+/// Role × mutation: every mutation a role may not send is FORBIDDEN and writes nothing.
+async fn every_role_is_refused_every_mutation_it_may_not_send(t: TestStore) {
+    let api = ApiServer::start(&t, Options::default()).await;
+    let secretariat = api.token(Role::Secretariat, "snv", None);
+    let p = province(&api, &secretariat).await;
+    let task = api
+        .ok(
+            &secretariat,
+            CREATE_TASK,
+            json!({ "input": {
+                "planId": p.plan, "category": "INSTITUTIONAL", "title": "Nhiệm vụ",
+                "leadId": p.tu_phap.0, "deadline": "2026-12-31", "expectedOutput": "Báo cáo"
+            }}),
+        )
+        .await["createTask"]["task"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let indicator = {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(format!("Indicator:{}", uuid::Uuid::now_v7()))
+    };
+    let (agency, other) = (p.tu_phap.0.clone(), p.noi_vu.0.clone());
+    let header = json!({ "number": "9/KH", "title": "Văn bản", "issuedOn": "2026-01-01", "issuer": "UBND tỉnh" });
+    let counts = json!({
+        "receivedOnline": 1, "receivedInPerson": 0, "carriedOver": 0, "resolvedEarly": 1,
+        "resolvedOnTime": 0, "resolvedLate": 0, "inProcessWithinDeadline": 0,
+        "inProcessOverdue": 0, "apologyLetters": 0
+    });
+    // (mutation, input type, input, roles that may send it)
+    let secretariat_only = &[Role::Secretariat][..];
+    let officers = &[Role::Officer][..];
+    let matrix: Vec<(&str, &str, Value, &[Role])> = vec![
+        (
+            "registerAgency",
+            "RegisterAgencyInput",
+            json!({ "name": "Sở X", "tier": "DEPARTMENT", "jurisdiction": "VN-05" }),
+            secretariat_only,
+        ),
+        (
+            "renameAgency",
+            "RenameAgencyInput",
+            json!({ "agencyId": agency, "newName": "Y", "effectiveOn": "2026-01-01", "reason": "r" }),
+            secretariat_only,
+        ),
+        (
+            "appointHead",
+            "AppointHeadInput",
+            json!({ "agencyId": agency, "name": "A", "from": "2026-01-01" }),
+            secretariat_only,
+        ),
+        (
+            "mergeAgency",
+            "MergeAgencyInput",
+            json!({ "agencyId": agency, "successorId": other, "effectiveOn": "2026-01-01", "legalBasis": "l" }),
+            secretariat_only,
+        ),
+        (
+            "dissolveAgency",
+            "DissolveAgencyInput",
+            json!({ "agencyId": agency, "effectiveOn": "2026-01-01", "legalBasis": "l", "reason": "r" }),
+            secretariat_only,
+        ),
+        (
+            "issueProgram",
+            "IssueProgramInput",
+            json!({ "header": header, "level": "PROVINCIAL", "jurisdiction": "VN-05", "fromYear": 2021, "toYear": 2030 }),
+            secretariat_only,
+        ),
+        (
+            "issueDirective",
+            "IssueDirectiveInput",
+            json!({ "header": header, "jurisdiction": "VN-05", "points": [{ "number": 1, "text": "t" }] }),
+            secretariat_only,
+        ),
+        (
+            "issuePlan",
+            "IssuePlanInput",
+            json!({ "header": header, "implementsId": p.program, "issuingAgencyId": agency, "jurisdiction": "VN-05", "fromYear": 2026, "toYear": 2026 }),
+            secretariat_only,
+        ),
+        (
+            "amendDocument",
+            "AmendDocumentInput",
+            json!({ "documentId": p.plan, "title": "T", "reason": "r" }),
+            secretariat_only,
+        ),
+        (
+            "setRollupRule",
+            "SetRollupRuleInput",
+            json!({ "programId": p.program, "rule": "STATUS_BASED", "reason": "r" }),
+            secretariat_only,
+        ),
+        (
+            "createTask",
+            "CreateTaskInput",
+            json!({ "planId": p.plan, "category": "INSTITUTIONAL", "title": "T", "leadId": agency, "expectedOutput": "o" }),
+            secretariat_only,
+        ),
+        (
+            "reassignTask",
+            "ReassignTaskInput",
+            json!({ "taskId": task, "newLeadId": other, "reason": "r" }),
+            secretariat_only,
+        ),
+        (
+            "transferTask",
+            "TransferTaskInput",
+            json!({ "taskId": task, "fromAgencyId": agency, "toAgencyId": other, "legalBasis": "l" }),
+            secretariat_only,
+        ),
+        (
+            "extendDeadline",
+            "ExtendDeadlineInput",
+            json!({ "taskId": task, "newDeadline": "2027-06-30", "reason": "r" }),
+            secretariat_only,
+        ),
+        (
+            "reopenTask",
+            "TaskReasonInput",
+            json!({ "taskId": task, "reason": "r" }),
+            secretariat_only,
+        ),
+        (
+            "cancelTask",
+            "TaskReasonInput",
+            json!({ "taskId": task, "reason": "r" }),
+            secretariat_only,
+        ),
+        (
+            "defineIndicator",
+            "DefineIndicatorInput",
+            json!({ "code": "X_1", "name": "X", "unit": "%", "direction": "HIGHER_IS_BETTER", "jurisdiction": "VN-05" }),
+            secretariat_only,
+        ),
+        (
+            "setIndicatorTarget",
+            "SetIndicatorTargetInput",
+            json!({ "indicatorId": indicator, "year": 2030, "value": 1.0 }),
+            secretariat_only,
+        ),
+        (
+            "recordMeasurement",
+            "RecordMeasurementInput",
+            json!({ "indicatorId": indicator, "measuredOn": "2026-01-01", "value": 1.0 }),
+            secretariat_only,
+        ),
+        (
+            "publishParIndex",
+            "PublishParIndexInput",
+            json!({ "agencyId": agency, "year": 2025, "block": "DEPARTMENTS", "total": 80.0 }),
+            secretariat_only,
+        ),
+        (
+            "publishSipas",
+            "PublishSipasInput",
+            json!({ "agencyId": agency, "year": 2025, "satisfactionPercent": 80.0 }),
+            secretariat_only,
+        ),
+        (
+            "reportProgress",
+            "ReportProgressInput",
+            json!({ "taskId": task, "percent": 10, "note": "n" }),
+            officers,
+        ),
+        (
+            "completeTask",
+            "CompleteTaskInput",
+            json!({ "taskId": task, "output": "o" }),
+            officers,
+        ),
+        (
+            "reportDossierStatistics",
+            "ReportDossierStatisticsInput",
+            json!({ "agencyId": agency, "periodFrom": "2026-01-01", "periodTo": "2026-01-31", "counts": counts }),
+            &[Role::Officer, Role::Secretariat][..],
+        ),
+    ];
+    let mutations = api
+        .ok(
+            &secretariat,
+            "{ __type(name: \"Mutation\") { fields { name } } }",
+            json!({}),
+        )
+        .await;
+    let served = mutations["__type"]["fields"].as_array().map_or(0, Vec::len);
+    assert_eq!(
+        served,
+        matrix.len(),
+        "the matrix covers every mutation served"
+    );
+
+    let head = t.store.head().await.expect("head");
+    let tokens = [
+        (Role::Leader, api.token(Role::Leader, "l", None)),
+        (Role::Auditor, api.token(Role::Auditor, "a", None)),
+        (
+            Role::Officer,
+            api.token(Role::Officer, "o", Some(p.tu_phap.1)),
+        ),
+        (Role::Secretariat, secretariat.clone()),
+    ];
+    let mut checked = 0;
+    for (name, input_type, input, allowed) in &matrix {
+        for (role, token) in &tokens {
+            if allowed.contains(role) {
+                continue;
+            }
+            let query = format!(
+                "mutation($input: {input_type}!) {{ {name}(input: $input) {{ __typename }} }}"
+            );
+            let (code, error) = api.error(token, &query, json!({ "input": input })).await;
+            assert_eq!(code, "FORBIDDEN", "{role:?} sending {name}: {error}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 70, "{checked} refusals checked");
+    assert_eq!(t.store.head().await.expect("head"), head, "nothing written");
     api.stop().await;
 }
