@@ -259,7 +259,10 @@ async fn reform_serve_answers_with_a_token_from_reform_token() {
     assert!(token.status.success());
     let token = String::from_utf8_lossy(&token.stdout).trim().to_owned();
 
-    let body: serde_json::Value = reqwest::Client::new()
+    let body: serde_json::Value = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("an HTTP client")
         .post(&address)
         .bearer_auth(&token)
         .json(&serde_json::json!({

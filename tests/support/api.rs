@@ -50,7 +50,11 @@ impl ApiServer {
         ApiServer {
             url: format!("http://{address}"),
             keys,
-            http: reqwest::Client::new(),
+            // Straight to loopback, whatever proxy the environment names.
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("an HTTP client"),
             running: Some(running),
             server,
         }
