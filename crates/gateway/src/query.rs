@@ -318,7 +318,7 @@ impl QueryRoot {
         let mut counts = StatusCounts::default();
         let mut percent_sum = 0.0;
         for task in &tasks {
-            counts_add(&mut counts, task, scope.today);
+            counts.count(&task.row, scope.today);
             if task.row.status != "CANCELLED" {
                 percent_sum += f64::from(task.row.percent);
             }
@@ -544,21 +544,6 @@ impl QueryRoot {
 
 fn optional(id: &Option<ID>, kind: Kind, field: &str) -> Result<Option<uuid::Uuid>, ApiError> {
     id.as_ref().map(|id| parse(id, kind, field)).transpose()
-}
-
-fn counts_add(counts: &mut StatusCounts, task: &Task, today: NaiveDate) {
-    let row = &task.row;
-    match row.status.as_str() {
-        "CANCELLED" => counts.cancelled += 1,
-        "COMPLETED" => match row.timeliness.as_deref() {
-            Some("EARLY") => counts.early += 1,
-            Some("LATE") => counts.late += 1,
-            _ => counts.on_time += 1,
-        },
-        _ if row.is_overdue(today) => counts.overdue += 1,
-        _ if row.last_reported_on.is_some() => counts.in_progress += 1,
-        _ => counts.not_started += 1,
-    }
 }
 
 /// The jurisdiction a viewer asks about: theirs when they serve one (asking about

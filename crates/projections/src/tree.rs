@@ -82,7 +82,8 @@ impl StatusCounts {
         self.cancelled += other.cancelled;
     }
 
-    fn count(&mut self, task: &TaskRow, today: NaiveDate) {
+    /// Counts one task where it stands on `today`.
+    pub fn count(&mut self, task: &TaskRow, today: NaiveDate) {
         if task.status == CANCELLED {
             self.cancelled += 1;
         } else if task.status == COMPLETED {
