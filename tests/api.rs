@@ -310,6 +310,77 @@ async fn secretariat_plans_officers_report_leaders_read(t: TestStore) {
         "{before}"
     );
 
+    // Accountability: Tư pháp's head answers for one task completed late and one
+    // overdue, so is not to be considered for emulation rewards.
+    api.ok(
+        &secretariat,
+        r#"mutation($input: AppointHeadInput!) { appointHead(input: $input) { version } }"#,
+        json!({ "input": {
+            "agencyId": p.tu_phap.0, "name": "Lò Văn Minh", "title": "Giám đốc Sở",
+            "from": days_ago(365), "decision": "123/QĐ-UBND"
+        }}),
+    )
+    .await;
+    let accountability = r#"query($asOf: DateTime) {
+      accountability(jurisdiction: "VN-05", asOf: $asOf) {
+        agency { name } head { name } tasksDue completedLate overdueNow onTimeRate
+        noEmulationReward reasons
+      }
+    }"#;
+    let heads = api
+        .ok(&leader, accountability, json!({ "asOf": null }))
+        .await;
+    let heads = heads["accountability"].as_array().expect("a list");
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    let head = &heads[0];
+    assert_eq!(head["agency"]["name"], "Sở Tư pháp tỉnh Sơn La");
+    assert_eq!(head["head"]["name"], "Lò Văn Minh");
+    assert_eq!(
+        (
+            &head["tasksDue"],
+            &head["completedLate"],
+            &head["overdueNow"]
+        ),
+        (&json!(2), &json!(1), &json!(1))
+    );
+    assert_eq!(head["onTimeRate"], 0.0);
+    assert_eq!(head["noEmulationReward"], true);
+    assert!(
+        head["reasons"].as_array().is_some_and(|r| !r.is_empty()),
+        "{head}"
+    );
+    // As of before the appointment, nobody answered for anything yet.
+    let then = api
+        .ok(
+            &leader,
+            accountability,
+            json!({ "asOf": "2025-12-31T00:00:00Z" }),
+        )
+        .await;
+    assert_eq!(then["accountability"], json!([]));
+    // Officers do not read accountability.
+    let (code, _) = api
+        .error(&officer_tp, accountability, json!({ "asOf": null }))
+        .await;
+    assert_eq!(code, "FORBIDDEN");
+
+    // The dashboard's "who is late": agencies by overdue tasks, most first.
+    let late = api
+        .ok(
+            &leader,
+            r#"{ agencies(first: 2, orderBy: { field: OVERDUE_NOW, direction: DESC }) {
+                   nodes { name scorecard { overdueNow completedLate } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        late["agencies"]["nodes"],
+        json!([
+            { "name": "Sở Tư pháp tỉnh Sơn La", "scorecard": { "overdueNow": 1, "completedLate": 1 } },
+            { "name": "Sở Nội vụ tỉnh Sơn La", "scorecard": { "overdueNow": 0, "completedLate": 0 } },
+        ])
+    );
+
     // node(id) resolves any id, with the same access rules.
     let node = api
         .ok(
@@ -319,6 +390,25 @@ async fn secretariat_plans_officers_report_leaders_read(t: TestStore) {
         )
         .await;
     assert_eq!(node["node"]["title"], "Rà soát văn bản quy phạm pháp luật");
+
+    // Metrics need no token and count what happened above, by route and by code.
+    let response = api
+        .http
+        .get(format!("{}/metrics", api.url))
+        .send()
+        .await
+        .expect("GET /metrics");
+    assert_eq!(response.status().as_u16(), 200);
+    let metrics = response.text().await.expect("metrics text");
+    for line in [
+        r#"reform_http_requests_total{route="/graphql",method="POST",status="200"}"#,
+        r#"reform_graphql_errors_total{code="FORBIDDEN"}"#,
+        r#"reform_graphql_errors_total{code="CONFLICT"} 1"#,
+        "reform_readmodel_position ",
+        "reform_store_head ",
+    ] {
+        assert!(metrics.contains(line), "{line} missing from\n{metrics}");
+    }
     api.stop().await;
 }
 

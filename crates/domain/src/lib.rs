@@ -17,6 +17,9 @@ pub mod policy;
 mod state;
 mod vocab;
 
+/// The jurisdiction code of national bodies and documents, which every province sees.
+pub const NATIONAL: &str = "VN";
+
 pub use command::Command;
 pub use decide::decide;
 pub use error::{DomainError, Entity};

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 
 /// The national jurisdiction: its documents are everyone's.
-pub(crate) const NATIONAL: &str = "VN";
+pub(crate) use reform_domain::NATIONAL;
 
 /// What a token says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,6 +160,15 @@ impl Viewer {
         match self.role() {
             Role::Officer => self.actor.agency == Some(agency.agency_id),
             _ => self.sees_agency(agency),
+        }
+    }
+
+    /// The tasks they may see as a filter: (plans of this jurisdiction, tasks
+    /// involving this agency). Agrees with [`Viewer::sees_task`].
+    pub fn task_visibility(&self) -> (Option<String>, Option<AgencyId>) {
+        match self.role() {
+            Role::Officer => (None, self.actor.agency),
+            _ => (self.jurisdiction.clone(), None),
         }
     }
 

@@ -8,6 +8,8 @@
 
 mod auth;
 mod error;
+mod loader;
+mod metrics;
 // The GraphQL types are published through the schema, not as Rust API.
 #[allow(unreachable_pub)]
 mod mutation;

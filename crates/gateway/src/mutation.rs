@@ -81,7 +81,7 @@ pub(crate) async fn send(
             "position {last} was written but the read-model did not reach it in time"
         )));
     }
-    let fresh = Scope::with_model(&scope, gateway.live.snapshot().model);
+    let fresh = Scope::with_snapshot(&scope, &gateway.live.snapshot());
     Ok(Sent {
         scope: fresh,
         outcome: executed.outcome,

@@ -3,11 +3,11 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use reform_domain::{AgencyId, DocumentId, IndicatorId, TaskId};
-use reform_projections::fold_for_search;
-use reform_projections::queries::{self, StatusCounts, TaskFilter, TaskOrder};
+use reform_projections::queries::{self, TaskFilter, TaskOrder};
+use reform_projections::{fold_for_search, AgencyRow};
 
 use crate::error::ApiError;
-use crate::relay::{page, parse, parse_any, Kind, PageArgs, PageInfo};
+use crate::relay::{cursor, page, parse, parse_any, window, Kind, PageArgs, PageInfo};
 use crate::types::{
     gateway, Agency, Document, Indicator, Node, Program, Scope, StatusCountsView, Task,
 };
@@ -108,6 +108,40 @@ pub struct AgencyFilterInput {
     pub status: Option<String>,
     /// Words of the name, with or without diacritics.
     pub search: Option<String>,
+}
+
+/// What to order agencies by.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AgencyOrderField {
+    /// By name.
+    #[default]
+    Name,
+    /// Led tasks open and past their deadline today.
+    OverdueNow,
+    /// Led tasks completed late.
+    CompletedLate,
+    /// Tasks led (their own and inherited).
+    TasksLed,
+}
+
+/// Which way to order.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OrderDirection {
+    /// Smallest first.
+    #[default]
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
+/// How to order agencies; ties go by name.
+#[derive(InputObject, Clone, Copy, Debug, Default)]
+pub struct AgencyOrder {
+    /// The figure to order by.
+    pub field: AgencyOrderField,
+    /// Which way (default ascending).
+    #[graphql(default)]
+    pub direction: OrderDirection,
 }
 
 /// A page of agencies.
@@ -292,8 +326,11 @@ impl QueryRoot {
     ) -> async_graphql::Result<TaskConnection> {
         let scope = Scope::of(ctx)?;
         let filter = filter.unwrap_or_default();
-        let top_level_only = filter.top_level_only.unwrap_or(false);
+        let (jurisdiction, involving) = scope.viewer.task_visibility();
         let wanted = TaskFilter {
+            jurisdiction,
+            involving,
+            top_level_only: filter.top_level_only.unwrap_or(false),
             plan: optional(&filter.plan_id, Kind::Plan, "planId")?.map(DocumentId),
             program: optional(&filter.program_id, Kind::Program, "programId")?.map(DocumentId),
             category: filter.category.map(|c| c.stored().to_owned()),
@@ -310,41 +347,32 @@ impl QueryRoot {
             TaskOrderField::Deadline => TaskOrder::Deadline,
             TaskOrderField::Title => TaskOrder::Title,
         };
-        let rows: Vec<_> = queries::tasks(&scope.model, &wanted, order)
-            .into_iter()
-            .filter(|t| !top_level_only || t.parent_task_id.is_none())
-            .collect();
-        let tasks = scope.visible_tasks(rows);
-        let mut counts = StatusCounts::default();
-        let mut percent_sum = 0.0;
-        for task in &tasks {
-            counts.count(&task.row, scope.today);
-            if task.row.status != "CANCELLED" {
-                percent_sum += f64::from(task.row.percent);
-            }
-        }
-        let counted = counts.counted();
-        let total_count = tasks.len();
+        // Computed once per snapshot and filter: a dashboard's totals cost one lookup.
+        let selection = scope.memo.tasks(&scope.model, &wanted, order, scope.today);
         let args = PageArgs {
             first,
             after,
             last,
             before,
         };
-        let (items, page_info) = page(tasks, |t| t.row.task_id.to_string(), &args)?;
-        let mut edges = Vec::with_capacity(items.len());
-        let mut nodes = Vec::with_capacity(items.len());
-        for (cursor, task) in items {
+        let (range, page_info) = window(&selection.ids, ToString::to_string, &args)?;
+        let mut edges = Vec::with_capacity(range.len());
+        let mut nodes = Vec::with_capacity(range.len());
+        for id in &selection.ids[range] {
+            let task = scope.task(*id)?;
             nodes.push(task.clone());
-            edges.push(TaskEdge { cursor, node: task });
+            edges.push(TaskEdge {
+                cursor: cursor(&id.to_string()),
+                node: task,
+            });
         }
         Ok(TaskConnection {
             edges,
             nodes,
             page_info,
-            total_count,
-            counts: counts.into(),
-            average_percent: (counted > 0).then(|| percent_sum / counted as f64),
+            total_count: selection.ids.len(),
+            counts: selection.counts.into(),
+            average_percent: selection.average_percent,
         })
     }
 
@@ -355,10 +383,12 @@ impl QueryRoot {
     }
 
     /// Agencies in the viewer's jurisdiction, by name, a page at a time.
+    #[allow(clippy::too_many_arguments)]
     async fn agencies(
         &self,
         ctx: &Context<'_>,
         filter: Option<AgencyFilterInput>,
+        order_by: Option<AgencyOrder>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -396,6 +426,26 @@ impl QueryRoot {
             })
             .collect();
         rows.sort_by(|a, b| (&a.name, a.agency_id).cmp(&(&b.name, b.agency_id)));
+        let order = order_by.unwrap_or_default();
+        if order.field != AgencyOrderField::Name {
+            let tallies = scope.memo.agency_tallies(&scope.model, scope.today);
+            let figure = |a: &AgencyRow| {
+                let t = tallies.get(&a.agency_id).copied().unwrap_or_default();
+                match order.field {
+                    AgencyOrderField::OverdueNow => t.overdue_now,
+                    AgencyOrderField::CompletedLate => t.completed_late,
+                    AgencyOrderField::TasksLed | AgencyOrderField::Name => t.led + t.inherited,
+                }
+            };
+            // Stable sorts: equal figures keep the order by name.
+            if order.direction == OrderDirection::Desc {
+                rows.sort_by_key(|a| std::cmp::Reverse(figure(a)));
+            } else {
+                rows.sort_by_key(|a| figure(a));
+            }
+        } else if order.direction == OrderDirection::Desc {
+            rows.reverse();
+        }
         let agencies: Vec<Agency> = rows
             .into_iter()
             .filter_map(|a| scope.agency(a.agency_id).ok())

@@ -1,6 +1,8 @@
 //! Relay conventions: opaque global ids, cursors, and page arguments (`first` or
 //! `last` required, clamped to 100).
 
+use std::ops::Range;
+
 use async_graphql::{SimpleObject, ID};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -129,12 +131,14 @@ pub struct PageArgs {
     pub before: Option<String>,
 }
 
-/// One page of `items` (already filtered and ordered), each keyed by `key`.
-pub fn page<T>(
-    items: Vec<T>,
+/// The window of `items` (already filtered and ordered) a page asks for, found
+/// without touching the items outside it: `first`/`last` are required and clamped to
+/// [`MAX_PAGE`]; a cursor whose item has left the list is an error.
+pub fn window<T>(
+    items: &[T],
     key: impl Fn(&T) -> String,
     args: &PageArgs,
-) -> Result<(Vec<(String, T)>, PageInfo), ApiError> {
+) -> Result<(Range<usize>, PageInfo), ApiError> {
     let count = |n: Option<i32>, field: &str| -> Result<Option<usize>, ApiError> {
         match n {
             None => Ok(None),
@@ -149,15 +153,18 @@ pub fn page<T>(
             format!("give `first` or `last` (at most {MAX_PAGE})"),
         ));
     }
-    let keys: Vec<String> = items.iter().map(&key).collect();
     let position = |cursor: &Option<String>, field: &str| -> Result<Option<usize>, ApiError> {
         match cursor {
             None => Ok(None),
             Some(c) => {
                 let k = key_of(c, field)?;
-                keys.iter().position(|x| *x == k).map(Some).ok_or_else(|| {
-                    ApiError::bad_input(field, "the cursor's item is no longer in this list")
-                })
+                items
+                    .iter()
+                    .position(|x| key(x) == k)
+                    .map(Some)
+                    .ok_or_else(|| {
+                        ApiError::bad_input(field, "the cursor's item is no longer in this list")
+                    })
             }
         }
     };
@@ -173,24 +180,38 @@ pub fn page<T>(
     let info = PageInfo {
         has_next_page: end < items.len(),
         has_previous_page: start > 0,
-        start_cursor: keys
+        start_cursor: items
             .get(start)
             .filter(|_| start < end)
-            .map(|k| cursor_of(k)),
+            .map(|x| cursor_of(&key(x))),
         end_cursor: end
             .checked_sub(1)
             .filter(|e| *e >= start && end > start)
-            .and_then(|e| keys.get(e))
-            .map(|k| cursor_of(k)),
+            .and_then(|e| items.get(e))
+            .map(|x| cursor_of(&key(x))),
     };
+    Ok((start..end, info))
+}
+
+/// The page of `items` a page asks for (see [`window`]), each with its cursor.
+pub fn page<T>(
+    items: Vec<T>,
+    key: impl Fn(&T) -> String,
+    args: &PageArgs,
+) -> Result<(Vec<(String, T)>, PageInfo), ApiError> {
+    let (range, info) = window(&items, &key, args)?;
     let page = items
         .into_iter()
-        .zip(keys)
-        .skip(start)
-        .take(end - start)
-        .map(|(item, k)| (cursor_of(&k), item))
+        .skip(range.start)
+        .take(range.len())
+        .map(|item| (cursor(&key(&item)), item))
         .collect();
     Ok((page, info))
+}
+
+/// The cursor of an item whose key is `key`.
+pub fn cursor(key: &str) -> String {
+    cursor_of(key)
 }
 
 #[cfg(test)]

@@ -23,10 +23,12 @@ use tokio::task::JoinHandle;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::auth::Keys;
 use crate::error::ApiError;
+use crate::loader::loader;
+use crate::metrics::{track, Metrics};
 use crate::{schema, ApiSchema, Gateway};
 
 /// How the server behaves.
@@ -62,6 +64,7 @@ struct AppState {
     live: Arc<LiveView>,
     store: Arc<dyn EventStore>,
     options: Options,
+    metrics: Arc<Metrics>,
 }
 
 /// The background work of a running server.
@@ -116,6 +119,7 @@ pub async fn start(
         live: live.clone(),
         store,
         options,
+        metrics: Arc::new(Metrics::new()),
     });
     Ok((router(state), Running { live, stop, tasks }))
 }
@@ -124,7 +128,8 @@ fn router(state: Arc<AppState>) -> Router {
     let mut routes = Router::new()
         .route("/graphql", post(graphql).get(websocket))
         .route("/livez", get(livez))
-        .route("/readyz", get(readyz));
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics));
     if state.options.graphiql {
         routes = routes.route("/graphiql", get(graphiql));
     }
@@ -140,12 +145,31 @@ fn router(state: Arc<AppState>) -> Router {
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
         .max_age(Duration::from_secs(600));
     let body_limit = state.options.body_limit;
+    let tracked = state.metrics.clone();
     routes
+        .route_layer(axum::middleware::from_fn_with_state(tracked, track))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(cors)
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                        request_id = %id,
+                    )
+                })
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
@@ -162,6 +186,10 @@ fn refuse(status: StatusCode, error: ApiError) -> Response {
 }
 
 async fn graphql(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    let refuse = |status: StatusCode, error: ApiError| {
+        state.metrics.error(error.code());
+        refuse(status, error)
+    };
     // JSON only: text/plain, form and multipart bodies are what a browser may send
     // cross-site without a CORS preflight.
     let mime = headers
@@ -219,22 +247,29 @@ async fn graphql(State(state): State<Arc<AppState>>, headers: HeaderMap, body: B
             );
         }
     }
-    let request = request.data(viewer).data(state.live.snapshot());
+    let request = request
+        .data(viewer)
+        .data(state.live.snapshot())
+        .data(loader(state.store.clone()));
     let mut response = state.schema.execute_batch(request).await;
     match &mut response {
-        BatchResponse::Single(one) => coded(one),
-        BatchResponse::Batch(many) => many.iter_mut().for_each(coded),
+        BatchResponse::Single(one) => coded(one, &state.metrics),
+        BatchResponse::Batch(many) => many.iter_mut().for_each(|r| coded(r, &state.metrics)),
     }
     Json(response).into_response()
 }
 
 /// Errors raised before execution (syntax, validation, depth and complexity limits)
 /// carry no code of ours: they are the request's fault.
-fn coded(response: &mut async_graphql::Response) {
+fn coded(response: &mut async_graphql::Response, metrics: &Metrics) {
     for error in &mut response.errors {
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {
             extensions.set("code", "BAD_USER_INPUT");
+        }
+        match extensions.get("code") {
+            Some(async_graphql::Value::String(code)) => metrics.error(code),
+            _ => metrics.error("BAD_USER_INPUT"),
         }
     }
 }
@@ -281,28 +316,35 @@ async fn websocket(
     }
     let schema = state.schema.clone();
     let keys = state.keys.clone();
-    upgrade.protocols([WS_PROTOCOL]).on_upgrade(move |socket| {
-        GraphQLWebSocket::new(socket, schema, protocol)
-            .on_connection_init(move |payload| async move {
-                let token = ["Authorization", "authorization"]
-                    .iter()
-                    .find_map(|k| payload.get(k))
-                    .and_then(|v| v.as_str())
-                    .and_then(|v| v.strip_prefix("Bearer "))
-                    .ok_or_else(|| {
-                        async_graphql::Error::new(
-                            "send {\"Authorization\": \"Bearer …\"} in connection_init",
-                        )
-                    })?;
-                let viewer = keys
-                    .verify(token.trim())
-                    .map_err(|e| async_graphql::Error::new(e.message()))?;
-                let mut data = async_graphql::Data::default();
-                data.insert(viewer);
-                Ok(data)
-            })
-            .serve()
-    })
+    let store = state.store.clone();
+    let open = state.metrics.clone();
+    upgrade
+        .protocols([WS_PROTOCOL])
+        .on_upgrade(move |socket| async move {
+            let _open = open.socket();
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let token = ["Authorization", "authorization"]
+                        .iter()
+                        .find_map(|k| payload.get(k))
+                        .and_then(|v| v.as_str())
+                        .and_then(|v| v.strip_prefix("Bearer "))
+                        .ok_or_else(|| {
+                            async_graphql::Error::new(
+                                "send {\"Authorization\": \"Bearer …\"} in connection_init",
+                            )
+                        })?;
+                    let viewer = keys
+                        .verify(token.trim())
+                        .map_err(|e| async_graphql::Error::new(e.message()))?;
+                    let mut data = async_graphql::Data::default();
+                    data.insert(viewer);
+                    data.insert(loader(store));
+                    Ok(data)
+                })
+                .serve()
+                .await;
+        })
 }
 
 async fn graphiql() -> Html<String> {
@@ -313,6 +355,21 @@ async fn graphiql() -> Html<String> {
             .title("Reform tracker — GraphQL")
             .finish(),
     )
+}
+
+/// Prometheus metrics; like the health routes, open without a token (serve it on an
+/// address only the monitoring network reaches).
+async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    let head = state.store.head().await.ok();
+    let body = state.metrics.render(state.live.snapshot().position, head);
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
 }
 
 async fn livez() -> &'static str {

@@ -8,7 +8,6 @@ use async_graphql::{Context, SimpleObject, Subscription, ID};
 use chrono::{DateTime, Utc};
 use futures::Stream;
 use reform_domain::{AgencyId, DocumentId, TaskId};
-use reform_projections::queries::{self, NodeRef};
 use reform_projections::Snapshot;
 use reform_store::{EventStore, RecordedEvent};
 use tokio::sync::watch;
@@ -66,11 +65,7 @@ impl Follow {
     async fn next_batch(&mut self, filter: TaskFilter) -> Option<()> {
         self.changes.changed().await.ok()?;
         let snapshot = self.changes.borrow_and_update().clone();
-        let scope = Scope::new(
-            snapshot.model.clone(),
-            Utc::now().date_naive(),
-            self.viewer.clone(),
-        );
+        let scope = Scope::new(&snapshot, Utc::now().date_naive(), self.viewer.clone());
         while self.after < snapshot.position {
             let page = match self.store.read_all(self.after, 500).await {
                 Ok(page) => page,
@@ -197,7 +192,8 @@ impl SubscriptionRoot {
                     changes.changed().await.ok()?;
                     let snapshot = changes.borrow_and_update().clone();
                     let today = Utc::now().date_naive();
-                    let tree = queries::rollup_tree(&snapshot.model, Some(program), today);
+                    let scope = Scope::new(&snapshot, today, viewer.clone());
+                    let tree = scope.rollup_tree(Some(program));
                     let figures: Vec<_> = tree
                         .children
                         .iter()
@@ -214,12 +210,10 @@ impl SubscriptionRoot {
                         continue;
                     }
                     last = Some(figures);
-                    let scope = Scope::new(snapshot.model.clone(), today, viewer.clone());
-                    let pillars = tree
-                        .children
+                    let pillars = RollupNodeView::new(scope, tree)
+                        .children_unfiltered()
                         .into_iter()
-                        .filter(|n| matches!(n.node, NodeRef::Pillar(_)))
-                        .map(|node| RollupNodeView::new(scope.clone(), node))
+                        .filter(|n| n.is_pillar())
                         .collect();
                     let update = PillarProgressUpdate {
                         position: snapshot.position,

@@ -8,11 +8,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use reform_domain::{AgencyId, DocumentId, Role, StreamId, TaskId};
 use reform_projections::queries::{self, NodeRef, RollupNode};
 use reform_projections::{
-    AgencyRow, DocumentRow, HeadTenure, IndicatorRow, ProgressModel, TaskRow,
+    AgencyRow, DocumentRow, HeadTenure, IndicatorRow, Memo, ProgressModel, Snapshot, TaskRow,
 };
 
 use crate::auth::Viewer;
 use crate::error::ApiError;
+use crate::loader::{HistoryOf, LoadError, RequestLoader, VersionOf};
 use crate::relay::{global_id, Kind};
 use crate::vocab::{
     AgencyTierInfo, BlockInfo, CategoryInfo, DirectionInfo, PillarInfo, RoleInfo, RollupRuleInfo,
@@ -28,6 +29,8 @@ pub struct Scope(Arc<ScopeData>);
 pub struct ScopeData {
     /// The model.
     pub model: Arc<ProgressModel>,
+    /// Answers already computed from `model`.
+    pub memo: Arc<Memo>,
     /// The day "overdue" is judged against: today, or the day travelled to.
     pub today: NaiveDate,
     /// Who is asking.
@@ -50,33 +53,26 @@ impl Scope {
                 "send a bearer token (Authorization: Bearer …); `reform token` prints one".into(),
             )
         })?;
-        let model = match ctx.data_opt::<reform_projections::Snapshot>() {
-            Some(snapshot) => snapshot.model.clone(),
-            None => gateway(ctx)?.live.snapshot().model,
+        let snapshot = match ctx.data_opt::<Snapshot>() {
+            Some(snapshot) => snapshot.clone(),
+            None => gateway(ctx)?.live.snapshot(),
         };
-        Ok(Scope(Arc::new(ScopeData {
-            model,
-            today: Utc::now().date_naive(),
-            viewer,
-        })))
+        Ok(Scope::new(&snapshot, Utc::now().date_naive(), viewer))
     }
 
-    /// A scope over `model`, judged on `today`, for `viewer`.
-    pub fn new(model: Arc<ProgressModel>, today: NaiveDate, viewer: Viewer) -> Scope {
+    /// A scope over `snapshot`, judged on `today`, for `viewer`.
+    pub fn new(snapshot: &Snapshot, today: NaiveDate, viewer: Viewer) -> Scope {
         Scope(Arc::new(ScopeData {
-            model,
+            model: snapshot.model.clone(),
+            memo: snapshot.memo.clone(),
             today,
             viewer,
         }))
     }
 
-    /// The same viewer and day over another model (after a mutation).
-    pub fn with_model(scope: &Scope, model: Arc<ProgressModel>) -> Scope {
-        Scope(Arc::new(ScopeData {
-            model,
-            today: scope.today,
-            viewer: scope.viewer.clone(),
-        }))
+    /// The same viewer and day over another snapshot (after a mutation).
+    pub fn with_snapshot(scope: &Scope, snapshot: &Snapshot) -> Scope {
+        Scope::new(snapshot, scope.today, scope.viewer.clone())
     }
 
     /// This scope travelled to `instant` (business time), when given: the model folded
@@ -91,11 +87,27 @@ impl Scope {
         };
         let store = gateway(ctx)?.handler.store().clone();
         let model = reform_projections::as_of(store.as_ref(), instant).await?;
-        Ok(Scope(Arc::new(ScopeData {
-            model: Arc::new(model),
-            today: instant.date_naive(),
-            viewer: self.viewer.clone(),
-        })))
+        let snapshot = Snapshot::new(Arc::new(model), 0);
+        Ok(Scope::new(
+            &snapshot,
+            instant.date_naive(),
+            self.viewer.clone(),
+        ))
+    }
+
+    /// The roll-up tree of `program` (all plans when `None`) on this scope's day,
+    /// computed once per snapshot.
+    pub fn rollup_tree(&self, program: Option<DocumentId>) -> Arc<RollupNode> {
+        self.memo.rollup_tree(&self.model, program, self.today)
+    }
+
+    /// An agency's task tally on this scope's day.
+    pub fn tally(&self, agency: AgencyId) -> queries::AgencyTally {
+        self.memo
+            .agency_tallies(&self.model, self.today)
+            .get(&agency)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// A task the viewer may see.
@@ -321,15 +333,8 @@ impl Program {
     ) -> async_graphql::Result<Vec<RollupNodeView>> {
         self.0.scope.require_overview()?;
         let scope = self.0.scope.at(ctx, as_of).await?;
-        let tree = queries::rollup_tree(&scope.model, Some(self.0.row.document_id), scope.today);
-        Ok(tree
-            .children
-            .into_iter()
-            .map(|node| RollupNodeView {
-                scope: scope.clone(),
-                node,
-            })
-            .collect())
+        let tree = scope.rollup_tree(Some(self.0.row.document_id));
+        Ok(RollupNodeView::new(scope, tree).children_unfiltered())
     }
     /// The roll-up tree: program → pillar → plan → task → subtask, each node with its
     /// counts, percent and how the percent was made. With `asOf`, as it stood then.
@@ -340,8 +345,8 @@ impl Program {
     ) -> async_graphql::Result<RollupNodeView> {
         self.0.scope.require_overview()?;
         let scope = self.0.scope.at(ctx, as_of).await?;
-        let node = queries::rollup_tree(&scope.model, Some(self.0.row.document_id), scope.today);
-        Ok(RollupNodeView { scope, node })
+        let tree = scope.rollup_tree(Some(self.0.row.document_id));
+        Ok(RollupNodeView::new(scope, tree))
     }
     /// The plans under it (directly or through a directive), by number.
     async fn plans(&self) -> Vec<Plan> {
@@ -609,9 +614,20 @@ impl Task {
     }
 }
 
+/// The request's loader, or a fresh one (a schema executed without the server).
+fn loader(ctx: &Context<'_>) -> Result<RequestLoader, ApiError> {
+    match ctx.data_opt::<RequestLoader>() {
+        Some(loader) => Ok(loader.clone()),
+        None => Ok(crate::loader::loader(gateway(ctx)?.handler.store().clone())),
+    }
+}
+
 async fn stream_version(ctx: &Context<'_>, stream: &StreamId) -> async_graphql::Result<u64> {
-    let store = gateway(ctx)?.handler.store();
-    Ok(store.stream_version(stream).await.map_err(ApiError::from)?)
+    let version = loader(ctx)?
+        .load_one(VersionOf(stream.clone()))
+        .await
+        .map_err(LoadError::into_api)?;
+    Ok(version.unwrap_or(0))
 }
 
 async fn history(
@@ -628,8 +644,11 @@ async fn history(
         ],
         "read history",
     )?;
-    let store = gateway(ctx)?.handler.store();
-    let events = store.read_stream(stream, 1).await.map_err(ApiError::from)?;
+    let events = loader(ctx)?
+        .load_one(HistoryOf(stream.clone()))
+        .await
+        .map_err(LoadError::into_api)?
+        .unwrap_or_default();
     Ok(events
         .into_iter()
         .map(|e| HistoryEntry {
@@ -768,8 +787,9 @@ impl Agency {
         self.require_records()?;
         let scope = self.scope.at(ctx, as_of).await?;
         let bands = &gateway(ctx)?.bands;
+        let tally = scope.tally(self.row.agency_id);
         Ok(
-            queries::scorecard(&scope.model, self.row.agency_id, scope.today, bands)
+            queries::scorecard_with(&scope.model, self.row.agency_id, scope.today, bands, tally)
                 .map(|card| ScorecardView::new(&scope, card)),
         )
     }
@@ -1114,16 +1134,55 @@ pub struct RollupInputView {
     pub counted: f64,
 }
 
-/// A node of the roll-up tree.
+/// A node of the roll-up tree: the shared tree and the way down to the node.
 pub struct RollupNodeView {
     scope: Scope,
-    node: RollupNode,
+    root: Arc<RollupNode>,
+    path: Vec<usize>,
 }
 
 impl RollupNodeView {
-    /// A node seen through `scope`.
-    pub fn new(scope: Scope, node: RollupNode) -> Self {
-        RollupNodeView { scope, node }
+    /// The root of `tree`, seen through `scope`.
+    pub fn new(scope: Scope, tree: Arc<RollupNode>) -> Self {
+        RollupNodeView {
+            scope,
+            root: tree,
+            path: Vec::new(),
+        }
+    }
+
+    /// The node itself.
+    fn node(&self) -> &RollupNode {
+        let mut node = self.root.as_ref();
+        for i in &self.path {
+            match node.children.get(*i) {
+                Some(child) => node = child,
+                None => break,
+            }
+        }
+        node
+    }
+
+    fn child(&self, i: usize) -> RollupNodeView {
+        let mut path = self.path.clone();
+        path.push(i);
+        RollupNodeView {
+            scope: self.scope.clone(),
+            root: self.root.clone(),
+            path,
+        }
+    }
+
+    /// Whether it is a pillar's node (or cross-cutting work's).
+    pub fn is_pillar(&self) -> bool {
+        matches!(self.node().node, NodeRef::Pillar(_))
+    }
+
+    /// Every child, whatever the viewer may see (pillars and plans).
+    pub fn children_unfiltered(&self) -> Vec<RollupNodeView> {
+        (0..self.node().children.len())
+            .map(|i| self.child(i))
+            .collect()
     }
 
     fn label_of(scope: &Scope, node: NodeRef) -> String {
@@ -1157,7 +1216,7 @@ impl RollupNodeView {
 impl RollupNodeView {
     /// What it stands for.
     async fn kind(&self) -> RollupKind {
-        match self.node.node {
+        match self.node().node {
             NodeRef::Program(_) => RollupKind::Program,
             NodeRef::Pillar(_) => RollupKind::Pillar,
             NodeRef::Plan(_) => RollupKind::Plan,
@@ -1166,43 +1225,43 @@ impl RollupNodeView {
     }
     /// The program, plan or task's global id; null for pillars.
     async fn node_id(&self) -> Option<ID> {
-        Self::id_of(self.node.node)
+        Self::id_of(self.node().node)
     }
     /// The pillar, for pillar nodes (null also for cross-cutting work).
     async fn pillar(&self) -> Option<PillarInfo> {
-        match self.node.node {
+        match self.node().node {
             NodeRef::Pillar(p) => p.map(PillarInfo::from),
             _ => None,
         }
     }
     /// What to call it.
     async fn label(&self) -> String {
-        Self::label_of(&self.scope, self.node.node)
+        Self::label_of(&self.scope, self.node().node)
     }
     /// Counts by status: a plan counts its top-level tasks, a task its subtasks, a
     /// pillar and the program the sums of their children.
     async fn counts(&self) -> StatusCountsView {
-        self.node.counts.into()
+        self.node().counts.into()
     }
     /// Percent complete by `rule`; null when nothing beneath counts.
     async fn percent(&self) -> Option<f64> {
-        self.node.percent
+        self.node().percent
     }
     /// Share of completed tasks completed early or on time.
     async fn on_time_rate(&self) -> Option<f64> {
-        self.node.on_time_rate()
+        self.node().on_time_rate()
     }
     /// The rule that made `percent`.
     async fn rule(&self) -> RollupRuleInfo {
-        self.node.rule.into()
+        self.node().rule.into()
     }
     /// Its weight: a task's own, else the sum of its counted children's.
     async fn weight(&self) -> u32 {
-        self.node.weight
+        self.node().weight
     }
     /// The figures `percent` was made from.
     async fn inputs(&self) -> Vec<RollupInputView> {
-        self.node
+        self.node()
             .inputs
             .iter()
             .map(|i| RollupInputView {
@@ -1217,10 +1276,11 @@ impl RollupNodeView {
     /// Its children: pillars, plans by number, tasks by title. Tasks the viewer may
     /// not see are left out.
     async fn children(&self) -> Vec<RollupNodeView> {
-        self.node
+        self.node()
             .children
             .iter()
-            .filter(|c| match c.node {
+            .enumerate()
+            .filter(|(_, c)| match c.node {
                 NodeRef::Task(id) => self
                     .scope
                     .model
@@ -1229,10 +1289,7 @@ impl RollupNodeView {
                     .is_some_and(|t| self.scope.viewer.sees_task(&self.scope.model, t)),
                 _ => true,
             })
-            .map(|c| RollupNodeView {
-                scope: self.scope.clone(),
-                node: c.clone(),
-            })
+            .map(|(i, _)| self.child(i))
             .collect()
     }
 }

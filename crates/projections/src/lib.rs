@@ -10,6 +10,7 @@
 mod db;
 mod follower;
 mod live;
+mod memo;
 mod model;
 pub mod queries;
 mod search;
@@ -21,6 +22,7 @@ use reform_store::{EventFact, EventStore, StoreError};
 pub use db::{ReadDb, PROGRESS};
 pub use follower::Follower;
 pub use live::{LiveView, Snapshot};
+pub use memo::{Cache, Memo};
 pub use model::{
     AgencyRecords, AgencyRow, DocumentRow, DossierPeriod, HeadTenure, IndicatorRow, MeasuredValue,
     ParRow, ProgressModel, SipasResult, Target, TaskRow,

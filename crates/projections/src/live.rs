@@ -13,6 +13,7 @@ use reform_store::EventStore;
 use tokio::sync::watch;
 
 use crate::db::ReadDb;
+use crate::memo::Memo;
 use crate::model::ProgressModel;
 use crate::{decode, fold, ProjectionError, BATCH};
 
@@ -27,6 +28,19 @@ pub struct Snapshot {
     pub model: Arc<ProgressModel>,
     /// The last position folded in.
     pub position: u64,
+    /// Answers computed from `model`, shared by every reader of this snapshot.
+    pub memo: Arc<Memo>,
+}
+
+impl Snapshot {
+    /// A snapshot of `model` at `position`, with nothing computed yet.
+    pub fn new(model: Arc<ProgressModel>, position: u64) -> Snapshot {
+        Snapshot {
+            model,
+            position,
+            memo: Arc::default(),
+        }
+    }
 }
 
 /// The read-model in memory, following the log.
@@ -47,10 +61,7 @@ impl LiveView {
             Some(db) => db.load().await?,
             None => fold(store.as_ref(), None).await?,
         };
-        let (sender, _) = watch::channel(Snapshot {
-            model: Arc::new(model),
-            position,
-        });
+        let (sender, _) = watch::channel(Snapshot::new(Arc::new(model), position));
         Ok(Arc::new(LiveView {
             store,
             sender,
@@ -76,6 +87,7 @@ impl LiveView {
             let Snapshot {
                 mut model,
                 position,
+                ..
             } = self.snapshot();
             let page = self.store.read_all_facts(position, BATCH).await?;
             let Some(last) = page.last().map(|e| e.position) else {
@@ -87,10 +99,7 @@ impl LiveView {
                 next.apply(&decode(fact)?);
             }
             read += page.len() as u64;
-            self.sender.send_replace(Snapshot {
-                model,
-                position: last,
-            });
+            self.sender.send_replace(Snapshot::new(model, last));
         }
     }
 

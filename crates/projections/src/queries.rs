@@ -252,8 +252,15 @@ pub fn league_tables(
 }
 
 /// Which tasks to list. Every field narrows; `Default` lists all.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct TaskFilter {
+    /// Tasks of plans of this jurisdiction (or national ones): what a reader of that
+    /// jurisdiction may see.
+    pub jurisdiction: Option<String>,
+    /// Led or coordinated by this agency: what its officers may see.
+    pub involving: Option<reform_domain::AgencyId>,
+    /// Only top-level tasks (no subtasks).
+    pub top_level_only: bool,
     /// Tasks of this plan.
     pub plan: Option<DocumentId>,
     /// Tasks of plans under this program.
@@ -277,7 +284,7 @@ pub struct TaskFilter {
 }
 
 /// How to order a task list.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum TaskOrder {
     /// Earliest deadline first (ongoing work last), then title.
     #[default]
@@ -307,6 +314,19 @@ pub fn tasks<'m>(
         .tasks
         .values()
         .filter(|t| filter.plan.is_none_or(|p| t.plan_id == p))
+        .filter(|t| !filter.top_level_only || t.parent_task_id.is_none())
+        .filter(|t| {
+            filter
+                .involving
+                .is_none_or(|a| t.lead_id == a || t.coordinator_ids.contains(&a))
+        })
+        .filter(|t| {
+            filter.jurisdiction.as_deref().is_none_or(|j| {
+                model.documents.get(&t.plan_id).is_some_and(|plan| {
+                    plan.jurisdiction == j || plan.jurisdiction == reform_domain::NATIONAL
+                })
+            })
+        })
         .filter(|t| {
             filter
                 .program
@@ -344,6 +364,129 @@ pub fn tasks<'m>(
         TaskOrder::Title => found.sort_by(|a, b| a.title.cmp(&b.title)),
     }
     found
+}
+
+/// A filtered, ordered task list and its aggregates as of one day.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TaskSelection {
+    /// The tasks, in order.
+    pub ids: Vec<reform_domain::TaskId>,
+    /// Counts by where they stand on the day.
+    pub counts: StatusCounts,
+    /// Their average percent, cancelled tasks left out; `None` when none count.
+    pub average_percent: Option<f64>,
+}
+
+/// [`tasks`] with its counts and average percent on `today`.
+pub fn select_tasks(
+    model: &ProgressModel,
+    filter: &TaskFilter,
+    order: TaskOrder,
+    today: NaiveDate,
+) -> TaskSelection {
+    let rows = tasks(model, filter, order);
+    let mut counts = StatusCounts::default();
+    let mut percent_sum = 0.0;
+    for task in &rows {
+        counts.count(task, today);
+        if task.status != CANCELLED {
+            percent_sum += f64::from(task.percent);
+        }
+    }
+    let counted = counts.counted();
+    TaskSelection {
+        ids: rows.iter().map(|t| t.task_id).collect(),
+        counts,
+        average_percent: (counted > 0).then(|| percent_sum / counted as f64),
+    }
+}
+
+/// What one agency's tasks add up to on a day: the task half of its scorecard.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct AgencyTally {
+    /// Tasks it leads that were its own from the start (cancelled ones left out).
+    pub led: usize,
+    /// Tasks it leads that it inherited from merged agencies.
+    pub inherited: usize,
+    /// Tasks it coordinates (cancelled ones left out).
+    pub coordinated: usize,
+    /// Led tasks completed early or on time.
+    pub completed_in_time: usize,
+    /// Led tasks completed late.
+    pub completed_late: usize,
+    /// Days late summed over the late completions.
+    pub days_late: u64,
+    /// Led tasks open and past their deadline on the day.
+    pub overdue_now: usize,
+}
+
+impl AgencyTally {
+    fn add(&mut self, task: &TaskRow, led: bool, today: NaiveDate) {
+        if !led {
+            self.coordinated += 1;
+            return;
+        }
+        if task.inherited_from.is_empty() {
+            self.led += 1;
+        } else {
+            self.inherited += 1;
+        }
+        if task.status == COMPLETED {
+            if task.timeliness.as_deref() == Some("LATE") {
+                self.completed_late += 1;
+                self.days_late += u64::from(task.days_late.unwrap_or(0));
+            } else {
+                self.completed_in_time += 1;
+            }
+        }
+        if task.is_overdue(today) {
+            self.overdue_now += 1;
+        }
+    }
+
+    /// Average days late of the late completions.
+    pub fn average_days_late(&self) -> Option<f64> {
+        (self.completed_late > 0).then(|| self.days_late as f64 / self.completed_late as f64)
+    }
+}
+
+/// Every agency's [`AgencyTally`] on `today`, in one pass over the tasks.
+pub fn agency_tallies(
+    model: &ProgressModel,
+    today: NaiveDate,
+) -> std::collections::HashMap<reform_domain::AgencyId, AgencyTally> {
+    let mut tallies = std::collections::HashMap::<_, AgencyTally>::new();
+    for task in model.tasks.values().filter(|t| t.status != CANCELLED) {
+        tallies
+            .entry(task.lead_id)
+            .or_default()
+            .add(task, true, today);
+        for coordinator in &task.coordinator_ids {
+            tallies
+                .entry(*coordinator)
+                .or_default()
+                .add(task, false, today);
+        }
+    }
+    tallies
+}
+
+/// One agency's [`AgencyTally`] on `today`.
+pub fn agency_tally(
+    model: &ProgressModel,
+    agency: reform_domain::AgencyId,
+    today: NaiveDate,
+) -> AgencyTally {
+    let mut tally = AgencyTally::default();
+    for task in model.tasks.values().filter(|t| t.status != CANCELLED) {
+        if task.lead_id == agency {
+            tally.add(task, true, today);
+        }
+        if task.coordinator_ids.contains(&agency) {
+            tally.add(task, false, today);
+        }
+    }
+    tally
 }
 
 /// An agency's PAR standing in one year.
@@ -399,17 +542,24 @@ pub fn scorecard(
     today: NaiveDate,
     bands: &[Band],
 ) -> Option<Scorecard> {
+    scorecard_with(
+        model,
+        agency,
+        today,
+        bands,
+        agency_tally(model, agency, today),
+    )
+}
+
+/// [`scorecard`] with the agency's tally already counted (see [`agency_tallies`]).
+pub fn scorecard_with(
+    model: &ProgressModel,
+    agency: reform_domain::AgencyId,
+    today: NaiveDate,
+    bands: &[Band],
+    tally: AgencyTally,
+) -> Option<Scorecard> {
     let row = model.agencies.get(&agency)?;
-    let led: Vec<&TaskRow> = model
-        .tasks
-        .values()
-        .filter(|t| t.lead_id == agency && t.status != CANCELLED)
-        .collect();
-    let late: Vec<u32> = led
-        .iter()
-        .filter(|t| t.timeliness.as_deref() == Some("LATE"))
-        .filter_map(|t| t.days_late)
-        .collect();
     let par = model
         .par
         .values()
@@ -433,21 +583,13 @@ pub fn scorecard(
     Some(Scorecard {
         agency_id: agency,
         name: row.name.clone(),
-        tasks_led: led.iter().filter(|t| t.inherited_from.is_empty()).count(),
-        tasks_inherited: led.iter().filter(|t| !t.inherited_from.is_empty()).count(),
-        tasks_coordinated: model
-            .tasks
-            .values()
-            .filter(|t| t.coordinator_ids.contains(&agency) && t.status != CANCELLED)
-            .count(),
-        completed_in_time: led
-            .iter()
-            .filter(|t| t.status == COMPLETED && t.timeliness.as_deref() != Some("LATE"))
-            .count(),
-        completed_late: late.len(),
-        overdue_now: led.iter().filter(|t| t.is_overdue(today)).count(),
-        average_days_late: (!late.is_empty())
-            .then(|| late.iter().map(|d| f64::from(*d)).sum::<f64>() / late.len() as f64),
+        tasks_led: tally.led,
+        tasks_inherited: tally.inherited,
+        tasks_coordinated: tally.coordinated,
+        completed_in_time: tally.completed_in_time,
+        completed_late: tally.completed_late,
+        overdue_now: tally.overdue_now,
+        average_days_late: tally.average_days_late(),
         par,
         sipas: records.and_then(|r| r.sipas.last().cloned()),
         dossier_on_time_rate: records

@@ -66,6 +66,13 @@ pub trait EventStore: Send + Sync {
     /// A stream's version (0 when it does not exist).
     async fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError>;
 
+    /// The versions of several streams at once (one round trip); streams that do not
+    /// exist are left out.
+    async fn stream_versions(
+        &self,
+        streams: &[StreamId],
+    ) -> Result<Vec<(StreamId, u64)>, StoreError>;
+
     /// The outcome of a command already executed, if it was.
     async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError>;
 

@@ -201,6 +201,24 @@ impl EventStore for PostgresStore {
         Ok(v.map_or(0, to_u64))
     }
 
+    async fn stream_versions(
+        &self,
+        streams: &[StreamId],
+    ) -> Result<Vec<(StreamId, u64)>, StoreError> {
+        let ids: Vec<&str> = streams.iter().map(StreamId::as_str).collect();
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT stream_id, MAX(stream_version) FROM events \
+             WHERE stream_id = ANY($1) GROUP BY stream_id",
+        )
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(s, v)| (StreamId(s), to_u64(v)))
+            .collect())
+    }
+
     async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError> {
         let row = sqlx::query(
             "SELECT stream_id, stream_version, position, command_size::bigint AS command_size \

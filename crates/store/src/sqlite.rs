@@ -231,6 +231,24 @@ impl EventStore for SqliteStore {
         Ok(v.map_or(0, to_u64))
     }
 
+    async fn stream_versions(
+        &self,
+        streams: &[StreamId],
+    ) -> Result<Vec<(StreamId, u64)>, StoreError> {
+        let ids: Vec<&str> = streams.iter().map(StreamId::as_str).collect();
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT stream_id, MAX(stream_version) FROM events \
+             WHERE stream_id IN (SELECT value FROM json_each(?1)) GROUP BY stream_id",
+        )
+        .bind(serde_json::to_string(&ids).unwrap_or_default())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(s, v)| (StreamId(s), to_u64(v)))
+            .collect())
+    }
+
     async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError> {
         let sql = format!("{COMMAND_RECORD} WHERE command_id = ?1 AND command_size IS NOT NULL");
         let row = sqlx::query(&sql)

@@ -112,7 +112,7 @@ pub(crate) fn optional_long(
 /// A jurisdiction code: "VN" or an ISO 3166-2:VN subdivision like "VN-DN", "VN-23".
 pub(crate) fn jurisdiction(value: &str) -> Result<String, DomainError> {
     let code = value.trim().to_uppercase();
-    let valid = code == "VN"
+    let valid = code == crate::NATIONAL
         || code.strip_prefix("VN-").is_some_and(|rest| {
             !rest.is_empty() && rest.len() <= 8 && rest.chars().all(|c| c.is_ascii_alphanumeric())
         });
