@@ -27,7 +27,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::auth::Keys;
 use crate::error::ApiError;
-use crate::loader::loader;
+use crate::loader::{Batched, Loader};
 use crate::metrics::{track, Metrics};
 use crate::{schema, ApiSchema, Gateway};
 
@@ -247,11 +247,12 @@ async fn graphql(State(state): State<Arc<AppState>>, headers: HeaderMap, body: B
             );
         }
     }
+    let loader = Loader::batched(state.store.clone());
     let request = request
         .data(viewer)
         .data(state.live.snapshot())
-        .data(loader(state.store.clone()));
-    let mut response = state.schema.execute_batch(request).await;
+        .data(loader.clone());
+    let mut response = Batched::new(state.schema.execute_batch(request), loader).await;
     match &mut response {
         BatchResponse::Single(one) => coded(one, &state.metrics),
         BatchResponse::Batch(many) => many.iter_mut().for_each(|r| coded(r, &state.metrics)),
@@ -339,7 +340,7 @@ async fn websocket(
                         .map_err(|e| async_graphql::Error::new(e.message()))?;
                     let mut data = async_graphql::Data::default();
                     data.insert(viewer);
-                    data.insert(loader(store));
+                    data.insert(Loader::immediate(store));
                     Ok(data)
                 })
                 .serve()

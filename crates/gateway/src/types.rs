@@ -13,7 +13,7 @@ use reform_projections::{
 
 use crate::auth::Viewer;
 use crate::error::ApiError;
-use crate::loader::{HistoryOf, LoadError, RequestLoader, VersionOf};
+use crate::loader::{Loader, RequestLoader};
 use crate::relay::{global_id, Kind};
 use crate::vocab::{
     AgencyTierInfo, BlockInfo, CategoryInfo, DirectionInfo, PillarInfo, RoleInfo, RollupRuleInfo,
@@ -618,16 +618,12 @@ impl Task {
 fn loader(ctx: &Context<'_>) -> Result<RequestLoader, ApiError> {
     match ctx.data_opt::<RequestLoader>() {
         Some(loader) => Ok(loader.clone()),
-        None => Ok(crate::loader::loader(gateway(ctx)?.handler.store().clone())),
+        None => Ok(Loader::immediate(gateway(ctx)?.handler.store().clone())),
     }
 }
 
 async fn stream_version(ctx: &Context<'_>, stream: &StreamId) -> async_graphql::Result<u64> {
-    let version = loader(ctx)?
-        .load_one(VersionOf(stream.clone()))
-        .await
-        .map_err(LoadError::into_api)?;
-    Ok(version.unwrap_or(0))
+    Ok(loader(ctx)?.version(stream.clone()).await?)
 }
 
 async fn history(
@@ -644,11 +640,7 @@ async fn history(
         ],
         "read history",
     )?;
-    let events = loader(ctx)?
-        .load_one(HistoryOf(stream.clone()))
-        .await
-        .map_err(LoadError::into_api)?
-        .unwrap_or_default();
+    let events = loader(ctx)?.history(stream.clone()).await?;
     Ok(events
         .into_iter()
         .map(|e| HistoryEntry {
