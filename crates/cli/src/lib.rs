@@ -2,6 +2,7 @@
 //! that tests drive them directly as well as through the binary.
 
 pub mod bench;
+pub mod bench_dashboard;
 pub mod demo;
 pub mod demo_data;
 pub mod generate;

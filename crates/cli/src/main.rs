@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use reform_cli::{bench, demo, demo_data, generate, summary};
+use reform_cli::{bench, bench_dashboard, demo, demo_data, generate, summary};
 use reform_projections::{queries, Follower, ProgressModel, ReadDb};
 use reform_store::{CommandHandler, DEFAULT_DATABASE_URL};
 
@@ -273,6 +273,23 @@ enum BenchWhat {
         #[arg(long, env = "REFORM_BENCH_POSTGRES_URL")]
         postgres_url: Option<String>,
     },
+    /// Generate a province, then load the leader's dashboard query over HTTP with
+    /// concurrent clients, and in the same run a bare axum + SQL floor of the same
+    /// numbers: throughput, p50/p99 latency and the ratio.
+    Dashboard {
+        /// Tasks in the province (spread over 40 departments and 5 plan years).
+        #[arg(long, default_value_t = 100_000)]
+        tasks: usize,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// Seconds each server is measured (after a one-second warm-up).
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Tasks created per second while the dashboard is measured a third time.
+        #[arg(long, default_value_t = 10)]
+        writes_per_sec: u32,
+    },
     /// Generate a synthetic province, then time a bare scan of the log, a rebuild of the
     /// read-models and a time travel, per engine.
     Rebuild {
@@ -357,6 +374,34 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         };
         let figures = bench::run_rebuild(&bench).await?;
         print!("{}", bench::render_rebuild(&figures));
+        return Ok(());
+    }
+    if let Command::Bench {
+        what:
+            BenchWhat::Dashboard {
+                tasks,
+                clients,
+                seconds,
+                writes_per_sec,
+            },
+    } = &cli.command
+    {
+        let (departments, years) = (40, 5);
+        let bench = bench_dashboard::DashboardBench {
+            shape: generate::Shape {
+                provinces: 1,
+                departments,
+                tasks_per_agency: (tasks / (departments * years as usize)).max(1),
+                years,
+                writers: 8,
+                seed: 76,
+            },
+            clients: (*clients).max(1),
+            duration: std::time::Duration::from_secs((*seconds).max(1)),
+            writes_per_sec: *writes_per_sec,
+        };
+        let figures = bench_dashboard::run_dashboard(&bench).await?;
+        print!("{}", bench_dashboard::render_dashboard(&bench, &figures));
         return Ok(());
     }
     if let Command::Serve {

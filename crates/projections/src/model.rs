@@ -1,7 +1,7 @@
 //! The read-model as plain rows, and the pure fold that keeps them: the same code
 //! serves the persisted tables (incremental and rebuild) and time travel (in memory).
 
-use std::collections::BTreeMap;
+use imbl::OrdMap;
 
 use chrono::NaiveDate;
 use reform_domain::{
@@ -257,20 +257,24 @@ pub(crate) enum RowKey {
 }
 
 /// All rows of the progress read-model.
+///
+/// The maps are persistent (structure-sharing) so that cloning the model — which a
+/// server does each time it folds new events while readers hold the last snapshot —
+/// costs a few pointers instead of a copy of every row.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProgressModel {
     /// Agencies.
-    pub agencies: BTreeMap<AgencyId, AgencyRow>,
+    pub agencies: OrdMap<AgencyId, AgencyRow>,
     /// Documents.
-    pub documents: BTreeMap<DocumentId, DocumentRow>,
+    pub documents: OrdMap<DocumentId, DocumentRow>,
     /// Tasks.
-    pub tasks: BTreeMap<TaskId, TaskRow>,
+    pub tasks: OrdMap<TaskId, TaskRow>,
     /// PAR results by agency and year.
-    pub par: BTreeMap<(AgencyId, i32), ParRow>,
+    pub par: OrdMap<(AgencyId, i32), ParRow>,
     /// Heads, SIPAS and dossier statistics by agency.
-    pub records: BTreeMap<AgencyId, AgencyRecords>,
+    pub records: OrdMap<AgencyId, AgencyRecords>,
     /// Indicators.
-    pub indicators: BTreeMap<IndicatorId, IndicatorRow>,
+    pub indicators: OrdMap<IndicatorId, IndicatorRow>,
 }
 
 impl ProgressModel {
