@@ -686,6 +686,23 @@ pub struct HeadAccountability {
     pub reasons: Vec<String>,
 }
 
+/// The agency that led `task` on `day`: its lead, or — walking back its mergers — the
+/// merged agency it was inherited from, if that one had not yet ceased on `day`.
+/// (A reassignment carries no date in the read-model, so it counts from the start.)
+pub fn lead_on(model: &ProgressModel, task: &TaskRow, day: NaiveDate) -> reform_domain::AgencyId {
+    let mut lead = task.lead_id;
+    for from in task.inherited_from.iter().rev() {
+        let led_then = model
+            .agencies
+            .get(from)
+            .is_some_and(|a| a.successor_id == Some(lead) && a.ceased_on.is_some_and(|c| day < c));
+        if led_then {
+            lead = *from;
+        }
+    }
+    lead
+}
+
 /// Accountability by head of agency: each head's tenure, what fell due in it, and the
 /// "do not consider for emulation rewards" flag with its reasons by `rule`.
 pub fn accountability(
@@ -697,6 +714,18 @@ pub fn accountability(
     rule: &RewardRule,
 ) -> Vec<HeadAccountability> {
     let band_rank = |name: &str| bands.iter().position(|b| b.name == name);
+    // Each task answers to the agency that led it when it fell due, so a task
+    // inherited in a merger counts for the merged agency's head if it fell due before.
+    let mut answerable: std::collections::HashMap<reform_domain::AgencyId, Vec<&TaskRow>> =
+        std::collections::HashMap::new();
+    for task in model.tasks.values().filter(|t| t.status != CANCELLED) {
+        if let Some(deadline) = task.deadline {
+            answerable
+                .entry(lead_on(model, task, deadline))
+                .or_default()
+                .push(task);
+        }
+    }
     let mut out = Vec::new();
     for (agency, records) in &model.records {
         let Some(row) = model.agencies.get(agency) else {
@@ -715,10 +744,11 @@ pub fn accountability(
                     && d <= counted_to
                     && year.is_none_or(|y| chrono::Datelike::year(&d) == y)
             };
-            let due: Vec<&TaskRow> = model
-                .tasks
-                .values()
-                .filter(|t| t.lead_id == *agency && t.status != CANCELLED)
+            let due: Vec<&TaskRow> = answerable
+                .get(agency)
+                .into_iter()
+                .flatten()
+                .copied()
                 .filter(|t| t.deadline.is_some_and(in_scope))
                 .collect();
             let completed_in_time = due
@@ -928,6 +958,97 @@ mod tests {
                 source: None,
             }],
         }
+    }
+
+    fn agency(name: &str) -> crate::model::AgencyRow {
+        crate::model::AgencyRow {
+            agency_id: reform_domain::AgencyId::generate(),
+            name: name.into(),
+            short_name: None,
+            tier: "DEPARTMENT".into(),
+            block: Some("DEPARTMENTS".into()),
+            jurisdiction: "VN-01".into(),
+            parent_id: None,
+            status: "ACTIVE".into(),
+            successor_id: None,
+            ceased_on: None,
+        }
+    }
+
+    fn open_task(title: &str, lead: reform_domain::AgencyId, deadline: NaiveDate) -> TaskRow {
+        TaskRow {
+            task_id: reform_domain::TaskId::generate(),
+            plan_id: reform_domain::DocumentId::generate(),
+            parent_task_id: None,
+            category: "INSTITUTIONAL".into(),
+            pillar: Some("INSTITUTIONAL".into()),
+            title: title.into(),
+            search: title.into(),
+            lead_id: lead,
+            coordinator_ids: Vec::new(),
+            deadline: Some(deadline),
+            status: "NOT_STARTED".into(),
+            percent: 0,
+            lead_percent: 0,
+            weight: 1,
+            last_reported_on: None,
+            completed_on: None,
+            timeliness: None,
+            days_late: None,
+            inherited_from: Vec::new(),
+        }
+    }
+
+    /// Sở A merges into Sở B on 1/7/2025, its overdue task passing to B. The task fell
+    /// due in March under A's head, so it is A's head who answers for it, not B's.
+    #[test]
+    fn a_task_inherited_in_a_merger_answers_to_the_head_in_office_when_it_fell_due() {
+        let mut a = agency("Sở A");
+        let b = agency("Sở B");
+        a.status = "MERGED".into();
+        a.successor_id = Some(b.agency_id);
+        a.ceased_on = Some(day(2025, 7, 1));
+        let mut inherited = open_task("Rà soát thủ tục", b.agency_id, day(2025, 3, 31));
+        inherited.inherited_from = vec![a.agency_id];
+        let own = open_task("Số hoá hồ sơ", b.agency_id, day(2025, 9, 30));
+        let mut model = ProgressModel::default();
+        for (row, head) in [(&a, "Nguyễn Văn An"), (&b, "Trần Thị Bình")] {
+            model.agencies.insert(row.agency_id, row.clone());
+            model.records.insert(
+                row.agency_id,
+                crate::model::AgencyRecords {
+                    heads: vec![crate::model::HeadTenure {
+                        name: head.into(),
+                        title: None,
+                        from: day(2021, 1, 1),
+                        to: None,
+                        decision: None,
+                    }],
+                    ..Default::default()
+                },
+            );
+        }
+        for t in [&inherited, &own] {
+            model.tasks.insert(t.task_id, t.clone());
+        }
+        assert_eq!(lead_on(&model, &inherited, day(2025, 3, 31)), a.agency_id);
+        assert_eq!(lead_on(&model, &inherited, day(2025, 7, 1)), b.agency_id);
+
+        let rows = accountability(
+            &model,
+            None,
+            None,
+            day(2025, 12, 31),
+            &da_nang_bands(),
+            &RewardRule::default(),
+        );
+        let of = |name: &str| {
+            rows.iter()
+                .find(|r| r.head.name == name)
+                .map(|r| (r.tasks_due, r.overdue_now, r.counted_to))
+        };
+        assert_eq!(of("Nguyễn Văn An"), Some((1, 1, day(2025, 6, 30))));
+        assert_eq!(of("Trần Thị Bình"), Some((1, 1, day(2025, 12, 31))));
     }
 
     #[test]
