@@ -855,7 +855,8 @@ async fn the_record_around_the_plans_is_kept_through_mutations(t: TestStore) {
     let card = api
         .ok(
             &officer,
-            r#"query($id: ID!) { agency(id: $id) { name heads { name } scorecard { par { total band year } sipasPercent dossierOnTimeRate head { name } } } }"#,
+            r#"query($id: ID!) { agency(id: $id) { name heads { name } scorecard { par { total band year } sipasPercent dossierOnTimeRate head { name } }
+                 dossierStatistics { from to field received resolvedInTime resolvedLate overdue onTimeRate } } }"#,
             json!({ "id": p.tu_phap.0 }),
         )
         .await;
@@ -866,6 +867,12 @@ async fn the_record_around_the_plans_is_kept_through_mutations(t: TestStore) {
     assert_eq!(agency["scorecard"]["sipasPercent"], 84.2);
     assert_eq!(agency["scorecard"]["dossierOnTimeRate"], 280.0 / 300.0);
     assert_eq!(agency["scorecard"]["head"]["name"], "Lò Văn Tiến");
+    assert_eq!(
+        agency["dossierStatistics"],
+        json!([{ "from": "2025-01-01", "to": "2025-06-30", "field": null, "received": 400,
+                 "resolvedInTime": 280, "resolvedLate": 20, "overdue": 0,
+                 "onTimeRate": 280.0 / 300.0 }])
+    );
     let (code, _) = api
         .error(
             &officer,

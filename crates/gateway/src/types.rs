@@ -769,6 +769,18 @@ impl Agency {
             .map(|r| r.heads.iter().map(HeadView::of).collect())
             .unwrap_or_default())
     }
+    /// Its one-stop dossier statistics (mẫu II.06a), by period, oldest first; per field
+    /// where reported per field.
+    async fn dossier_statistics(&self) -> async_graphql::Result<Vec<DossierPeriodView>> {
+        self.require_records()?;
+        Ok(self
+            .scope
+            .model
+            .records
+            .get(&self.row.agency_id)
+            .map(|r| r.dossiers.iter().cloned().map(DossierPeriodView).collect())
+            .unwrap_or_default())
+    }
     /// Tasks led and coordinated, on time, late and overdue, PAR band and rank,
     /// SIPAS, dossier on-time rate. With `asOf`, as it stood then.
     async fn scorecard(
@@ -1283,5 +1295,44 @@ impl RollupNodeView {
             })
             .map(|(i, _)| self.child(i))
             .collect()
+    }
+}
+
+/// One-stop dossier statistics of one period.
+pub struct DossierPeriodView(reform_projections::DossierPeriod);
+
+#[Object(name = "DossierPeriod")]
+impl DossierPeriodView {
+    /// First day.
+    async fn from(&self) -> NaiveDate {
+        self.0.from
+    }
+    /// Last day.
+    async fn to(&self) -> NaiveDate {
+        self.0.to
+    }
+    /// The field (lĩnh vực), when reported per field; null for the agency's total.
+    async fn field(&self) -> Option<&str> {
+        self.0.field.as_deref()
+    }
+    /// Dossiers received.
+    async fn received(&self) -> u64 {
+        self.0.received
+    }
+    /// Resolved early or on time.
+    async fn resolved_in_time(&self) -> u64 {
+        self.0.resolved_in_time
+    }
+    /// Resolved late.
+    async fn resolved_late(&self) -> u64 {
+        self.0.resolved_late
+    }
+    /// Still in process and past their deadline.
+    async fn overdue(&self) -> u64 {
+        self.0.overdue
+    }
+    /// Share of resolved dossiers resolved in time.
+    async fn on_time_rate(&self) -> Option<f64> {
+        self.0.on_time_rate()
     }
 }
