@@ -283,6 +283,43 @@ async fn secretariat_plans_officers_report_leaders_read(t: TestStore) {
     );
     assert_eq!(history["task"]["version"], 3);
 
+    // The auditor checks the hash chain and keeps the digest; officers may not.
+    let verified = api
+        .ok(
+            &auditor,
+            r#"{ verifyAudit { intact checked digest breach { position } } }"#,
+            json!({}),
+        )
+        .await;
+    let head = t.store.head().await.expect("head");
+    assert_eq!(verified["verifyAudit"]["intact"], true, "{verified}");
+    assert_eq!(verified["verifyAudit"]["checked"], head);
+    let digest = verified["verifyAudit"]["digest"].as_str().expect("digest");
+    assert!(digest.starts_with(&format!("{head}:")), "{digest}");
+    let again = api
+        .ok(
+            &auditor,
+            r#"query($d: String) { verifyAudit(against: $d) { intact } }"#,
+            json!({ "d": digest }),
+        )
+        .await;
+    assert_eq!(again["verifyAudit"]["intact"], true);
+    let (code, error) = api
+        .error(
+            &auditor,
+            r#"{ verifyAudit(against: "yesterday") { intact } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (code.as_str(), &error["extensions"]["field"]),
+        ("BAD_USER_INPUT", &json!("against"))
+    );
+    let (code, _) = api
+        .error(&officer_tp, r#"{ verifyAudit { intact } }"#, json!({}))
+        .await;
+    assert_eq!(code, "FORBIDDEN");
+
     // A stale expectedVersion is a CONFLICT that tells the current version.
     let (code, error) = api
         .error(

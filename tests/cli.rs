@@ -99,6 +99,74 @@ async fn demo_loads_once_and_prints_progress_by_pillar_on_postgres() {
         .expect("demo check");
 }
 
+/// `reform verify` on the demo: exit 0 with the count and the head's digest; after an
+/// edit made behind the store's back, exit 3 naming the event; `--against` the first
+/// digest after a cut tail, exit 3 again.
+#[test]
+fn reform_verify_names_the_first_tampered_event() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("verify.db").display());
+    let (ok, _, err) = reform(&url, &["demo"]);
+    assert!(ok, "{err}");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_reform"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .output()
+            .expect("running reform");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = run(&["verify"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("verified 163 events"), "{out}");
+    let digest = out
+        .lines()
+        .find_map(|l| l.strip_prefix("head digest: "))
+        .expect("a digest line")
+        .to_owned();
+    assert!(digest.starts_with("163:"), "{digest}");
+
+    let tamper = |sql: &str| {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&url).await.expect("pool");
+            for statement in [
+                "DROP TRIGGER IF EXISTS events_no_update",
+                "DROP TRIGGER IF EXISTS events_no_delete",
+                sql,
+            ] {
+                sqlx::query(statement).execute(&pool).await.expect("tamper");
+            }
+            pool.close().await;
+        });
+    };
+    tamper("UPDATE events SET actor_name = 'Ai đó' WHERE position = 42");
+    let (code, out, err) = run(&["verify"]);
+    assert_eq!(code, Some(3), "{out}{err}");
+    assert!(
+        err.contains("TAMPERED") && err.contains("position 42"),
+        "{err}"
+    );
+    // Cut the tail (the edited event with it): what is left is a valid chain, and only
+    // the digest kept from before shows the loss.
+    tamper("DELETE FROM events WHERE position >= 40");
+    let (code, out, err) = run(&["verify"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let (code, _, err) = run(&["verify", "--against", &digest]);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("no longer reaches"), "{err}");
+    let (code, _, err) = run(&["verify", "--against", "not-a-digest"]);
+    assert_eq!(code, Some(2), "a usage error: {err}");
+    assert!(
+        err.contains("POSITION:HASH"),
+        "a bad digest is a clear error: {err}"
+    );
+}
+
 #[test]
 fn a_bad_database_url_is_a_clear_error() {
     let (ok, _, err) = reform("mysql://localhost/reform", &["migrate"]);

@@ -110,6 +110,28 @@ pub struct AgencyFilterInput {
     pub search: Option<String>,
 }
 
+/// The result of checking the event log's hash chain.
+#[derive(SimpleObject)]
+pub struct AuditVerification {
+    /// Whether every event checked is as written, in its place.
+    pub intact: bool,
+    /// Events checked before the first breach (all of them when intact).
+    pub checked: u64,
+    /// The head's digest (`POSITION:HASH`), to keep outside the system; null on a breach.
+    pub digest: Option<String>,
+    /// The first event found wrong.
+    pub breach: Option<AuditBreach>,
+}
+
+/// Where the chain breaks and why.
+#[derive(SimpleObject)]
+pub struct AuditBreach {
+    /// The first position found wrong.
+    pub position: u64,
+    /// What is wrong there.
+    pub problem: String,
+}
+
 /// What to order agencies by.
 #[derive(async_graphql::Enum, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum AgencyOrderField {
@@ -568,6 +590,47 @@ impl QueryRoot {
                 })
                 .collect(),
         )
+    }
+
+    /// Checks the event log's hash chain end to end (auditors and leaders): whether
+    /// it is intact, how many events were checked and the head's digest — or the first
+    /// event found changed, removed, inserted or moved. With `against` (a digest kept
+    /// from an earlier check), also whether the log still passes through it.
+    async fn verify_audit(
+        &self,
+        ctx: &Context<'_>,
+        against: Option<String>,
+    ) -> async_graphql::Result<AuditVerification> {
+        let scope = Scope::of(ctx)?;
+        scope.viewer.require(
+            &[reform_domain::Role::Auditor, reform_domain::Role::Leader],
+            "verify the audit log",
+        )?;
+        let against = against
+            .map(|d| d.parse::<reform_store::chain::Digest>())
+            .transpose()
+            .map_err(|e| ApiError::bad_input("against", e))?;
+        let store = gateway(ctx)?.handler.store().clone();
+        let verification = reform_store::verify(store.as_ref(), None, None, against)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(match verification.outcome {
+            Ok(digest) => AuditVerification {
+                intact: true,
+                checked: verification.checked,
+                digest: Some(digest.to_string()),
+                breach: None,
+            },
+            Err(breach) => AuditVerification {
+                intact: false,
+                checked: verification.checked,
+                digest: None,
+                breach: Some(AuditBreach {
+                    position: breach.position,
+                    problem: breach.problem,
+                }),
+            },
+        })
     }
 
     /// Indicators with targets, measurements and their trajectory (RAG). With

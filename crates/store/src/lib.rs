@@ -8,6 +8,7 @@
 
 mod batch;
 mod cache;
+pub mod chain;
 mod committer;
 mod handler;
 mod model;
@@ -17,6 +18,7 @@ mod sqlite;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use chain::{Breach, ChainedEvent, Digest, Verifier};
 use reform_domain::StreamId;
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -59,6 +61,10 @@ pub trait EventStore: Send + Sync {
     /// Like [`EventStore::read_all`], but only what a fold needs ([`EventFact`]): for
     /// rebuilding read-models and time travel.
     async fn read_all_facts(&self, after: u64, limit: u32) -> Result<Vec<EventFact>, StoreError>;
+
+    /// Up to `limit` events after `after`, in order, with their chain columns: what
+    /// [`verify`] reads.
+    async fn read_chain(&self, after: u64, limit: u32) -> Result<Vec<ChainedEvent>, StoreError>;
 
     /// The last committed position (0 when empty).
     async fn head(&self) -> Result<u64, StoreError>;
@@ -104,3 +110,75 @@ pub async fn open(url: &str) -> Result<Arc<dyn EventStore>, StoreError> {
         Err(StoreError::UnsupportedUrl(url.to_owned()))
     }
 }
+
+/// What a verification found.
+#[derive(Clone, Debug)]
+pub struct Verification {
+    /// Events checked.
+    pub checked: u64,
+    /// The digest of the last event checked, or the first breach.
+    pub outcome: Result<Digest, Breach>,
+}
+
+/// Checks the hash chain of the events in `from ..= to` (the whole log by default),
+/// and, with `against`, that the log still passes through that earlier digest.
+pub async fn verify(
+    store: &dyn EventStore,
+    from: Option<u64>,
+    to: Option<u64>,
+    against: Option<Digest>,
+) -> Result<Verification, StoreError> {
+    let start = from.unwrap_or(1).max(1);
+    let mut verifier = if start == 1 {
+        Verifier::new()
+    } else {
+        // Start from the stored hash of the event before the range.
+        let before = store.read_chain(start - 2, 1).await?;
+        match before.into_iter().next() {
+            Some(e) if e.event.position == start - 1 => {
+                Verifier::after(start - 1, e.hash.unwrap_or_default())
+            }
+            _ => {
+                return Ok(Verification {
+                    checked: 0,
+                    outcome: Err(Breach {
+                        position: start - 1,
+                        problem: "the event before the range is missing".into(),
+                    }),
+                })
+            }
+        }
+    };
+    if let Some(digest) = against {
+        verifier = verifier.against(digest);
+    }
+    let mut after = start - 1;
+    loop {
+        let page = store.read_chain(after, VERIFY_PAGE).await?;
+        let Some(last) = page.last().map(|e| e.event.position) else {
+            break;
+        };
+        for event in &page {
+            if to.is_some_and(|to| event.event.position > to) {
+                return Ok(Verification {
+                    checked: verifier.checked(),
+                    outcome: verifier.finish(),
+                });
+            }
+            if let Err(breach) = verifier.check(event) {
+                return Ok(Verification {
+                    checked: verifier.checked(),
+                    outcome: Err(breach),
+                });
+            }
+        }
+        after = last;
+    }
+    Ok(Verification {
+        checked: verifier.checked(),
+        outcome: verifier.finish(),
+    })
+}
+
+/// Events a verification reads per statement.
+const VERIFY_PAGE: u32 = 5_000;

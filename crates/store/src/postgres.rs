@@ -18,6 +18,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use uuid::Uuid;
 
 use crate::batch::{self, BatchPlan, StoredCommand};
+use crate::chain::{self, ChainedEvent};
 use crate::committer::{self, BatchWriter, Pending};
 use crate::model::{
     to_i64, to_u64, Actor, AppendOutcome, AppendRequest, Backend, EventFact, EventMetadata,
@@ -50,14 +51,17 @@ impl PostgresStore {
     /// Uses an existing pool (migrating it first).
     pub async fn from_pool(pool: PgPool) -> Result<Self, StoreError> {
         migrate(&pool).await?;
-        let current: i64 = sqlx::query_scalar("SELECT value FROM position_counter")
-            .fetch_one(&pool)
-            .await?;
+        backfill_chain(&pool).await?;
+        let (current, last_hash): (i64, Option<String>) =
+            sqlx::query_as("SELECT value, last_hash FROM position_counter")
+                .fetch_one(&pool)
+                .await?;
         let (head_tx, head) = watch::channel(to_u64(current));
         let writer = committer::spawn(
             PgWriter {
                 pool: pool.clone(),
                 head: to_u64(current),
+                last_hash: last_hash.unwrap_or_else(|| chain::GENESIS.to_owned()),
             },
             head_tx,
         );
@@ -68,6 +72,67 @@ impl PostgresStore {
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+}
+
+/// Gives events written before the hash chain existed their hashes, in order, once,
+/// under the position counter's lock (no append interleaves), and records the last.
+async fn backfill_chain(pool: &PgPool) -> Result<(), StoreError> {
+    let mut tx = pool
+        .begin_with("BEGIN; SELECT 1 FROM position_counter FOR UPDATE")
+        .await?;
+    let first: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(position) FROM events WHERE hash IS NULL")
+            .fetch_one(&mut *tx)
+            .await?;
+    let Some(first) = first else {
+        tx.rollback().await?;
+        return Ok(());
+    };
+    let mut prev: String = sqlx::query_scalar("SELECT hash FROM events WHERE position = $1")
+        .bind(first - 1)
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten()
+        .unwrap_or_else(|| chain::GENESIS.to_owned());
+    let mut after = first - 1;
+    let sql =
+        format!("SELECT {COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT 2000");
+    loop {
+        let rows = sqlx::query(&sql).bind(after).fetch_all(&mut *tx).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get(0)?;
+        let events = rows.iter().map(decode_row).collect::<Result<Vec<_>, _>>()?;
+        let links = chain::chain(prev.clone(), &events);
+        sqlx::query(
+            "UPDATE events SET prev_hash = l.prev_hash, hash = l.hash \
+             FROM UNNEST($1::bigint[], $2::text[], $3::text[]) AS l(position, prev_hash, hash) \
+             WHERE events.position = l.position",
+        )
+        .bind(
+            events
+                .iter()
+                .map(|e| to_i64(e.position))
+                .collect::<Vec<_>>(),
+        )
+        .bind(links.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>())
+        .bind(links.iter().map(|(_, h)| h.as_str()).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
+        if let Some((_, hash)) = links.last() {
+            prev.clone_from(hash);
+        }
+    }
+    sqlx::query("UPDATE position_counter SET last_hash = $1")
+        .bind(&prev)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(
+        from = first,
+        to = after,
+        "hash chain built for events written before it"
+    );
+    Ok(())
 }
 
 /// Applies the PostgreSQL migrations.
@@ -184,6 +249,26 @@ impl EventStore for PostgresStore {
             .collect()
     }
 
+    async fn read_chain(&self, after: u64, limit: u32) -> Result<Vec<ChainedEvent>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS}, prev_hash, hash FROM events WHERE position > $1 ORDER BY position LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(to_i64(after))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ChainedEvent {
+                    event: decode_row(row)?,
+                    prev_hash: row.try_get(17)?,
+                    hash: row.try_get(18)?,
+                })
+            })
+            .collect()
+    }
+
     async fn head(&self) -> Result<u64, StoreError> {
         let v: i64 = sqlx::query_scalar("SELECT value FROM position_counter")
             .fetch_one(&self.pool)
@@ -276,18 +361,24 @@ struct PgWriter {
     pool: PgPool,
     /// The last position this writer knows committed: the basis of the fast path.
     head: u64,
+    /// The hash of the event at `head`.
+    last_hash: String,
 }
 
 #[async_trait]
 impl BatchWriter for PgWriter {
     /// One round trip when the writer's view is current, four otherwise.
     async fn write(&mut self, requests: &[AppendRequest]) -> Result<BatchPlan, StoreError> {
-        if let Some(plan) = self.write_optimistically(requests).await {
+        if let Some((plan, last_hash)) = self.write_optimistically(requests).await {
             self.head = plan.head;
+            self.last_hash = last_hash;
             return Ok(plan);
         }
-        let plan = self.write_under_lock(requests).await?;
+        let (plan, last_hash) = self.write_under_lock(requests).await?;
         self.head = plan.head;
+        if let Some(hash) = last_hash {
+            self.last_hash = hash;
+        }
         Ok(plan)
     }
 }
@@ -302,7 +393,10 @@ impl PgWriter {
     /// already-executed command id violates a unique key. Any miss leaves nothing
     /// written and returns `None`; the batch then takes the locked path, which reads
     /// the real state and answers every request.
-    async fn write_optimistically(&self, requests: &[AppendRequest]) -> Option<BatchPlan> {
+    async fn write_optimistically(
+        &self,
+        requests: &[AppendRequest],
+    ) -> Option<(BatchPlan, String)> {
         let mut versions = HashMap::new();
         let mut conditions: Vec<(StreamId, u64)> = Vec::new();
         for r in requests {
@@ -331,8 +425,10 @@ impl PgWriter {
         if plan.rows.is_empty() || plan.results.iter().any(Result::is_err) {
             return None;
         }
-        match write_plan(&self.pool, &plan, self.head, &conditions).await {
-            Ok(true) => Some(plan),
+        let links = chain::chain(self.last_hash.clone(), &plan.rows);
+        let last_hash = links.last().map(|(_, h)| h.clone())?;
+        match write_plan(&self.pool, &plan, self.head, &conditions, &links).await {
+            Ok(true) => Some((plan, last_hash)),
             Ok(false) => None,
             Err(error) => {
                 tracing::debug!(%error, "optimistic batch refused; retrying under the lock");
@@ -346,7 +442,7 @@ impl PgWriter {
     async fn write_under_lock(
         &mut self,
         requests: &[AppendRequest],
-    ) -> Result<BatchPlan, StoreError> {
+    ) -> Result<(BatchPlan, Option<String>), StoreError> {
         // The lock is taken in the BEGIN round trip; the next statement's snapshot is
         // taken after it is granted, so it sees every batch committed before ours.
         let mut tx = self
@@ -361,7 +457,7 @@ impl PgWriter {
             .map(StreamId::as_str)
             .collect();
         let state = sqlx::query(
-            "SELECT 'head' AS kind, NULL::uuid AS command_id, NULL::text AS stream_id, value AS a, \
+            "SELECT 'head' AS kind, NULL::uuid AS command_id, last_hash AS stream_id, value AS a, \
                     0::bigint AS b, 0::bigint AS c, 0::bigint AS d FROM position_counter \
              UNION ALL \
              SELECT 'command', command_id, stream_id, stream_version, command_size::bigint, position, 0 \
@@ -376,11 +472,17 @@ impl PgWriter {
         .fetch_all(&mut *tx)
         .await?;
         let (mut head, mut known, mut versions) = (0, HashMap::new(), HashMap::new());
+        let mut last_hash = chain::GENESIS.to_owned();
         for row in &state {
             let kind: &str = row.try_get("kind")?;
             let a = to_u64(row.try_get("a")?);
             match kind {
-                "head" => head = a,
+                "head" => {
+                    head = a;
+                    if let Some(hash) = row.try_get::<Option<String>, _>("stream_id")? {
+                        last_hash = hash;
+                    }
+                }
                 "command" => {
                     let c = StoredCommand::from_first_event(
                         row.try_get("command_id")?,
@@ -400,15 +502,16 @@ impl PgWriter {
         let plan = batch::plan(head, versions, known, requests, Utc::now().trunc_subsecs(6));
         if plan.rows.is_empty() {
             tx.rollback().await?;
-            return Ok(plan);
+            return Ok((plan, None));
         }
-        if !write_plan(&mut *tx, &plan, head, &[]).await? {
+        let links = chain::chain(last_hash, &plan.rows);
+        if !write_plan(&mut *tx, &plan, head, &[], &links).await? {
             return Err(StoreError::Invalid(
                 "the position counter moved while locked".into(),
             ));
         }
         tx.commit().await?;
-        Ok(plan)
+        Ok((plan, links.last().map(|(_, h)| h.clone())))
     }
 }
 
@@ -423,6 +526,7 @@ async fn write_plan<'e, E>(
     plan: &BatchPlan,
     expected_head: u64,
     conditions: &[(StreamId, u64)],
+    links: &[(String, String)],
 ) -> Result<bool, StoreError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Postgres>,
@@ -435,15 +539,16 @@ where
              WHERE e.stream_id = c.id ORDER BY e.stream_version DESC LIMIT 1), 0) = c.v), TRUE) AS ok \
            FROM UNNEST($19::text[], $20::bigint[]) AS c(id, v)), \
          guard AS ( \
-           UPDATE position_counter SET value = $17 \
+           UPDATE position_counter SET value = $17, last_hash = $25 \
            WHERE value = $18 AND (SELECT ok FROM checked) RETURNING value), \
          new_events AS ( \
            INSERT INTO events (position, event_id, stream_id, stream_version, event_type, schema_version, \
              payload, actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, command_id, \
-             command_size, correlation_id, causation_id, reason) \
+             command_size, correlation_id, causation_id, reason, prev_hash, hash) \
            SELECT e.* FROM guard, UNNEST($1::bigint[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], \
              $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::uuid[], $12::timestamptz[], \
-             $13::timestamptz[], $14::uuid[], $21::int[], $15::uuid[], $16::uuid[], $22::text[]) AS e) \
+             $13::timestamptz[], $14::uuid[], $21::int[], $15::uuid[], $16::uuid[], $22::text[], \
+             $23::text[], $24::text[]) AS e) \
          SELECT count(*) FROM guard",
     )
     .bind(rows.iter().map(|r| to_i64(r.position)).collect::<Vec<_>>())
@@ -468,6 +573,9 @@ where
     .bind(conditions.iter().map(|(_, v)| to_i64(*v)).collect::<Vec<_>>())
     .bind(plan.command_sizes.iter().map(|n| n.map(|n| i32::try_from(n).unwrap_or(i32::MAX))).collect::<Vec<_>>())
     .bind(rows.iter().map(|r| r.metadata.reason.as_deref()).collect::<Vec<_>>())
+    .bind(links.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>())
+    .bind(links.iter().map(|(_, h)| h.as_str()).collect::<Vec<_>>())
+    .bind(links.last().map(|(_, h)| h.as_str()))
     .fetch_one(executor)
     .await?;
     Ok(written.try_get::<i64, _>(0)? == 1)

@@ -22,6 +22,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use uuid::Uuid;
 
 use crate::batch::{self, BatchPlan, StoredCommand};
+use crate::chain::{self, ChainedEvent};
 use crate::committer::{self, BatchWriter, Pending};
 use crate::model::{
     sqlite_time, to_i64, to_u64, Actor, AppendOutcome, AppendRequest, Backend, EventFact,
@@ -56,6 +57,7 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("../../migrations/sqlite").run(&pool).await?;
+        backfill_chain(&pool).await?;
         let current: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
             .fetch_one(&pool)
             .await?;
@@ -85,6 +87,66 @@ fn time(position: u64, value: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(value)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| corrupt(position, "timestamp", value))
+}
+
+/// The last position and its hash ([`chain::GENESIS`] for an empty log).
+async fn last_link(connection: &mut sqlx::SqliteConnection) -> Result<(u64, String), StoreError> {
+    let last: Option<(i64, Option<String>)> =
+        sqlx::query_as("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
+            .fetch_optional(&mut *connection)
+            .await?;
+    Ok(match last {
+        None => (0, chain::GENESIS.to_owned()),
+        Some((position, hash)) => (
+            to_u64(position),
+            hash.ok_or_else(|| corrupt(to_u64(position), "hash", "NULL"))?,
+        ),
+    })
+}
+
+/// Gives events written before the hash chain existed their hashes, in order, once
+/// (the append-only trigger lets a NULL hash be set and nothing else). Runs under the
+/// write lock, so no append interleaves.
+async fn backfill_chain(pool: &SqlitePool) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let first: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(position) FROM events WHERE hash IS NULL")
+            .fetch_one(&mut *tx)
+            .await?;
+    let Some(first) = first else {
+        return Ok(());
+    };
+    let mut prev: String = sqlx::query_scalar("SELECT hash FROM events WHERE position = ?1")
+        .bind(first - 1)
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten()
+        .unwrap_or_else(|| chain::GENESIS.to_owned());
+    let mut after = first - 1;
+    let sql =
+        format!("SELECT {COLUMNS} FROM events WHERE position > ?1 ORDER BY position LIMIT 2000");
+    loop {
+        let rows = sqlx::query(&sql).bind(after).fetch_all(&mut *tx).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get(0)?;
+        let events = rows.iter().map(decode_row).collect::<Result<Vec<_>, _>>()?;
+        for (event, (prev_hash, hash)) in events.iter().zip(chain::chain(prev.clone(), &events)) {
+            sqlx::query("UPDATE events SET prev_hash = ?1, hash = ?2 WHERE position = ?3")
+                .bind(prev_hash)
+                .bind(&hash)
+                .bind(to_i64(event.position))
+                .execute(&mut *tx)
+                .await?;
+            prev = hash;
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(
+        from = first,
+        to = after,
+        "hash chain built for events written before it"
+    );
+    Ok(())
 }
 
 /// Columns are read by index, in the order of `COLUMNS` (a name lookup per column
@@ -215,6 +277,26 @@ impl EventStore for SqliteStore {
             .collect()
     }
 
+    async fn read_chain(&self, after: u64, limit: u32) -> Result<Vec<ChainedEvent>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS}, prev_hash, hash FROM events WHERE position > ?1 ORDER BY position LIMIT ?2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(to_i64(after))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ChainedEvent {
+                    event: decode_row(row)?,
+                    prev_hash: row.try_get(17)?,
+                    hash: row.try_get(18)?,
+                })
+            })
+            .collect()
+    }
+
     async fn head(&self) -> Result<u64, StoreError> {
         let v: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
             .fetch_one(&self.pool)
@@ -304,9 +386,7 @@ struct SqliteWriter {
 impl BatchWriter for SqliteWriter {
     async fn write(&mut self, requests: &[AppendRequest]) -> Result<BatchPlan, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
-            .fetch_one(&mut *tx)
-            .await?;
+        let (head, last_hash) = last_link(&mut tx).await?;
 
         let command_ids: Vec<String> = requests
             .iter()
@@ -340,24 +420,19 @@ impl BatchWriter for SqliteWriter {
             .map(|r| Ok((StreamId(r.try_get("stream_id")?), to_u64(r.try_get("version")?))))
             .collect::<Result<HashMap<_, _>, sqlx::Error>>()?;
 
-        let plan = batch::plan(
-            to_u64(head),
-            versions,
-            known,
-            requests,
-            Utc::now().trunc_subsecs(6),
-        );
+        let plan = batch::plan(head, versions, known, requests, Utc::now().trunc_subsecs(6));
         if plan.rows.is_empty() {
             tx.rollback().await?;
             return Ok(plan);
         }
-        for (r, size) in plan.rows.iter().zip(&plan.command_sizes) {
+        let links = chain::chain(last_hash, &plan.rows);
+        for ((r, size), (prev_hash, hash)) in plan.rows.iter().zip(&plan.command_sizes).zip(links) {
             let m = &r.metadata;
             sqlx::query(
                 "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, schema_version, \
                  payload, actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, command_id, \
-                 correlation_id, causation_id, reason, command_size) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                 correlation_id, causation_id, reason, command_size, prev_hash, hash) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
             )
             .bind(to_i64(r.position))
             .bind(r.event_id.to_string())
@@ -377,6 +452,8 @@ impl BatchWriter for SqliteWriter {
             .bind(m.causation_id.map(|c| c.to_string()))
             .bind(m.reason.as_deref())
             .bind(size.map(i64::from))
+            .bind(prev_hash)
+            .bind(hash)
             .execute(&mut *tx)
             .await?;
         }
