@@ -283,6 +283,66 @@ async fn secretariat_plans_officers_report_leaders_read(t: TestStore) {
     );
     assert_eq!(history["task"]["version"], 3);
 
+    // The audit log, newest first, with each change's fields old → new.
+    let audit = r#"query($filter: AuditFilterInput, $after: String) {
+      auditLog(filter: $filter, first: 2, after: $after) {
+        nodes { action operation actor { userId role { code } } entityId entityKind
+                changes { field old new } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }"#;
+    let page = api
+        .ok(&auditor, audit, json!({ "filter": { "entityId": first } }))
+        .await;
+    let nodes = &page["auditLog"]["nodes"];
+    assert_eq!(nodes[0]["action"], "TaskCompleted", "{page}");
+    assert_eq!(nodes[0]["operation"], "MODIFY");
+    assert_eq!(nodes[0]["actor"]["userId"], "can-bo-tu-phap");
+    assert_eq!(nodes[0]["entityId"], first.as_str());
+    assert_eq!(nodes[0]["entityKind"], "task");
+    let status = nodes[0]["changes"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["field"] == "status"))
+        .cloned()
+        .expect("the status changed");
+    assert_eq!(
+        (&status["old"], &status["new"]),
+        (&json!("IN_PROGRESS"), &json!("COMPLETED"))
+    );
+    assert_eq!(nodes[1]["action"], "TaskProgressReported");
+    assert_eq!(page["auditLog"]["pageInfo"]["hasNextPage"], true);
+    let rest = api
+        .ok(
+            &auditor,
+            audit,
+            json!({ "filter": { "entityId": first }, "after": page["auditLog"]["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    assert_eq!(rest["auditLog"]["nodes"][0]["action"], "TaskCreated");
+    assert_eq!(rest["auditLog"]["nodes"][0]["operation"], "CREATE");
+    assert_eq!(rest["auditLog"]["pageInfo"]["hasNextPage"], false);
+    let by_officer = api
+        .ok(
+            &leader,
+            audit,
+            json!({ "filter": { "actor": "can-bo-tu-phap", "eventTypes": ["TaskProgressReported"] } }),
+        )
+        .await;
+    assert_eq!(
+        by_officer["auditLog"]["nodes"].as_array().map(Vec::len),
+        Some(1),
+        "{by_officer}"
+    );
+    let (code, _) = api.error(&officer_tp, audit, json!({})).await;
+    assert_eq!(code, "FORBIDDEN");
+    let (code, error) = api
+        .error(&auditor, audit, json!({ "filter": { "entityId": "junk" } }))
+        .await;
+    assert_eq!(
+        (code.as_str(), &error["extensions"]["field"]),
+        ("BAD_USER_INPUT", &json!("entityId"))
+    );
+
     // The auditor checks the hash chain and keeps the digest; officers may not.
     let verified = api
         .ok(

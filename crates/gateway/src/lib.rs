@@ -6,6 +6,8 @@
 //! request, and turns each mutation into one domain command whose actor is the token's.
 //! A mutation answers only once the view has reached its own write.
 
+#[allow(unreachable_pub)]
+mod audit;
 mod auth;
 mod error;
 mod loader;

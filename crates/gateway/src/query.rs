@@ -6,6 +6,7 @@ use reform_domain::{AgencyId, DocumentId, IndicatorId, TaskId};
 use reform_projections::queries::{self, TaskFilter, TaskOrder};
 use reform_projections::{fold_for_search, AgencyRow};
 
+use crate::audit::{AuditEntryConnection, AuditEntryEdge, AuditFilterInput};
 use crate::error::ApiError;
 use crate::relay::{cursor, page, parse, parse_any, window, Kind, PageArgs, PageInfo};
 use crate::types::{
@@ -590,6 +591,69 @@ impl QueryRoot {
                 })
                 .collect(),
         )
+    }
+
+    /// The audit log, newest first: who changed what, when and why, each entry with
+    /// the fields it changed (old → new). Auditors and leaders; a leader bound to a
+    /// jurisdiction sees the entries of its entities only (a page may then hold fewer
+    /// than `first`).
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditFilterInput>,
+        first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<AuditEntryConnection> {
+        let scope = Scope::of(ctx)?;
+        scope.viewer.require(
+            &[reform_domain::Role::Auditor, reform_domain::Role::Leader],
+            "read the audit log",
+        )?;
+        let filter = filter.unwrap_or_default().to_filter()?;
+        if !(0..=100).contains(&first) {
+            return Err(ApiError::bad_input("first", "between 0 and 100").into());
+        }
+        let before = match &after {
+            None => None,
+            Some(c) => Some(
+                crate::relay::cursor_key(c, "after")?
+                    .parse::<u64>()
+                    .map_err(|_| ApiError::bad_input("after", "not a cursor this API gave out"))?,
+            ),
+        };
+        let store = gateway(ctx)?.handler.store().clone();
+        // One more than asked tells whether there is a next page.
+        let limit = u32::try_from(first).unwrap_or(0) + 1;
+        let mut events = store
+            .read_audit(&filter, before, limit)
+            .await
+            .map_err(ApiError::from)?;
+        let has_next_page = events.len() > usize::try_from(first).unwrap_or(0);
+        events.truncate(usize::try_from(first).unwrap_or(0));
+        let mut streams: Vec<reform_domain::StreamId> =
+            events.iter().map(|e| e.stream_id.clone()).collect();
+        streams.sort();
+        streams.dedup();
+        let histories = store.read_streams(&streams).await.map_err(ApiError::from)?;
+        let end = events.last().map(|e| e.position);
+        let entries = crate::audit::entries(&scope, events, &histories)?;
+        let edges: Vec<AuditEntryEdge> = entries
+            .into_iter()
+            .map(|node| AuditEntryEdge {
+                cursor: cursor(&node.position.to_string()),
+                node,
+            })
+            .collect();
+        Ok(AuditEntryConnection {
+            nodes: edges.iter().map(|e| e.node.clone()).collect(),
+            page_info: PageInfo {
+                has_next_page,
+                has_previous_page: before.is_some(),
+                start_cursor: edges.first().map(|e| e.cursor.clone()),
+                end_cursor: end.map(|p| cursor(&p.to_string())),
+            },
+            edges,
+        })
     }
 
     /// Checks the event log's hash chain end to end (auditors and leaders): whether

@@ -209,6 +209,11 @@ pub fn page<T>(
     Ok((page, info))
 }
 
+/// The key a cursor stands for (`field` names the argument in errors).
+pub fn cursor_key(cursor: &str, field: &str) -> Result<String, ApiError> {
+    key_of(cursor, field)
+}
+
 /// The cursor of an item whose key is `key`.
 pub fn cursor(key: &str) -> String {
     cursor_of(key)

@@ -250,6 +250,17 @@ pub enum Document {
     Plan(Plan),
 }
 
+impl Document {
+    /// Its global id, by its kind.
+    pub fn global_id(&self) -> ID {
+        match self {
+            Document::Program(p) => global_id(Kind::Program, p.0.row.document_id.0),
+            Document::Directive(d) => global_id(Kind::Directive, d.0.row.document_id.0),
+            Document::Plan(p) => global_id(Kind::Plan, p.0.row.document_id.0),
+        }
+    }
+}
+
 impl From<Document> for Node {
     fn from(d: Document) -> Node {
         match d {
@@ -641,24 +652,23 @@ async fn history(
         "read history",
     )?;
     let events = loader(ctx)?.history(stream.clone()).await?;
+    let mut changes = reform_projections::audit::changes(&events).map_err(ApiError::from)?;
     Ok(events
         .into_iter()
         .map(|e| HistoryEntry {
             position: e.position,
             version: e.stream_version,
-            event_type: e.event_type,
+            event_type: e.event_type.clone(),
             occurred_at: e.metadata.occurred_at,
             recorded_at: e.metadata.recorded_at,
-            actor: ActorView {
-                user_id: e.metadata.actor.user_id,
-                name: e.metadata.actor.display_name,
-                role: e.metadata.actor.role.into(),
-                agency_id: e
-                    .metadata
-                    .actor
-                    .agency
-                    .map(|a| global_id(Kind::Agency, a.0)),
-            },
+            operation: reform_projections::audit::Operation::of(&e.event_type).into(),
+            changes: changes
+                .remove(&e.position)
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            actor: ActorView::of(&e.metadata.actor),
             reason: e.metadata.reason,
             command_id: e.metadata.command_id,
             correlation_id: e.metadata.correlation_id,
@@ -676,6 +686,10 @@ pub struct HistoryEntry {
     pub version: u64,
     /// The event's type (`TaskDeadlineExtended`…).
     pub event_type: String,
+    /// The kind of change.
+    pub operation: crate::audit::AuditOperation,
+    /// The fields it changed, old → new, as the read-model shows them.
+    pub changes: Vec<crate::audit::FieldChangeView>,
     /// Business time.
     pub occurred_at: DateTime<Utc>,
     /// When it was recorded.
@@ -704,6 +718,18 @@ pub struct ActorView {
     pub role: RoleInfo,
     /// The user's agency.
     pub agency_id: Option<ID>,
+}
+
+impl ActorView {
+    /// The view of a recorded actor.
+    pub fn of(actor: &reform_store::Actor) -> ActorView {
+        ActorView {
+            user_id: actor.user_id.clone(),
+            name: actor.display_name.clone(),
+            role: actor.role.into(),
+            agency_id: actor.agency.map(|a| global_id(Kind::Agency, a.0)),
+        }
+    }
 }
 
 /// An agency (cơ quan, đơn vị).

@@ -7,6 +7,7 @@
 //! past instant in memory. Questions ([`queries`]) run on a model however it was made,
 //! and take "today" as an argument instead of freezing it into rows.
 
+pub mod audit;
 mod db;
 mod follower;
 mod live;
@@ -53,6 +54,13 @@ pub enum ProjectionError {
     /// A row or event could not be read back.
     #[error("{0}")]
     Corrupt(String),
+}
+
+fn decode_event(
+    position: u64,
+    decoded: Result<reform_domain::Event, reform_domain::DecodeError>,
+) -> Result<reform_domain::Event, ProjectionError> {
+    decoded.map_err(|e| ProjectionError::Corrupt(format!("event at position {position}: {e}")))
 }
 
 fn decode(fact: &EventFact) -> Result<reform_domain::Event, ProjectionError> {

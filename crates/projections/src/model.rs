@@ -12,7 +12,7 @@ use reform_domain::{
 use crate::search::fold_for_search;
 
 /// An agency as the views show it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct AgencyRow {
     /// Identifier.
     pub agency_id: AgencyId,
@@ -37,7 +37,7 @@ pub struct AgencyRow {
 }
 
 /// A program, directive or plan.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct DocumentRow {
     /// Identifier.
     pub document_id: DocumentId,
@@ -62,7 +62,7 @@ pub struct DocumentRow {
 }
 
 /// A task with where it stands. "Overdue" is not stored: it depends on the day asked.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct TaskRow {
     /// Identifier.
     pub task_id: TaskId,
@@ -117,7 +117,7 @@ impl TaskRow {
 }
 
 /// A published PAR INDEX result.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ParRow {
     /// Agency.
     pub agency_id: AgencyId,
@@ -216,7 +216,7 @@ pub struct MeasuredValue {
 }
 
 /// An indicator with its targets and measurements.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct IndicatorRow {
     /// Identifier.
     pub indicator_id: IndicatorId,

@@ -25,8 +25,8 @@ use uuid::Uuid;
 
 pub use handler::{CommandError, CommandHandler, Executed};
 pub use model::{
-    Actor, AppendOutcome, AppendRequest, Backend, CommandMetadata, EventFact, EventMetadata,
-    ExpectedVersion, NewEvent, RecordedEvent, StoreError,
+    Actor, AppendOutcome, AppendRequest, AuditFilter, Backend, CommandMetadata, EventFact,
+    EventMetadata, ExpectedVersion, NewEvent, RecordedEvent, StoreError,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -65,6 +65,15 @@ pub trait EventStore: Send + Sync {
     /// Up to `limit` events after `after`, in order, with their chain columns: what
     /// [`verify`] reads.
     async fn read_chain(&self, after: u64, limit: u32) -> Result<Vec<ChainedEvent>, StoreError>;
+
+    /// Up to `limit` events the filter admits with positions below `before` (all when
+    /// `None`), newest first: the audit log, one statement per page.
+    async fn read_audit(
+        &self,
+        filter: &AuditFilter,
+        before: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
 
     /// The last committed position (0 when empty).
     async fn head(&self) -> Result<u64, StoreError>;

@@ -295,3 +295,20 @@ pub(crate) fn to_u64(v: i64) -> u64 {
 pub(crate) fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
+
+/// Which events an audit asks for; every field narrows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Recorded by this user.
+    pub actor: Option<String>,
+    /// Recorded by someone acting for this agency.
+    pub agency: Option<AgencyId>,
+    /// Of this entity's stream.
+    pub stream: Option<StreamId>,
+    /// Of these types (any, when empty).
+    pub event_types: Vec<String>,
+    /// Happened (business time) at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Happened before this instant.
+    pub to: Option<DateTime<Utc>>,
+}

@@ -25,8 +25,8 @@ use crate::batch::{self, BatchPlan, StoredCommand};
 use crate::chain::{self, ChainedEvent};
 use crate::committer::{self, BatchWriter, Pending};
 use crate::model::{
-    sqlite_time, to_i64, to_u64, Actor, AppendOutcome, AppendRequest, Backend, EventFact,
-    EventMetadata, RecordedEvent, StoreError,
+    sqlite_time, to_i64, to_u64, Actor, AppendOutcome, AppendRequest, AuditFilter, Backend,
+    EventFact, EventMetadata, RecordedEvent, StoreError,
 };
 use crate::EventStore;
 
@@ -275,6 +275,44 @@ impl EventStore for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn read_audit(
+        &self,
+        filter: &AuditFilter,
+        before: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!(
+            "SELECT {COLUMNS} FROM events WHERE position < "
+        ));
+        q.push_bind(before.map_or(i64::MAX, to_i64));
+        if let Some(actor) = &filter.actor {
+            q.push(" AND actor_id = ").push_bind(actor.clone());
+        }
+        if let Some(agency) = filter.agency {
+            q.push(" AND actor_agency = ")
+                .push_bind(agency.0.to_string());
+        }
+        if let Some(stream) = &filter.stream {
+            q.push(" AND stream_id = ")
+                .push_bind(stream.as_str().to_owned());
+        }
+        if !filter.event_types.is_empty() {
+            q.push(" AND event_type IN (SELECT value FROM json_each(")
+                .push_bind(serde_json::to_string(&filter.event_types).unwrap_or_default())
+                .push("))");
+        }
+        if let Some(from) = filter.from {
+            q.push(" AND occurred_at >= ").push_bind(sqlite_time(from));
+        }
+        if let Some(to) = filter.to {
+            q.push(" AND occurred_at < ").push_bind(sqlite_time(to));
+        }
+        q.push(" ORDER BY position DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter().map(decode_row).collect()
     }
 
     async fn read_chain(&self, after: u64, limit: u32) -> Result<Vec<ChainedEvent>, StoreError> {
