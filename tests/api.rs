@@ -160,6 +160,7 @@ async fn secretariat_plans_officers_report_leaders_read(t: TestStore) {
     assert_eq!(again["createTask"]["task"]["id"], first.as_str());
 
     // The lead's officer reports, then completes late.
+    let before_reports = Utc::now();
     let report = api
         .ok(
             &officer_tp,
@@ -282,6 +283,60 @@ async fn secretariat_plans_officers_report_leaders_read(t: TestStore) {
         ]
     );
     assert_eq!(history["task"]["version"], 3);
+
+    // A baseline comparison of the plan: both tasks added since New Year's Eve; since
+    // the reports began, the first one changed status and percent.
+    let compare = r#"query($id: ID!, $from: DateTime!, $to: DateTime!) {
+      node(id: $id) { ... on Plan { compare(from: $from, to: $to) {
+        added { title } removed { title } changed { task { title } changes { field old new } }
+      } } }
+    }"#;
+    let later = (Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let diff = api
+        .ok(
+            &leader,
+            compare,
+            json!({ "id": p.plan, "from": "2025-12-31T00:00:00Z", "to": later }),
+        )
+        .await;
+    let cmp = &diff["node"]["compare"];
+    assert_eq!(cmp["added"].as_array().map(Vec::len), Some(2), "{diff}");
+    assert_eq!(cmp["changed"], json!([]));
+    let diff = api
+        .ok(
+            &leader,
+            compare,
+            json!({ "id": p.plan, "from": before_reports.to_rfc3339(), "to": later }),
+        )
+        .await;
+    let cmp = &diff["node"]["compare"];
+    assert_eq!(cmp["added"], json!([]), "{diff}");
+    assert_eq!(
+        cmp["changed"][0]["task"]["title"],
+        "Rà soát văn bản quy phạm pháp luật"
+    );
+    let fields: Vec<(&str, &Value, &Value)> = cmp["changed"][0]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| (c["field"].as_str().unwrap_or(""), &c["old"], &c["new"]))
+        .collect();
+    assert!(
+        fields.contains(&("status", &json!("NOT_STARTED"), &json!("COMPLETED"))),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&("percent", &json!(0), &json!(100))),
+        "{fields:?}"
+    );
+    let (code, _) = api
+        .error(
+            &leader,
+            compare,
+            json!({ "id": p.plan, "from": later, "to": "2025-12-31T00:00:00Z" }),
+        )
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT");
 
     // The audit log, newest first, with each change's fields old → new.
     let audit = r#"query($filter: AuditFilterInput, $after: String) {

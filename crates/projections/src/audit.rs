@@ -102,6 +102,15 @@ fn diff(before: &Value, after: &Value) -> Vec<FieldChange> {
         .collect()
 }
 
+/// The fields that differ between two versions of a row (either may be absent).
+pub fn diff_rows<T: serde::Serialize>(before: Option<&T>, after: Option<&T>) -> Vec<FieldChange> {
+    let json = |row: Option<&T>| {
+        row.and_then(|r| serde_json::to_value(r).ok())
+            .unwrap_or(Value::Null)
+    };
+    diff(&json(before), &json(after))
+}
+
 /// The changes of every event of `streams` (each stream's events in order, streams
 /// in any order), by position. Each stream is folded on its own, so an event whose
 /// effect depends on other entities shows its payload's fields as new values instead.
