@@ -167,6 +167,91 @@ fn reform_verify_names_the_first_tampered_event() {
     );
 }
 
+/// `reform audit export`: a period's events as JSON lines or CSV with the Vietnamese
+/// text intact, each with its chain columns, and the file's SHA-256 printed.
+#[test]
+fn reform_audit_export_hands_over_a_period_with_its_digest() {
+    use sha2::Digest as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("export.db").display());
+    let (ok, _, err) = reform(&url, &["demo"]);
+    assert!(ok, "{err}");
+    let jsonl = dir.path().join("all.jsonl");
+    let path = jsonl.to_str().expect("a path");
+    let (ok, _, err) = reform(
+        &url,
+        &[
+            "audit",
+            "export",
+            "--from",
+            "2021-01-01",
+            "--to",
+            "2030-12-31",
+            "--format",
+            "jsonl",
+            "--output",
+            path,
+        ],
+    );
+    assert!(ok, "{err}");
+    let bytes = std::fs::read(&jsonl).expect("the export");
+    let text = String::from_utf8(bytes.clone()).expect("UTF-8");
+    assert_eq!(text.lines().count(), 163);
+    assert!(
+        text.contains("Văn phòng Ban Chỉ đạo CCHC (demo)"),
+        "Vietnamese intact"
+    );
+    let first: serde_json::Value =
+        serde_json::from_str(text.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(first["position"], 1);
+    assert_eq!(first["prev_hash"], reform_store::chain::GENESIS);
+    let sha = format!("{:x}", sha2::Sha256::digest(&bytes));
+    assert!(err.contains(&format!("file SHA-256: {sha}")), "{err}");
+    assert!(
+        err.contains("chain digest of the last event: 163:"),
+        "{err}"
+    );
+
+    // One year as CSV for a spreadsheet: a BOM, a header, the year's events only.
+    let (ok, csv, err) = reform(
+        &url,
+        &[
+            "audit",
+            "export",
+            "--from",
+            "2022-01-01",
+            "--to",
+            "2022-12-31",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        csv.starts_with('\u{feff}'),
+        "a byte-order mark for spreadsheets"
+    );
+    let mut rows = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let years: Vec<String> = rows
+        .records()
+        .map(|r| r.expect("a CSV row")[1].chars().take(4).collect())
+        .collect();
+    assert!(
+        !years.is_empty() && years.iter().all(|y| y == "2022"),
+        "{years:?}"
+    );
+    let (ok, _, err) = reform(
+        &url,
+        &[
+            "audit",
+            "export",
+            "--from",
+            "2023-01-01",
+            "--to",
+            "2022-01-01",
+        ],
+    );
+    assert!(!ok && err.contains("before --from"), "{err}");
+}
+
 #[test]
 fn a_bad_database_url_is_a_clear_error() {
     let (ok, _, err) = reform("mysql://localhost/reform", &["migrate"]);

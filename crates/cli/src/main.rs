@@ -201,6 +201,11 @@ enum Command {
     /// Keep the read-models current until stopped (Ctrl-C or SIGTERM). Several may run
     /// on one PostgreSQL database: one follows, the others take over when it dies.
     Follow,
+    /// The audit trail for inspection.
+    Audit {
+        #[command(subcommand)]
+        what: AuditWhat,
+    },
     /// Check the event log's hash chain: exit 0 printing how many events and the head's
     /// digest, or exit 3 naming the first event that was changed, removed, inserted or
     /// moved (1: the check could not run; 2: bad arguments). Keep the digest outside the system; `--against` it later proves the log
@@ -215,6 +220,27 @@ enum Command {
         /// A digest printed by an earlier `reform verify` (POSITION:HASH).
         #[arg(long)]
         against: Option<reform_store::chain::Digest>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditWhat {
+    /// Write the events that happened from FROM to TO (whole days, UTC, both included)
+    /// as CSV or JSON lines, each with its hash-chain columns; print the file's SHA-256
+    /// and the chain digest of the last event written.
+    Export {
+        /// First day.
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day.
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// csv (UTF-8 with BOM, for spreadsheets) or jsonl.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: reform_cli::audit_export::Format,
+        /// Where to write (default: standard output).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
     },
 }
 
@@ -560,6 +586,57 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 &queries::da_nang_bands(),
             );
             print!("{}", summary::render_league(&tables, year));
+        }
+        Command::Audit {
+            what:
+                AuditWhat::Export {
+                    from,
+                    to,
+                    format,
+                    output,
+                },
+        } => {
+            if to < from {
+                anyhow::bail!("--to ({to}) is before --from ({from})");
+            }
+            let start = from.and_time(chrono::NaiveTime::MIN).and_utc();
+            let end = to
+                .succ_opt()
+                .context("--to is the last day there is")?
+                .and_time(chrono::NaiveTime::MIN)
+                .and_utc();
+            let store = handler.store().as_ref();
+            let exported = match &output {
+                Some(path) => {
+                    let file = std::fs::File::create(path)
+                        .with_context(|| format!("creating {}", path.display()))?;
+                    let mut file = std::io::BufWriter::new(file);
+                    let exported =
+                        reform_cli::audit_export::export(store, start, end, format, &mut file)
+                            .await?;
+                    std::io::Write::flush(&mut file)?;
+                    exported
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    reform_cli::audit_export::export(store, start, end, format, stdout.lock())
+                        .await?
+                }
+            };
+            eprintln!(
+                "exported {} events{} from {from} to {to}",
+                exported.events,
+                exported
+                    .positions
+                    .map(|(a, b)| format!(" (positions {a}–{b})"))
+                    .unwrap_or_default()
+            );
+            eprintln!("file SHA-256: {}", exported.file_sha256);
+            if let Some(last) = exported.last {
+                eprintln!(
+                    "chain digest of the last event: {last} (reform verify --against {last})"
+                );
+            }
         }
         Command::Verify { from, to, against } => {
             let started = std::time::Instant::now();
