@@ -111,11 +111,11 @@ pub async fn export(
         out.write_all("\u{feff}".as_bytes())?;
     }
     enum Sink<W: Write> {
-        Csv(csv::Writer<W>),
+        Csv(Box<csv::Writer<W>>),
         Json(W),
     }
     let mut sink = match format {
-        Format::Csv => Sink::Csv(csv::Writer::from_writer(out)),
+        Format::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
         Format::Jsonl => Sink::Json(out),
     };
     let (mut events, mut first, mut last) = (0u64, None, None);
