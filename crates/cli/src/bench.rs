@@ -650,3 +650,137 @@ pub fn render_lag(bench: &LagBench, figures: &[LagFigures]) -> String {
     }
     out
 }
+
+/// `reform bench verify`: a generated log's hash chain checked end to end, against a
+/// bare scan of the same log (the floor), and what hashing costs an append.
+#[derive(Clone, Debug)]
+pub struct VerifyBench {
+    /// The synthetic country to generate.
+    pub shape: crate::generate::Shape,
+    /// Databases to measure.
+    pub engine: Engine,
+    /// A PostgreSQL server to create scratch databases on; a throwaway cluster when `None`.
+    pub postgres_url: Option<String>,
+}
+
+/// One engine's verification figures.
+#[derive(Clone, Debug)]
+pub struct VerifyFigures {
+    /// "SQLite" or "PostgreSQL".
+    pub engine: &'static str,
+    /// Events in the log.
+    pub events: u64,
+    /// Events appended per second while generating (commands through the handler,
+    /// hashing included).
+    pub append_per_sec: f64,
+    /// Events hashed per second, in memory, alone.
+    pub hash_per_sec: f64,
+    /// A bare `read_all` scan: the floor.
+    pub scan_per_sec: f64,
+    /// `verify` of the whole log.
+    pub verify_per_sec: f64,
+}
+
+impl VerifyFigures {
+    /// The share of an append's time that hashing takes.
+    pub fn hashing_share(&self) -> f64 {
+        self.append_per_sec / self.hash_per_sec
+    }
+}
+
+/// Generates a country per engine, then times a scan, the verification and hashing.
+pub async fn run_verify(bench: &VerifyBench) -> Result<Vec<VerifyFigures>> {
+    let mut figures = Vec::new();
+    if matches!(bench.engine, Engine::Sqlite | Engine::Both) {
+        let dir = tempfile::tempdir().context("creating a scratch directory")?;
+        let url = format!("sqlite://{}", dir.path().join("country.db").display());
+        figures.push(measure_verify("SQLite", bench, &url).await?);
+    }
+    if matches!(bench.engine, Engine::Postgres | Engine::Both) {
+        let name = format!("reform_bench_{}_v", uuid::Uuid::new_v4().simple());
+        let url = match &bench.postgres_url {
+            Some(server) => throwaway_pg::create_database(server, &name).await?,
+            None => throwaway_pg::throwaway_database(&name).await?,
+        };
+        figures.push(measure_verify("PostgreSQL", bench, &url).await?);
+    }
+    Ok(figures)
+}
+
+async fn measure_verify(
+    engine: &'static str,
+    bench: &VerifyBench,
+    url: &str,
+) -> Result<VerifyFigures> {
+    let store = reform_store::open(url)
+        .await
+        .context("opening the scratch database")?;
+    let handler = CommandHandler::new(store.clone());
+    let started = Instant::now();
+    crate::generate::generate(&handler, &bench.shape)
+        .await
+        .context("generating the country")?;
+    let events = store.head().await?;
+    let append_per_sec = events as f64 / started.elapsed().as_secs_f64();
+
+    let started = Instant::now();
+    let mut after = 0;
+    let mut sample = Vec::new();
+    loop {
+        let page = store.read_all(after, 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.position;
+        if sample.len() < 100_000 {
+            sample.extend(page);
+        }
+    }
+    let scan_per_sec = events as f64 / started.elapsed().as_secs_f64();
+
+    let started = Instant::now();
+    let verified = reform_store::verify(store.as_ref(), None, None, None).await?;
+    let verify_per_sec = verified.checked as f64 / started.elapsed().as_secs_f64();
+    if let Err(breach) = verified.outcome {
+        anyhow::bail!("the generated log does not verify: {breach}");
+    }
+
+    let started = Instant::now();
+    let links = reform_store::chain::chain(reform_store::chain::GENESIS.to_owned(), &sample);
+    let hash_per_sec = links.len() as f64 / started.elapsed().as_secs_f64();
+    Ok(VerifyFigures {
+        engine,
+        events,
+        append_per_sec,
+        hash_per_sec,
+        scan_per_sec,
+        verify_per_sec,
+    })
+}
+
+/// The verification figures as a table.
+pub fn render_verify(figures: &[VerifyFigures]) -> String {
+    let mut out = format!(
+        "verify benchmark\n{:<11} {:>9} {:>14} {:>16} {:>7} {:>13} {:>14} {:>13}\n",
+        "engine",
+        "events",
+        "scan events/s",
+        "verify events/s",
+        "ratio",
+        "hash events/s",
+        "append ev/s",
+        "hash share"
+    );
+    for f in figures {
+        out.push_str(&format!(
+            "{:<11} {:>9} {:>14.0} {:>16.0} {:>6.2}x {:>13.0} {:>14.0} {:>12.1}%\n",
+            f.engine,
+            f.events,
+            f.scan_per_sec,
+            f.verify_per_sec,
+            f.verify_per_sec / f.scan_per_sec,
+            f.hash_per_sec,
+            f.append_per_sec,
+            f.hashing_share() * 100.0
+        ));
+    }
+    out
+}

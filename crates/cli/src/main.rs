@@ -319,6 +319,18 @@ enum BenchWhat {
         #[arg(long, env = "REFORM_BENCH_POSTGRES_URL")]
         postgres_url: Option<String>,
     },
+    /// Generate a synthetic province, then time a bare scan of the log, `verify` of
+    /// its hash chain, and hashing alone against the generation's append rate.
+    Verify {
+        #[command(flatten)]
+        shape: ShapeArgs,
+        /// Which databases to measure.
+        #[arg(long, value_enum, default_value = "both")]
+        engine: bench::Engine,
+        /// A PostgreSQL server to create scratch databases on.
+        #[arg(long, env = "REFORM_BENCH_POSTGRES_URL")]
+        postgres_url: Option<String>,
+    },
     /// Generate a province, then load the leader's dashboard query over HTTP with
     /// concurrent clients, and in the same run a bare axum + SQL floor of the same
     /// numbers: throughput, p50/p99 latency and the ratio.
@@ -424,6 +436,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         };
         let figures = bench::run_rebuild(&bench).await?;
         print!("{}", bench::render_rebuild(&figures));
+        return Ok(());
+    }
+    if let Command::Bench {
+        what:
+            BenchWhat::Verify {
+                shape,
+                engine,
+                postgres_url,
+            },
+    } = &cli.command
+    {
+        let bench = bench::VerifyBench {
+            shape: shape.shape(),
+            engine: *engine,
+            postgres_url: postgres_url.clone(),
+        };
+        let figures = bench::run_verify(&bench).await?;
+        print!("{}", bench::render_verify(&figures));
         return Ok(());
     }
     if let Command::Bench {

@@ -161,32 +161,42 @@ pub async fn verify(
     if let Some(digest) = against {
         verifier = verifier.against(digest);
     }
-    let mut after = start - 1;
-    loop {
-        let page = store.read_chain(after, VERIFY_PAGE).await?;
-        let Some(last) = page.last().map(|e| e.event.position) else {
-            break;
-        };
-        for event in &page {
-            if to.is_some_and(|to| event.event.position > to) {
-                return Ok(Verification {
-                    checked: verifier.checked(),
-                    outcome: verifier.finish(),
-                });
-            }
-            if let Err(breach) = verifier.check(event) {
-                return Ok(Verification {
-                    checked: verifier.checked(),
-                    outcome: Err(breach),
-                });
+    // The next page is read while this one is checked (hashing is the other half of
+    // the work), as a fold does.
+    let (pages, mut incoming) = tokio::sync::mpsc::channel::<Vec<ChainedEvent>>(2);
+    let read = async move {
+        let mut after = start - 1;
+        loop {
+            let page = store.read_chain(after, VERIFY_PAGE).await?;
+            let Some(last) = page.last().map(|e| e.event.position) else {
+                return Ok::<(), StoreError>(());
+            };
+            after = last;
+            let past_end = to.is_some_and(|to| last >= to);
+            if pages.send(page).await.is_err() || past_end {
+                return Ok(());
             }
         }
-        after = last;
+    };
+    let check = async move {
+        while let Some(page) = incoming.recv().await {
+            for event in &page {
+                if to.is_some_and(|to| event.event.position > to) {
+                    return (verifier.checked(), verifier.finish());
+                }
+                if let Err(breach) = verifier.check(event) {
+                    return (verifier.checked(), Err(breach));
+                }
+            }
+        }
+        (verifier.checked(), verifier.finish())
+    };
+    let (read, (checked, outcome)) = tokio::join!(read, check);
+    // A breach found before the reader finished is the answer, whatever it hit next.
+    if outcome.is_ok() {
+        read?;
     }
-    Ok(Verification {
-        checked: verifier.checked(),
-        outcome: verifier.finish(),
-    })
+    Ok(Verification { checked, outcome })
 }
 
 /// Events a verification reads per statement.
