@@ -122,7 +122,7 @@ fn task_event(scope: &Scope, event: RecordedEvent, filter: TaskFilter) -> Option
     })
 }
 
-#[Subscription]
+#[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// Events on the tasks the viewer may see, as they are committed; optionally only
     /// one plan's, or only those an agency leads or coordinates.
