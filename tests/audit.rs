@@ -27,6 +27,7 @@ async fn province(t: &TestStore) -> Digest {
     let shape = Shape {
         provinces: 1,
         departments: 3,
+        communes: 2,
         tasks_per_agency: 3,
         years: 2,
         writers: 3,
@@ -260,6 +261,7 @@ async fn the_chain_is_built_for_a_log_written_before_it(t: TestStore) {
     let shape = Shape {
         provinces: 1,
         departments: 2,
+        communes: 0,
         tasks_per_agency: 1,
         years: 1,
         writers: 2,

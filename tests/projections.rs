@@ -641,6 +641,7 @@ mod properties {
         fn incremental_rebuild_and_time_travel_agree(
             seed in any::<u64>(),
             departments in 2usize..5,
+            communes in 0usize..3,
             tasks in 1usize..4,
             rounds in 1usize..4,
         ) {
@@ -658,6 +659,7 @@ mod properties {
                     let shape = Shape {
                         provinces: 1,
                         departments,
+                        communes,
                         tasks_per_agency: tasks,
                         years: 2,
                         writers: 3,
@@ -695,6 +697,7 @@ async fn a_generated_province_reorganises_on_1_july_2025() {
     let shape = Shape {
         provinces: 1,
         departments: 4,
+        communes: 0,
         tasks_per_agency: 3,
         years: 5,
         writers: 2,
@@ -727,6 +730,64 @@ async fn a_generated_province_reorganises_on_1_july_2025() {
         card.tasks_inherited > 0,
         "the successor inherited open tasks: {card:?}"
     );
+}
+
+/// The country the benches are meant for, at a small size: 34 provinces, each with
+/// its committee, departments and communes, program and plans; the 1/7/2025 mergers in
+/// every province (departments by fours, communes by pairs) leave no open task behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generated_country_has_34_provinces_with_departments_and_communes() {
+    use reform_cli::generate::{generate, Shape};
+
+    let t = TestStore::sqlite().await;
+    let handler = CommandHandler::new(t.store.clone());
+    let shape = Shape {
+        provinces: 34,
+        departments: 4,
+        communes: 2,
+        tasks_per_agency: 1,
+        years: 5,
+        writers: 4,
+        seed: 34,
+    };
+    let made = generate(&handler, &shape).await.expect("generate");
+    assert_eq!(made.tasks, 34 * 6 * 5);
+    let model = as_of(t.store.as_ref(), far_future()).await.expect("model");
+    let provinces: std::collections::BTreeSet<&str> = model
+        .agencies
+        .values()
+        .map(|a| a.jurisdiction.as_str())
+        .filter(|j| *j != "VN")
+        .collect();
+    assert_eq!(provinces.len(), 34);
+    for tier in [
+        "DEPARTMENT",
+        "COMMUNE_PEOPLES_COMMITTEE",
+        "PROVINCIAL_PEOPLES_COMMITTEE",
+    ] {
+        let per_province = model.agencies.values().filter(|a| a.tier == tier).count();
+        assert!(per_province >= 34, "{tier}: {per_province}");
+    }
+    let merged = model
+        .agencies
+        .values()
+        .filter(|a| a.status == "MERGED")
+        .collect::<Vec<_>>();
+    assert_eq!(
+        merged.len(),
+        34 * 2,
+        "one department and one commune per province"
+    );
+    assert!(merged.iter().all(|m| model
+        .tasks
+        .values()
+        .all(|t| !t.is_open() || t.lead_id != m.agency_id)));
+    let programs = model
+        .documents
+        .values()
+        .filter(|d| d.kind == "PROGRAM")
+        .count();
+    assert_eq!(programs, 35, "the national program and one per province");
 }
 
 /// Program → pillar → plan → task → subtask: each node's percentage is its children's

@@ -21,6 +21,9 @@ pub struct Shape {
     pub provinces: usize,
     /// Departments per province.
     pub departments: usize,
+    /// Commune People's Committees per province; they lead tasks like departments,
+    /// and every second one merges into its neighbour on 1/7/2025.
+    pub communes: usize,
     /// Tasks each department leads per plan year.
     pub tasks_per_agency: usize,
     /// Plan years, from 2021.
@@ -105,6 +108,7 @@ fn header(number: String, title: String, issued_on: NaiveDate, issuer: &str) -> 
 struct Province {
     committee: AgencyId,
     departments: Vec<AgencyId>,
+    communes: Vec<AgencyId>,
     plans: Vec<(i32, DocumentId)>,
 }
 
@@ -177,6 +181,25 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
                 .await?;
             departments.push(id);
         }
+        let mut communes = Vec::with_capacity(shape.communes);
+        for c in 0..shape.communes {
+            let id = AgencyId::generate();
+            handler
+                .execute(
+                    register(
+                        id,
+                        format!("UBND xã số {} tỉnh số {}", c + 1, p + 1),
+                        AgencyTier::CommunePeoplesCommittee,
+                        Some(Block::Communes),
+                        &jurisdiction,
+                        Some(committee),
+                    ),
+                    secretariat(setup),
+                    None,
+                )
+                .await?;
+            communes.push(id);
+        }
         let program = DocumentId::generate();
         handler
             .execute(
@@ -229,10 +252,11 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
                 .await?;
             plans.push((year, plan));
         }
-        made.commands += 2 + shape.departments as u64 + plans.len() as u64;
+        made.commands += 2 + shape.departments as u64 + shape.communes as u64 + plans.len() as u64;
         provinces.push(Province {
             committee,
             departments,
+            communes,
             plans,
         });
     }
@@ -253,19 +277,27 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
             let mut made = Generated::default();
             let mut slot = 0;
             for province in provinces.iter() {
-                for (d, &lead) in province.departments.iter().enumerate() {
-                    slot += 1;
-                    if slot % shape.writers.max(1) != w {
-                        continue;
-                    }
-                    let partner = province.departments[(d + 1) % province.departments.len()];
-                    for &(year, plan) in &province.plans {
-                        for t in 0..shape.tasks_per_agency {
-                            made.commands += task_life(
-                                &handler, &mut dice, province, plan, year, lead, partner, t,
-                            )
-                            .await?;
-                            made.tasks += 1;
+                // Departments coordinate with their neighbour, communes with theirs.
+                for group in [&province.departments, &province.communes] {
+                    for (d, &lead) in group.iter().enumerate() {
+                        slot += 1;
+                        if slot % shape.writers.max(1) != w {
+                            continue;
+                        }
+                        // Alone in its group, an agency works with the committee.
+                        let partner = if group.len() > 1 {
+                            group[(d + 1) % group.len()]
+                        } else {
+                            province.committee
+                        };
+                        for &(year, plan) in &province.plans {
+                            for t in 0..shape.tasks_per_agency {
+                                made.commands += task_life(
+                                    &handler, &mut dice, province, plan, year, lead, partner, t,
+                                )
+                                .await?;
+                                made.tasks += 1;
+                            }
                         }
                     }
                 }
@@ -284,10 +316,15 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
     if 2021 + shape.years > 2025 {
         let effective_on = day(2025, 7, 1);
         for province in provinces.iter() {
-            for pair in province.departments.chunks(4).filter(|c| c.len() == 4) {
+            let departments = province.departments.chunks(4).filter(|c| c.len() == 4);
+            let communes = province.communes.chunks(2).filter(|c| c.len() == 2);
+            let pairs = departments
+                .map(|c| (c[3], c[2]))
+                .chain(communes.map(|c| (c[1], c[0])));
+            for (merged, successor) in pairs {
                 let merger = Command::MergeAgency {
-                    agency_id: pair[3],
-                    successor: pair[2],
+                    agency_id: merged,
+                    successor,
                     effective_on,
                     legal_basis: "Nghị quyết 190/2025/QH15".into(),
                 };

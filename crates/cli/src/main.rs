@@ -258,6 +258,10 @@ struct ShapeArgs {
     /// Departments per province.
     #[arg(long, default_value_t = 40)]
     departments: usize,
+    /// Commune People's Committees per province (they lead tasks too; pairs of them
+    /// merge on 1/7/2025).
+    #[arg(long, default_value_t = 0)]
+    communes: usize,
     /// Tasks each department leads per plan year.
     #[arg(long, default_value_t = 250)]
     tasks_per_agency: usize,
@@ -277,6 +281,7 @@ impl ShapeArgs {
         generate::Shape {
             provinces: self.provinces,
             departments: self.departments,
+            communes: self.communes,
             tasks_per_agency: self.tasks_per_agency,
             years: self.years,
             writers: self.writers,
@@ -471,6 +476,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             shape: generate::Shape {
                 provinces: 1,
                 departments,
+                communes: 0,
                 tasks_per_agency: (tasks / (departments * years as usize)).max(1),
                 years,
                 writers: 8,
