@@ -353,15 +353,19 @@ pub fn tasks<'m>(
         .filter(|t| filter.overdue_on.is_none_or(|d| t.is_overdue(d)))
         .filter(|t| words.iter().all(|w| t.search.contains(w.as_str())))
         .collect();
+    // The id breaks ties, so the faster unstable sort gives one order.
     match order {
-        TaskOrder::Deadline => found.sort_by(|a, b| {
-            (a.deadline.is_none(), a.deadline, &a.title).cmp(&(
+        TaskOrder::Deadline => found.sort_unstable_by(|a, b| {
+            (a.deadline.is_none(), a.deadline, &a.title, a.task_id).cmp(&(
                 b.deadline.is_none(),
                 b.deadline,
                 &b.title,
+                b.task_id,
             ))
         }),
-        TaskOrder::Title => found.sort_by(|a, b| a.title.cmp(&b.title)),
+        TaskOrder::Title => {
+            found.sort_unstable_by(|a, b| (&a.title, a.task_id).cmp(&(&b.title, b.task_id)));
+        }
     }
     found
 }

@@ -16,7 +16,7 @@
 //! program the sums of their children — so the pillar line is the leader's headline of
 //! [`crate::queries::pillar_progress`], which is read off this tree.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use reform_domain::{DocumentId, Pillar, RollupRule, TaskId};
@@ -207,11 +207,11 @@ pub fn rollup_tree(
     today: NaiveDate,
 ) -> RollupNode {
     let rule = rule_of(model, program);
-    let mut subtasks: BTreeMap<TaskId, Vec<&TaskRow>> = BTreeMap::new();
+    let mut subtasks: HashMap<TaskId, Vec<&TaskRow>> = HashMap::new();
     // Pillar index → plan → top-level tasks.
     let mut tops: BTreeMap<usize, BTreeMap<DocumentId, Vec<&TaskRow>>> = BTreeMap::new();
     let cross_cutting = Pillar::ALL.len();
-    let mut in_program: BTreeMap<DocumentId, bool> = BTreeMap::new();
+    let mut in_program: HashMap<DocumentId, bool> = HashMap::new();
     for task in model.tasks.values() {
         let belongs = *in_program.entry(task.plan_id).or_insert_with(|| {
             program.is_none_or(|p| model.programs_of(task.plan_id).contains(&p))
@@ -269,12 +269,12 @@ fn plan_number<'m>(model: &'m ProgressModel, node: &RollupNode) -> &'m str {
 struct Builder<'m> {
     rule: RollupRule,
     today: NaiveDate,
-    subtasks: &'m BTreeMap<TaskId, Vec<&'m TaskRow>>,
+    subtasks: &'m HashMap<TaskId, Vec<&'m TaskRow>>,
 }
 
 impl Builder<'_> {
     fn plan(&self, plan: DocumentId, tasks: &[&TaskRow]) -> RollupNode {
-        let mut seen = BTreeSet::new();
+        let mut seen = HashSet::with_capacity(tasks.len());
         let children = self.tasks(tasks, &mut seen);
         let mut node = RollupNode::combine(NodeRef::Plan(plan), self.rule, children);
         node.counts = StatusCounts::default();
@@ -284,9 +284,10 @@ impl Builder<'_> {
         node
     }
 
-    fn tasks(&self, tasks: &[&TaskRow], seen: &mut BTreeSet<TaskId>) -> Vec<RollupNode> {
+    fn tasks(&self, tasks: &[&TaskRow], seen: &mut HashSet<TaskId>) -> Vec<RollupNode> {
         let mut tasks = tasks.to_vec();
-        tasks.sort_by(|a, b| (&a.title, a.task_id).cmp(&(&b.title, b.task_id)));
+        // Ids are unique, so an unstable sort gives the same order.
+        tasks.sort_unstable_by(|a, b| (&a.title, a.task_id).cmp(&(&b.title, b.task_id)));
         let mut nodes = Vec::with_capacity(tasks.len());
         for task in tasks {
             if seen.insert(task.task_id) {
@@ -296,7 +297,7 @@ impl Builder<'_> {
         nodes
     }
 
-    fn task(&self, task: &TaskRow, seen: &mut BTreeSet<TaskId>) -> RollupNode {
+    fn task(&self, task: &TaskRow, seen: &mut HashSet<TaskId>) -> RollupNode {
         let subtasks = self
             .subtasks
             .get(&task.task_id)
