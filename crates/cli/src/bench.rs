@@ -87,6 +87,31 @@ pub async fn run_append(bench: &AppendBench) -> Result<Vec<AppendFigures>> {
     Ok(figures)
 }
 
+/// A scratch database for each engine asked for, as (engine, URL): SQLite files named
+/// `file` in `dir`, PostgreSQL databases on `postgres_url` (a throwaway cluster when
+/// `None`) with names ending in `tag`.
+async fn scratch_databases(
+    engine: Engine,
+    postgres_url: Option<&str>,
+    dir: &std::path::Path,
+    file: &str,
+    tag: &str,
+) -> Result<Vec<(&'static str, String)>> {
+    let mut databases = Vec::new();
+    if matches!(engine, Engine::Sqlite | Engine::Both) {
+        databases.push(("SQLite", format!("sqlite://{}", dir.join(file).display())));
+    }
+    if matches!(engine, Engine::Postgres | Engine::Both) {
+        let name = format!("reform_bench_{}_{tag}", uuid::Uuid::new_v4().simple());
+        let url = match postgres_url {
+            Some(server) => throwaway_pg::create_database(server, &name).await?,
+            None => throwaway_pg::throwaway_database(&name).await?,
+        };
+        databases.push(("PostgreSQL", url));
+    }
+    Ok(databases)
+}
+
 /// The figures as a table.
 pub fn render(bench: &AppendBench, figures: &[AppendFigures]) -> String {
     let mut out = format!(
@@ -418,19 +443,18 @@ pub struct RebuildFigures {
 
 /// Generates a country per engine, then times a scan, a rebuild and a time travel.
 pub async fn run_rebuild(bench: &RebuildBench) -> Result<Vec<RebuildFigures>> {
+    let dir = tempfile::tempdir().context("creating a scratch directory")?;
     let mut figures = Vec::new();
-    if matches!(bench.engine, Engine::Sqlite | Engine::Both) {
-        let dir = tempfile::tempdir().context("creating a scratch directory")?;
-        let url = format!("sqlite://{}", dir.path().join("country.db").display());
-        figures.push(measure_rebuild("SQLite", bench, &url).await?);
-    }
-    if matches!(bench.engine, Engine::Postgres | Engine::Both) {
-        let name = format!("reform_bench_{}_r", uuid::Uuid::new_v4().simple());
-        let url = match &bench.postgres_url {
-            Some(server) => throwaway_pg::create_database(server, &name).await?,
-            None => throwaway_pg::throwaway_database(&name).await?,
-        };
-        figures.push(measure_rebuild("PostgreSQL", bench, &url).await?);
+    for (engine, url) in scratch_databases(
+        bench.engine,
+        bench.postgres_url.as_deref(),
+        dir.path(),
+        "country.db",
+        "r",
+    )
+    .await?
+    {
+        figures.push(measure_rebuild(engine, bench, &url).await?);
     }
     Ok(figures)
 }
@@ -531,19 +555,18 @@ pub struct LagFigures {
 /// measures, per command, the time from its commit to the read-model's checkpoint
 /// passing it.
 pub async fn run_lag(bench: &LagBench) -> Result<Vec<LagFigures>> {
+    let dir = tempfile::tempdir().context("creating a scratch directory")?;
     let mut figures = Vec::new();
-    if matches!(bench.engine, Engine::Sqlite | Engine::Both) {
-        let dir = tempfile::tempdir().context("creating a scratch directory")?;
-        let url = format!("sqlite://{}", dir.path().join("lag.db").display());
-        figures.push(measure_lag("SQLite", bench, &url).await?);
-    }
-    if matches!(bench.engine, Engine::Postgres | Engine::Both) {
-        let name = format!("reform_bench_{}_l", uuid::Uuid::new_v4().simple());
-        let url = match &bench.postgres_url {
-            Some(server) => throwaway_pg::create_database(server, &name).await?,
-            None => throwaway_pg::throwaway_database(&name).await?,
-        };
-        figures.push(measure_lag("PostgreSQL", bench, &url).await?);
+    for (engine, url) in scratch_databases(
+        bench.engine,
+        bench.postgres_url.as_deref(),
+        dir.path(),
+        "lag.db",
+        "l",
+    )
+    .await?
+    {
+        figures.push(measure_lag(engine, bench, &url).await?);
     }
     Ok(figures)
 }
@@ -652,16 +675,9 @@ pub fn render_lag(bench: &LagBench, figures: &[LagFigures]) -> String {
 }
 
 /// `reform bench verify`: a generated log's hash chain checked end to end, against a
-/// bare scan of the same log (the floor), and what hashing costs an append.
-#[derive(Clone, Debug)]
-pub struct VerifyBench {
-    /// The synthetic country to generate.
-    pub shape: crate::generate::Shape,
-    /// Databases to measure.
-    pub engine: Engine,
-    /// A PostgreSQL server to create scratch databases on; a throwaway cluster when `None`.
-    pub postgres_url: Option<String>,
-}
+/// bare scan of the same log (the floor), and what hashing costs an append. It takes
+/// the same shape, engines and server as the rebuild benchmark.
+pub type VerifyBench = RebuildBench;
 
 /// One engine's verification figures.
 #[derive(Clone, Debug)]
@@ -690,19 +706,18 @@ impl VerifyFigures {
 
 /// Generates a country per engine, then times a scan, the verification and hashing.
 pub async fn run_verify(bench: &VerifyBench) -> Result<Vec<VerifyFigures>> {
+    let dir = tempfile::tempdir().context("creating a scratch directory")?;
     let mut figures = Vec::new();
-    if matches!(bench.engine, Engine::Sqlite | Engine::Both) {
-        let dir = tempfile::tempdir().context("creating a scratch directory")?;
-        let url = format!("sqlite://{}", dir.path().join("country.db").display());
-        figures.push(measure_verify("SQLite", bench, &url).await?);
-    }
-    if matches!(bench.engine, Engine::Postgres | Engine::Both) {
-        let name = format!("reform_bench_{}_v", uuid::Uuid::new_v4().simple());
-        let url = match &bench.postgres_url {
-            Some(server) => throwaway_pg::create_database(server, &name).await?,
-            None => throwaway_pg::throwaway_database(&name).await?,
-        };
-        figures.push(measure_verify("PostgreSQL", bench, &url).await?);
+    for (engine, url) in scratch_databases(
+        bench.engine,
+        bench.postgres_url.as_deref(),
+        dir.path(),
+        "country.db",
+        "v",
+    )
+    .await?
+    {
+        figures.push(measure_verify(engine, bench, &url).await?);
     }
     Ok(figures)
 }
