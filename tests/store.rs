@@ -53,6 +53,7 @@ on_both_engines!(
     a_repeated_command_id_writes_nothing_and_returns_the_first_result,
     a_command_id_cannot_be_reused_for_another_stream,
     a_moved_condition_stream_refuses_the_append,
+    a_group_is_appended_whole_or_not_at_all,
     streams_are_found_by_category_and_by_what_their_events_mention,
     read_all_pages_through_the_log_in_global_order,
     the_database_refuses_to_change_or_delete_events,
@@ -160,6 +161,15 @@ async fn a_stale_expected_version_is_a_conflict_with_the_actual_version(t: TestS
     assert!(
         matches!(exists, Err(StoreError::Conflict { actual: 2, .. })),
         "{exists:?}"
+    );
+    // Expecting a version the stream has not reached is a conflict too, not a gap.
+    let ahead = t
+        .store
+        .append(request("task-b", ExpectedVersion::Exact(1), &["{}"]))
+        .await;
+    assert!(
+        matches!(ahead, Err(StoreError::Conflict { actual: 0, .. })),
+        "{ahead:?}"
     );
     assert_eq!(
         t.store.head().await.expect("head"),
@@ -281,6 +291,83 @@ async fn a_moved_condition_stream_refuses_the_append(t: TestStore) {
         "{refused:?}"
     );
     assert_eq!(t.store.head().await.expect("head"), 3);
+}
+
+async fn a_group_is_appended_whole_or_not_at_all(t: TestStore) {
+    t.store
+        .append(request("agency-x", ExpectedVersion::NoStream, &["{}"]))
+        .await
+        .expect("agency");
+    // The third request expects a version task-b does not have: nothing of the
+    // group is written, not even the two before it.
+    let refused = t
+        .store
+        .append_all(vec![
+            request("task-a", ExpectedVersion::NoStream, &["{}", "{}"]),
+            request("task-a", ExpectedVersion::Exact(2), &["{}"]),
+            request("task-b", ExpectedVersion::Exact(1), &["{}"]),
+        ])
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict { actual: 0, .. })),
+        "{refused:?}"
+    );
+    assert_eq!(t.store.head().await.expect("head"), 1, "nothing written");
+    assert_eq!(
+        t.store
+            .stream_version(&StreamId::from("task-a"))
+            .await
+            .expect("version"),
+        0
+    );
+
+    // A whole group: later requests see what earlier ones wrote, positions are
+    // contiguous, and a single append after it lands behind it.
+    let mut conditioned = request("task-b", ExpectedVersion::NoStream, &["{}"]);
+    conditioned.conditions = vec![(StreamId::from("agency-x"), 1)];
+    let outcomes = t
+        .store
+        .append_all(vec![
+            request("task-a", ExpectedVersion::NoStream, &["{}", "{}"]),
+            request("task-a", ExpectedVersion::Exact(2), &["{}"]),
+            conditioned,
+        ])
+        .await
+        .expect("group");
+    let landed: Vec<_> = outcomes
+        .iter()
+        .map(|o| {
+            (
+                o.stream.as_str(),
+                o.first_version,
+                o.first_position,
+                o.last_position,
+            )
+        })
+        .collect();
+    assert_eq!(
+        landed,
+        vec![
+            ("task-a", 1, 2, 3),
+            ("task-a", 3, 4, 4),
+            ("task-b", 1, 5, 5)
+        ]
+    );
+    let after = t
+        .store
+        .append(request("task-b", ExpectedVersion::Exact(1), &["{}"]))
+        .await
+        .expect("after the group");
+    assert_eq!(after.last_position, 6);
+    let positions: Vec<u64> = t
+        .store
+        .read_all(0, 100)
+        .await
+        .expect("read")
+        .iter()
+        .map(|e| e.position)
+        .collect();
+    assert_eq!(positions, (1..=6).collect::<Vec<_>>());
 }
 
 async fn streams_are_found_by_category_and_by_what_their_events_mention(t: TestStore) {

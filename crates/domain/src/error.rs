@@ -144,7 +144,8 @@ impl DomainError {
         }
     }
 
-    pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+    /// Input that is not acceptable, naming the field and why.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         DomainError::InvalidInput {
             field,
             message: message.into(),

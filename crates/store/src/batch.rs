@@ -69,6 +69,24 @@ pub(crate) struct BatchPlan {
     pub(crate) head: u64,
 }
 
+impl BatchPlan {
+    /// The plan for a group that is written whole or not at all: unchanged when every
+    /// request is accepted, and otherwise one that writes nothing and answers each
+    /// request with the group's first refusal.
+    pub(crate) fn all_or_nothing(mut self, head: u64) -> BatchPlan {
+        let Some(first) = self.results.iter().position(Result::is_err) else {
+            return self;
+        };
+        let refusal = self.results.swap_remove(first);
+        BatchPlan {
+            rows: Vec::new(),
+            command_sizes: Vec::new(),
+            results: vec![refusal],
+            head,
+        }
+    }
+}
+
 /// Plans a batch against the state read inside the transaction: the last position,
 /// the versions of the streams involved, and the command ids already executed.
 pub(crate) fn plan(
@@ -211,6 +229,28 @@ mod tests {
         let versions: Vec<u64> = p.rows.iter().map(|r| r.stream_version).collect();
         assert_eq!(versions, vec![1, 2, 3]);
         assert_eq!(p.command_sizes, vec![Some(2), None, Some(1)]);
+    }
+
+    #[test]
+    fn an_all_or_nothing_group_with_a_refusal_writes_nothing() {
+        let a = request("task-a", ExpectedVersion::NoStream, 1);
+        let b = request("task-b", ExpectedVersion::Exact(3), 1);
+        let p = plan(7, HashMap::new(), HashMap::new(), &[a, b], Utc::now()).all_or_nothing(7);
+        assert!(p.rows.is_empty());
+        assert_eq!(p.head, 7);
+        assert!(matches!(
+            p.results.as_slice(),
+            [Err(StoreError::Conflict { actual: 0, .. })]
+        ));
+        let whole = plan(
+            7,
+            HashMap::new(),
+            HashMap::new(),
+            &[request("task-a", ExpectedVersion::NoStream, 2)],
+            Utc::now(),
+        )
+        .all_or_nothing(7);
+        assert_eq!((whole.rows.len(), whole.head), (2, 9));
     }
 
     #[test]

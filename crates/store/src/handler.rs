@@ -38,6 +38,18 @@ pub enum CommandError {
     Store(#[from] StoreError),
 }
 
+/// Why a group of commands ([`CommandHandler::execute_all`]) did not take effect.
+/// Nothing of the group was written.
+#[derive(Debug, thiserror::Error)]
+#[error("{}{error}", index.map(|i| format!("command {} of the group: ", i + 1)).unwrap_or_default())]
+pub struct GroupError {
+    /// The command refused (0-based), when one was; `None` for a store failure or a
+    /// conflict that outlasted the retries.
+    pub index: Option<usize>,
+    /// Why.
+    pub error: CommandError,
+}
+
 /// A command that took effect (or had already, when `outcome.replayed`).
 #[derive(Debug)]
 pub struct Executed {
@@ -90,6 +102,101 @@ impl CommandHandler {
                 .await?;
         }
         Ok(executed)
+    }
+
+    /// Executes commands all or none, in order: each is decided on the state the ones
+    /// before it leave, and their events are appended in one transaction. The first
+    /// refusal is returned with its index and nothing is written; a race with another
+    /// writer is re-decided on fresh state. Retrying a group that took effect is refused
+    /// by the rules ("already exists"), not answered from the record: give each group
+    /// fresh command ids and decide what to send from current state.
+    pub async fn execute_all(
+        &self,
+        commands: Vec<(Command, CommandMetadata)>,
+    ) -> Result<Vec<Executed>, GroupError> {
+        // A merger sets off task transfers after it commits; a group has no "after".
+        if let Some(index) = commands
+            .iter()
+            .position(|(c, _)| matches!(c, Command::MergeAgency { .. }))
+        {
+            return Err(GroupError {
+                index: Some(index),
+                error: DomainError::invalid(
+                    "command",
+                    "merge agencies one at a time, not in a group",
+                )
+                .into(),
+            });
+        }
+        let mut streams: Vec<StreamId> = Vec::new();
+        for (command, _) in &commands {
+            for s in command.reads() {
+                if !streams.contains(&s) {
+                    streams.push(s);
+                }
+            }
+        }
+        let store_failure = |error: StoreError| GroupError {
+            index: None,
+            error: error.into(),
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (mut world, versions) = self.load(&streams).await.map_err(store_failure)?;
+            let mut version_of: HashMap<StreamId, u64> =
+                streams.iter().cloned().zip(versions).collect();
+            let mut requests = Vec::with_capacity(commands.len());
+            let mut decided = Vec::with_capacity(commands.len());
+            for (index, (command, metadata)) in commands.iter().enumerate() {
+                let events = decide(&world, command.clone()).map_err(|e| GroupError {
+                    index: Some(index),
+                    error: e.into(),
+                })?;
+                events.iter().for_each(|e| world.apply(e));
+                let target = command.target();
+                let current = version_of.get(&target).copied().unwrap_or(0);
+                let mut metadata = metadata.clone();
+                if metadata.reason.is_none() {
+                    metadata.reason = command.reason().map(str::to_owned);
+                }
+                requests.push(AppendRequest {
+                    stream: target.clone(),
+                    expected: ExpectedVersion::Exact(current),
+                    conditions: command
+                        .reads()
+                        .into_iter()
+                        .skip(1)
+                        .map(|s| {
+                            let v = version_of.get(&s).copied().unwrap_or(0);
+                            (s, v)
+                        })
+                        .collect(),
+                    events: events.iter().map(NewEvent::from).collect(),
+                    metadata,
+                });
+                version_of.insert(target, current + events.len() as u64);
+                decided.push(events);
+            }
+            match self.store.append_all(requests).await {
+                Ok(outcomes) => {
+                    self.cache.forget(&streams);
+                    return Ok(outcomes
+                        .into_iter()
+                        .zip(decided)
+                        .map(|(outcome, events)| Executed {
+                            events: if outcome.replayed { Vec::new() } else { events },
+                            outcome,
+                            follow_ups: Vec::new(),
+                        })
+                        .collect());
+                }
+                Err(StoreError::Conflict { .. }) if attempt < MAX_ATTEMPTS => {
+                    self.cache.forget(&streams);
+                }
+                Err(error) => return Err(store_failure(error)),
+            }
+        }
     }
 
     /// Folds the given streams into a world, returning it with each stream's version.

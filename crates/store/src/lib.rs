@@ -23,7 +23,7 @@ use reform_domain::StreamId;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-pub use handler::{CommandError, CommandHandler, Executed};
+pub use handler::{CommandError, CommandHandler, Executed, GroupError};
 pub use model::{
     Actor, AppendOutcome, AppendRequest, AuditFilter, Backend, CommandMetadata, EventFact,
     EventMetadata, ExpectedVersion, NewEvent, RecordedEvent, StoreError,
@@ -43,6 +43,15 @@ pub trait EventStore: Send + Sync {
     /// Appends events to one stream if its version is as expected. Replaying a command
     /// id returns the first append's outcome and writes nothing.
     async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError>;
+
+    /// Appends several requests in one transaction, all or none: the first refusal
+    /// (a conflict, a reused command id) is returned and nothing is written. Later
+    /// requests see the versions earlier ones write, so a group may create a stream and
+    /// then append to it. Replayed command ids are answered as by [`EventStore::append`].
+    async fn append_all(
+        &self,
+        requests: Vec<AppendRequest>,
+    ) -> Result<Vec<AppendOutcome>, StoreError>;
 
     /// A stream's events from `from_version` (1 = from the start), in order.
     async fn read_stream(

@@ -14,7 +14,7 @@ use chrono::{SubsecRound, Utc};
 use reform_domain::{AgencyId, Role, StreamId};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::Row;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, watch};
 use uuid::Uuid;
 
 use crate::batch::{self, BatchPlan, StoredCommand};
@@ -183,12 +183,14 @@ impl EventStore for PostgresStore {
     }
 
     async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError> {
-        let (reply, answer) = oneshot::channel();
-        self.writer
-            .send(Pending { request, reply })
-            .await
-            .map_err(|_| StoreError::Closed)?;
-        answer.await.map_err(|_| StoreError::Closed)?
+        committer::append_one(&self.writer, request).await
+    }
+
+    async fn append_all(
+        &self,
+        requests: Vec<AppendRequest>,
+    ) -> Result<Vec<AppendOutcome>, StoreError> {
+        committer::append_group(&self.writer, requests).await
     }
 
     async fn read_stream(
@@ -405,13 +407,18 @@ struct PgWriter {
 #[async_trait]
 impl BatchWriter for PgWriter {
     /// One round trip when the writer's view is current, four otherwise.
-    async fn write(&mut self, requests: &[AppendRequest]) -> Result<BatchPlan, StoreError> {
+    async fn write(
+        &mut self,
+        requests: &[AppendRequest],
+        atomic: bool,
+    ) -> Result<BatchPlan, StoreError> {
+        // The optimistic path writes only batches it accepts whole, so it is atomic.
         if let Some((plan, last_hash)) = self.write_optimistically(requests).await {
             self.head = plan.head;
             self.last_hash = last_hash;
             return Ok(plan);
         }
-        let (plan, last_hash) = self.write_under_lock(requests).await?;
+        let (plan, last_hash) = self.write_under_lock(requests, atomic).await?;
         self.head = plan.head;
         if let Some(hash) = last_hash {
             self.last_hash = hash;
@@ -442,7 +449,14 @@ impl PgWriter {
                 ExpectedVersion::NoStream => 0,
                 ExpectedVersion::Any => return None,
             };
-            versions.entry(r.stream.clone()).or_insert(assumed);
+            // The stream must be at the version assumed, checked like a condition:
+            // the unique key catches a stream that moved past it, not one behind it.
+            if !versions.contains_key(&r.stream) {
+                versions.insert(r.stream.clone(), assumed);
+                if !conditions.contains(&(r.stream.clone(), assumed)) {
+                    conditions.push((r.stream.clone(), assumed));
+                }
+            }
             for (stream, seen) in &r.conditions {
                 versions.entry(stream.clone()).or_insert(*seen);
                 if !conditions.contains(&(stream.clone(), *seen)) {
@@ -479,6 +493,7 @@ impl PgWriter {
     async fn write_under_lock(
         &mut self,
         requests: &[AppendRequest],
+        atomic: bool,
     ) -> Result<(BatchPlan, Option<String>), StoreError> {
         // The lock is taken in the BEGIN round trip; the next statement's snapshot is
         // taken after it is granted, so it sees every batch committed before ours.
@@ -536,7 +551,10 @@ impl PgWriter {
             }
         }
 
-        let plan = batch::plan(head, versions, known, requests, Utc::now().trunc_subsecs(6));
+        let mut plan = batch::plan(head, versions, known, requests, Utc::now().trunc_subsecs(6));
+        if atomic {
+            plan = plan.all_or_nothing(head);
+        }
         if plan.rows.is_empty() {
             tx.rollback().await?;
             return Ok((plan, None));

@@ -18,7 +18,7 @@ use sqlx::sqlite::{
     SqliteSynchronous,
 };
 use sqlx::Row;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, watch};
 use uuid::Uuid;
 
 use crate::batch::{self, BatchPlan, StoredCommand};
@@ -206,12 +206,14 @@ impl EventStore for SqliteStore {
     }
 
     async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError> {
-        let (reply, answer) = oneshot::channel();
-        self.writer
-            .send(Pending { request, reply })
-            .await
-            .map_err(|_| StoreError::Closed)?;
-        answer.await.map_err(|_| StoreError::Closed)?
+        committer::append_one(&self.writer, request).await
+    }
+
+    async fn append_all(
+        &self,
+        requests: Vec<AppendRequest>,
+    ) -> Result<Vec<AppendOutcome>, StoreError> {
+        committer::append_group(&self.writer, requests).await
     }
 
     async fn read_stream(
@@ -422,7 +424,11 @@ struct SqliteWriter {
 
 #[async_trait]
 impl BatchWriter for SqliteWriter {
-    async fn write(&mut self, requests: &[AppendRequest]) -> Result<BatchPlan, StoreError> {
+    async fn write(
+        &mut self,
+        requests: &[AppendRequest],
+        atomic: bool,
+    ) -> Result<BatchPlan, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let (head, last_hash) = last_link(&mut tx).await?;
 
@@ -458,7 +464,10 @@ impl BatchWriter for SqliteWriter {
             .map(|r| Ok((StreamId(r.try_get("stream_id")?), to_u64(r.try_get("version")?))))
             .collect::<Result<HashMap<_, _>, sqlx::Error>>()?;
 
-        let plan = batch::plan(head, versions, known, requests, Utc::now().trunc_subsecs(6));
+        let mut plan = batch::plan(head, versions, known, requests, Utc::now().trunc_subsecs(6));
+        if atomic {
+            plan = plan.all_or_nothing(head);
+        }
         if plan.rows.is_empty() {
             tx.rollback().await?;
             return Ok(plan);
