@@ -90,6 +90,7 @@ async fn scenario(t: &TestStore) -> Scenario {
             },
         },
         Command::CreateTask {
+            reference: None,
             task_id: task,
             plan,
             parent_task: None,
@@ -422,6 +423,7 @@ async fn a_handler_behind_another_process_still_decides_on_current_facts(t: Test
         other => panic!("expected the task's creation, got {other:?}"),
     };
     let assign = Command::CreateTask {
+        reference: None,
         task_id: TaskId::generate(),
         plan,
         parent_task: None,

@@ -359,6 +359,7 @@ async fn each_roll_up_rule_makes_its_percentage_and_a_change_of_rule_is_history(
     {
         send(
             Command::CreateTask {
+                reference: None,
                 task_id: task,
                 plan,
                 parent_task: None,
@@ -908,6 +909,7 @@ async fn the_rollup_tree_shows_how_each_percentage_was_made(t: TestStore) {
         (d1, plan_b, None, direction, "2. Chỉ đạo", 1, day(12, 31)),
     ] {
         send(Command::CreateTask {
+            reference: None,
             task_id: task,
             plan,
             parent_task: parent,

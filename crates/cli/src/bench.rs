@@ -189,6 +189,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 
 fn create_task(plan: DocumentId, lead: AgencyId, writer: usize, i: usize) -> Command {
     Command::CreateTask {
+        reference: None,
         task_id: TaskId::generate(),
         plan,
         parent_task: None,

@@ -651,6 +651,7 @@ fn hoai_duc_tasks(demo: &mut Demo) {
         demo.by_secretariat(
             at(2023, 1, 16),
             Command::CreateTask {
+                reference: None,
                 task_id: task(code),
                 plan: document(HOAI_DUC_PLAN),
                 parent_task: None,
@@ -672,6 +673,7 @@ fn hoai_duc_tasks(demo: &mut Demo) {
     demo.by_secretariat(
         at(2023, 9, 20),
         Command::CreateTask {
+            reference: None,
             task_id: task("T02.1"),
             plan: document(HOAI_DUC_PLAN),
             parent_task: Some(task("T02")),

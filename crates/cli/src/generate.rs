@@ -382,6 +382,7 @@ async fn task_life(
     handler
         .execute(
             Command::CreateTask {
+                reference: None,
                 task_id: task,
                 plan,
                 parent_task: None,

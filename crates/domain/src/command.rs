@@ -102,6 +102,9 @@ pub enum Command {
     /// Create a task in a plan and assign it.
     CreateTask {
         task_id: TaskId,
+        /// Number in the plan's task table (STT), if any.
+        #[serde(default)]
+        reference: Option<String>,
         plan: DocumentId,
         parent_task: Option<TaskId>,
         directive_point: Option<DirectivePointRef>,
@@ -113,6 +116,16 @@ pub enum Command {
         deadline: Deadline,
         expected_output: String,
         weight: Option<u32>,
+    },
+    /// Amend a task's content with its plan; fields left `None` stay as they are.
+    AmendTask {
+        task_id: TaskId,
+        title: Option<String>,
+        expected_output: Option<String>,
+        category: Option<TaskCategory>,
+        deadline: Option<Deadline>,
+        coordinators: Option<Vec<AgencyId>>,
+        reason: String,
     },
     /// Give a task to another lead agency.
     ReassignTask {
@@ -223,6 +236,7 @@ impl Command {
             Command::AmendDocument { .. } => "AmendDocument",
             Command::SetRollupRule { .. } => "SetRollupRule",
             Command::CreateTask { .. } => "CreateTask",
+            Command::AmendTask { .. } => "AmendTask",
             Command::ReassignTask { .. } => "ReassignTask",
             Command::TransferTask { .. } => "TransferTask",
             Command::ExtendDeadline { .. } => "ExtendDeadline",
@@ -253,6 +267,7 @@ impl Command {
             | Command::AmendDocument { document_id, .. }
             | Command::SetRollupRule { document_id, .. } => document_id.stream(),
             Command::CreateTask { task_id, .. }
+            | Command::AmendTask { task_id, .. }
             | Command::ReassignTask { task_id, .. }
             | Command::TransferTask { task_id, .. }
             | Command::ExtendDeadline { task_id, .. }
@@ -327,6 +342,9 @@ impl Command {
                 add(lead.stream());
                 coordinators.iter().for_each(|c| add(c.stream()));
             }
+            Command::AmendTask { coordinators, .. } => {
+                coordinators.iter().flatten().for_each(|c| add(c.stream()));
+            }
             Command::ReassignTask {
                 new_lead,
                 coordinators,
@@ -375,6 +393,7 @@ impl Command {
             | Command::DissolveAgency { reason, .. }
             | Command::AmendDocument { reason, .. }
             | Command::SetRollupRule { reason, .. }
+            | Command::AmendTask { reason, .. }
             | Command::ReassignTask { reason, .. }
             | Command::ExtendDeadline { reason, .. }
             | Command::ReopenTask { reason, .. }

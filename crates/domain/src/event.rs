@@ -392,6 +392,10 @@ events! {
     TaskCreated [1] {
         /// The task.
         task_id: TaskId,
+        /// Its number in the plan's task table (STT: "1", "2.3"), when it has one:
+        /// with the plan, the key a re-imported table row is matched by.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
         /// The plan whose task table holds it.
         plan: DocumentId,
         /// The parent task, for a subtask.
@@ -482,6 +486,27 @@ events! {
     TaskReopened [1] {
         /// The task.
         task_id: TaskId,
+    }
+    /// A task's content was amended with its plan: only the fields that changed are
+    /// present. Changes of lead are reassignments, not amendments.
+    TaskAmended [1] {
+        /// The task.
+        task_id: TaskId,
+        /// New title.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        /// New expected output.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expected_output: Option<String>,
+        /// New pillar or cross-cutting category.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<TaskCategory>,
+        /// New deadline (a date or ongoing), which may be earlier than the last one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        deadline: Option<Deadline>,
+        /// New coordinating agencies.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        coordinators: Option<Vec<AgencyId>>,
     }
     /// A task was cancelled.
     TaskCancelled [1] {
@@ -592,6 +617,7 @@ impl Event {
             Event::DocumentAmended(e) => e.document_id.stream(),
             Event::RollupRuleSet(e) => e.document_id.stream(),
             Event::TaskCreated(e) => e.task_id.stream(),
+            Event::TaskAmended(e) => e.task_id.stream(),
             Event::TaskReassigned(e) => e.task_id.stream(),
             Event::TaskTransferred(e) => e.task_id.stream(),
             Event::TaskDeadlineExtended(e) => e.task_id.stream(),

@@ -170,6 +170,8 @@ pub struct Task {
     pub plan: DocumentId,
     /// Parent task.
     pub parent_task: Option<TaskId>,
+    /// Number in the plan's task table (STT), if it has one.
+    pub reference: Option<String>,
     /// Directive point carried out.
     pub directive_point: Option<DirectivePointRef>,
     /// Pillar or cross-cutting category.
@@ -486,6 +488,7 @@ impl World {
                         id: e.task_id,
                         plan: e.plan,
                         parent_task: e.parent_task,
+                        reference: e.reference.clone(),
                         directive_point: e.directive_point,
                         category: e.category,
                         title: e.title.clone(),
@@ -534,6 +537,25 @@ impl World {
                         }
                     });
                     t.inherited_from.push(e.from_agency);
+                }
+            }
+            Event::TaskAmended(e) => {
+                if let Some(t) = self.tasks.get_mut(&e.task_id) {
+                    if let Some(title) = &e.title {
+                        t.title = title.clone();
+                    }
+                    if let Some(output) = &e.expected_output {
+                        t.expected_output = output.clone();
+                    }
+                    if let Some(category) = e.category {
+                        t.category = category;
+                    }
+                    if let Some(deadline) = e.deadline {
+                        t.deadline = deadline;
+                    }
+                    if let Some(coordinators) = &e.coordinators {
+                        t.coordinators = coordinators.clone();
+                    }
                 }
             }
             Event::TaskDeadlineExtended(e) => {

@@ -308,6 +308,8 @@ pub struct CreateTaskInput {
     pub plan_id: ID,
     /// The task it is a subtask of.
     pub parent_task_id: Option<ID>,
+    /// Its number in the plan's task table (STT: "1", "2.3").
+    pub reference: Option<String>,
     /// The pillar or cross-cutting work it serves.
     pub category: CategoryCode,
     /// What is to be done.
@@ -621,6 +623,7 @@ impl PlanningMutations {
                 id = Some(task);
                 Ok(Command::CreateTask {
                     task_id: task,
+                    reference: input.reference.clone(),
                     plan,
                     parent_task: input
                         .parent_task_id

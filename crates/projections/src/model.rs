@@ -370,10 +370,7 @@ impl ProgressModel {
                 Some(RowKey::Document(e.document_id))
             }
             Event::TaskCreated(e) => {
-                let (category, pillar) = match e.category {
-                    TaskCategory::Pillar(p) => (p.code(), Some(p.code().to_owned())),
-                    TaskCategory::CrossCutting(c) => (c.code(), None),
-                };
+                let (category, pillar) = category_codes(e.category);
                 self.tasks.insert(
                     e.task_id,
                     TaskRow {
@@ -429,6 +426,25 @@ impl ProgressModel {
                     keep
                 });
                 t.inherited_from.push(e.from_agency);
+                Some(RowKey::Task(e.task_id))
+            }
+            Event::TaskAmended(e) => {
+                let t = self.tasks.get_mut(&e.task_id)?;
+                if let Some(title) = &e.title {
+                    t.title = title.clone();
+                    t.search = fold_for_search(title);
+                }
+                if let Some(category) = e.category {
+                    let (code, pillar) = category_codes(category);
+                    t.category = code.to_owned();
+                    t.pillar = pillar;
+                }
+                if let Some(deadline) = e.deadline {
+                    t.deadline = deadline.date();
+                }
+                if let Some(coordinators) = &e.coordinators {
+                    t.coordinator_ids = coordinators.clone();
+                }
                 Some(RowKey::Task(e.task_id))
             }
             Event::TaskDeadlineExtended(e) => {
@@ -603,5 +619,13 @@ impl ProgressModel {
             next = doc.parent_id;
         }
         chain
+    }
+}
+
+/// A category's code, and its pillar's code when it is one.
+fn category_codes(category: TaskCategory) -> (&'static str, Option<String>) {
+    match category {
+        TaskCategory::Pillar(p) => (p.code(), Some(p.code().to_owned())),
+        TaskCategory::CrossCutting(c) => (c.code(), None),
     }
 }

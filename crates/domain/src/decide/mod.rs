@@ -35,6 +35,7 @@ pub fn decide(world: &World, command: Command) -> Result<Vec<Event>, DomainError
         | Command::AmendDocument { .. }
         | Command::SetRollupRule { .. } => document::decide(world, command),
         Command::CreateTask { .. }
+        | Command::AmendTask { .. }
         | Command::ReassignTask { .. }
         | Command::TransferTask { .. }
         | Command::ExtendDeadline { .. }

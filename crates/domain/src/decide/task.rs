@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use crate::command::Command;
 use crate::error::{DomainError, Entity};
 use crate::event::{
-    Deadline, DirectivePointRef, Event, TaskCancelled, TaskCompleted, TaskCreated,
+    Deadline, DirectivePointRef, Event, TaskAmended, TaskCancelled, TaskCompleted, TaskCreated,
     TaskDeadlineExtended, TaskProgressReported, TaskReassigned, TaskReopened, TaskRole,
     TaskTransferred,
 };
@@ -24,6 +24,7 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
     match command {
         Command::CreateTask {
             task_id,
+            reference,
             plan,
             parent_task,
             directive_point,
@@ -81,6 +82,7 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
             }
             Ok(vec![Event::TaskCreated(TaskCreated {
                 task_id,
+                reference: reference.map(|r| task_reference(&r)).transpose()?,
                 plan,
                 parent_task,
                 directive_point,
@@ -92,6 +94,82 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 deadline,
                 expected_output: long("expected_output", &expected_output)?,
                 weight,
+            })])
+        }
+        Command::AmendTask {
+            task_id,
+            title,
+            expected_output,
+            category,
+            deadline,
+            coordinators,
+            reason,
+        } => {
+            let task = existing_task(world, task_id)?;
+            if task.status == TaskStatus::Cancelled {
+                return Err(DomainError::invalid(
+                    "task_id",
+                    "the task is cancelled; reopen it before amending it",
+                ));
+            }
+            long("reason", &reason)?;
+            let changed =
+                |new: Option<String>, old: &str, check: fn(&str) -> Result<String, DomainError>| {
+                    new.map(|n| check(&n))
+                        .transpose()
+                        .map(|n| n.filter(|n| n != old))
+                };
+            let title = changed(title, &task.title, |t| short("title", t))?;
+            let expected_output = changed(expected_output, &task.expected_output, |o| {
+                long("expected_output", o)
+            })?;
+            let category = category.filter(|c| *c != task.category);
+            let deadline = deadline.filter(|d| *d != task.deadline);
+            if deadline.is_some() && matches!(task.status, TaskStatus::Completed { .. }) {
+                return Err(DomainError::invalid(
+                    "deadline",
+                    "the task is completed against its deadline; reopen it before moving the deadline",
+                ));
+            }
+            let coordinators = match coordinators {
+                Some(c) => {
+                    let mut checked: Vec<AgencyId> = Vec::with_capacity(c.len());
+                    for a in c {
+                        if a == task.lead {
+                            return Err(DomainError::invalid(
+                                "coordinators",
+                                "the lead agency cannot also be a coordinating agency",
+                            ));
+                        }
+                        if !checked.contains(&a) {
+                            active_agency(world, a)?;
+                            checked.push(a);
+                        }
+                    }
+                    let same = checked.len() == task.coordinators.len()
+                        && checked.iter().all(|a| task.coordinators.contains(a));
+                    (!same).then_some(checked)
+                }
+                None => None,
+            };
+            if title.is_none()
+                && expected_output.is_none()
+                && category.is_none()
+                && deadline.is_none()
+                && coordinators.is_none()
+            {
+                return Err(DomainError::invalid(
+                    "task_id",
+                    "the amendment changes nothing: every field given is as the task has it",
+                ));
+            }
+            Ok(vec![Event::TaskAmended(TaskAmended {
+                task_id,
+                title,
+                expected_output,
+                category,
+                deadline,
+                coordinators,
             })])
         }
         Command::ReassignTask {
@@ -329,6 +407,21 @@ fn open_task<'w>(
 
 /// Checks the lead and coordinators are active agencies and returns the coordinators
 /// without duplicates or the lead.
+/// Longest task-table number (STT) accepted.
+const MAX_REFERENCE: usize = 32;
+
+/// A task-table number: "1", "2.3", "II.1.a"; no spaces inside.
+fn task_reference(reference: &str) -> Result<String, DomainError> {
+    let r = reference.trim();
+    if r.is_empty() || r.chars().count() > MAX_REFERENCE || r.chars().any(char::is_whitespace) {
+        return Err(DomainError::invalid(
+            "reference",
+            format!("a task number has 1–{MAX_REFERENCE} characters and no spaces, e.g. 2.3"),
+        ));
+    }
+    Ok(r.to_owned())
+}
+
 fn participants(
     world: &World,
     lead: AgencyId,

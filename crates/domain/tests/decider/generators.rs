@@ -510,6 +510,7 @@ fn task_commands() -> Weighted {
                         (lead, coordinators, deadline, expected_output),
                         weight,
                     )| Command::CreateTask {
+                        reference: (task_id.0.as_u128() % 3 == 0).then(|| format!("{}.{}", task_id.0.as_u128() % 7, task_id.0.as_u128() % 5)),
                         task_id,
                         plan,
                         parent_task,
@@ -522,6 +523,28 @@ fn task_commands() -> Weighted {
                         deadline,
                         expected_output,
                         weight,
+                    },
+                )
+                .boxed(),
+        ),
+        (
+            1,
+            (
+                task_id(),
+                (option::of(text()), option::of(text()), option::of(category())),
+                (option::of(deadline()), option::of(agencies()), text()),
+            )
+                .prop_map(
+                    |(task_id, (title, expected_output, category), (deadline, coordinators, reason))| {
+                        Command::AmendTask {
+                            task_id,
+                            title,
+                            expected_output,
+                            category,
+                            deadline,
+                            coordinators,
+                            reason,
+                        }
                     },
                 )
                 .boxed(),
@@ -833,6 +856,7 @@ fn foundation() -> BoxedStrategy<Vec<Command>> {
             .zip(tasks)
             .map(
                 |(n, (title, lead, coordinator, deadline, pillar))| Command::CreateTask {
+                    reference: None,
                     task_id: task(n),
                     plan: document(3),
                     parent_task: None,

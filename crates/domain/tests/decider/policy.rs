@@ -21,6 +21,7 @@ fn created(
     coordinators: Vec<reform_domain::AgencyId>,
 ) -> Event {
     Event::TaskCreated(TaskCreated {
+        reference: None,
         task_id,
         plan: PLAN_2025,
         parent_task: None,

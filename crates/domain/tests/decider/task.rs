@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use reform_domain::{
     AgencyId, Command, CrossCutting, Deadline, DirectivePointRef, DomainError, Entity, Event,
-    Pillar, TaskCancelled, TaskCategory, TaskCompleted, TaskCreated, TaskId, TaskReassigned,
-    TaskRole, TaskStatus, TaskTransferred, Timeliness,
+    Pillar, TaskAmended, TaskCancelled, TaskCategory, TaskCompleted, TaskCreated, TaskId,
+    TaskReassigned, TaskRole, TaskStatus, TaskTransferred, Timeliness,
 };
 use uuid::Uuid;
 
@@ -28,6 +28,7 @@ pub(crate) const TTHC_TITLE: &str =
 /// Lead Sở Tư pháp, coordinators Sở Nội vụ and Sở TT&TT, due 30/6/2024.
 pub(crate) fn tthc_created() -> TaskCreated {
     TaskCreated {
+        reference: None,
         task_id: TTHC,
         plan: PLAN_2024,
         parent_task: None,
@@ -49,6 +50,7 @@ pub(crate) fn tthc_created() -> TaskCreated {
 /// Ongoing (thường xuyên) communication work led by Sở Nội vụ.
 pub(crate) fn tuyen_truyen_created() -> TaskCreated {
     TaskCreated {
+        reference: None,
         task_id: TUYEN_TRUYEN,
         plan: PLAN_2024,
         parent_task: None,
@@ -66,6 +68,7 @@ pub(crate) fn tuyen_truyen_created() -> TaskCreated {
 
 pub(crate) fn create(t: TaskCreated) -> Command {
     Command::CreateTask {
+        reference: t.reference,
         task_id: t.task_id,
         plan: t.plan,
         parent_task: t.parent_task,
@@ -160,6 +163,7 @@ fn an_ongoing_task_without_weight_weighs_one_and_is_never_overdue() {
     };
     let world = given(&ha_tinh())
         .when(Command::CreateTask {
+            reference: None,
             task_id,
             plan,
             parent_task,
@@ -650,4 +654,215 @@ fn a_reassignment_that_changes_nothing_is_refused() {
         .when(reassign(SO_TU_PHAP, Some(vec![SO_TT_TT, SO_NOI_VU])))
         .then_invalid("coordinators");
     assert!(message.contains("already"), "{message}");
+}
+
+// --- amendment with the plan ------------------------------------------------------
+
+const AMENDMENT_REASON: &str = "Kế hoạch sửa đổi ngày 02/4/2024";
+
+/// An amendment; `of` makes the command for a task.
+#[derive(Default)]
+struct Amend {
+    title: Option<String>,
+    expected_output: Option<String>,
+    category: Option<TaskCategory>,
+    deadline: Option<Deadline>,
+    coordinators: Option<Vec<AgencyId>>,
+    reason: Option<String>,
+}
+
+impl Amend {
+    fn of(self, task_id: TaskId) -> Command {
+        Command::AmendTask {
+            task_id,
+            title: self.title,
+            expected_output: self.expected_output,
+            category: self.category,
+            deadline: self.deadline,
+            coordinators: self.coordinators,
+            reason: self.reason.unwrap_or_else(|| AMENDMENT_REASON.to_owned()),
+        }
+    }
+}
+
+#[test]
+fn a_task_keeps_its_number_in_the_plans_table() {
+    let numbered = TaskCreated {
+        reference: Some("2.1".to_owned()),
+        ..tthc_created()
+    };
+    let world = given(&ha_tinh())
+        .when(create(numbered.clone()))
+        .then(&[Event::TaskCreated(numbered.clone())]);
+    assert_eq!(world.tasks[&TTHC].reference.as_deref(), Some("2.1"));
+    for bad in ["", "2. 1", &"1".repeat(33)] {
+        given(&ha_tinh())
+            .when(create(TaskCreated {
+                reference: Some(bad.to_owned()),
+                ..tthc_created()
+            }))
+            .then_invalid("reference");
+    }
+}
+
+#[test]
+fn an_amendment_records_only_what_changed() {
+    let world = given(&with_tasks([]))
+        .when(Command::AmendTask {
+            task_id: TTHC,
+            title: Some(format!(" {TTHC_TITLE} ")),
+            expected_output: Some("Quyết định phê duyệt phương án đơn giản hóa".to_owned()),
+            category: Some(TaskCategory::Pillar(Pillar::AdministrativeProcedures)),
+            // Earlier than before: a plan may bring a deadline forward.
+            deadline: Some(Deadline::On(date(2024, 3, 31))),
+            coordinators: Some(vec![SO_TT_TT, SO_NOI_VU]),
+            reason: AMENDMENT_REASON.to_owned(),
+        })
+        .then(&[Event::TaskAmended(TaskAmended {
+            task_id: TTHC,
+            title: None,
+            expected_output: Some("Quyết định phê duyệt phương án đơn giản hóa".to_owned()),
+            category: None,
+            deadline: Some(Deadline::On(date(2024, 3, 31))),
+            coordinators: None,
+        })]);
+    let task = &world.tasks[&TTHC];
+    assert_eq!(task.deadline, Deadline::On(date(2024, 3, 31)));
+    assert_eq!(task.original_deadline, Deadline::On(date(2024, 6, 30)));
+    assert_eq!(
+        task.expected_output,
+        "Quyết định phê duyệt phương án đơn giản hóa"
+    );
+
+    let message = given(&with_tasks([]))
+        .when(
+            Amend {
+                title: Some(TTHC_TITLE.to_owned()),
+                ..Amend::default()
+            }
+            .of(TTHC),
+        )
+        .then_invalid("task_id");
+    assert!(message.contains("changes nothing"), "{message}");
+}
+
+#[test]
+fn an_amendment_to_ongoing_work_and_new_coordinators_is_checked() {
+    let world = given(&with_tasks([]))
+        .when(
+            Amend {
+                deadline: Some(Deadline::Ongoing),
+                coordinators: Some(vec![SO_NOI_VU]),
+                ..Amend::default()
+            }
+            .of(TTHC),
+        )
+        .then(&[Event::TaskAmended(TaskAmended {
+            task_id: TTHC,
+            title: None,
+            expected_output: None,
+            category: None,
+            deadline: Some(Deadline::Ongoing),
+            coordinators: Some(vec![SO_NOI_VU]),
+        })]);
+    assert_eq!(world.tasks[&TTHC].coordinators, vec![SO_NOI_VU]);
+    given(&with_tasks([]))
+        .when(
+            Amend {
+                coordinators: Some(vec![SO_TU_PHAP]),
+                ..Amend::default()
+            }
+            .of(TTHC),
+        )
+        .then_invalid("coordinators");
+    given(&with_tasks([]))
+        .when(
+            Amend {
+                coordinators: Some(vec![UNKNOWN_AGENCY]),
+                ..Amend::default()
+            }
+            .of(TTHC),
+        )
+        .then_err(|e| {
+            matches!(
+                e,
+                DomainError::NotFound {
+                    entity: Entity::Agency,
+                    ..
+                }
+            )
+        });
+}
+
+#[test]
+fn cancelled_tasks_and_completed_deadlines_are_not_amended() {
+    given(&with_tasks([cancelled(TTHC)]))
+        .when(
+            Amend {
+                title: Some("Nội dung mới".to_owned()),
+                ..Amend::default()
+            }
+            .of(TTHC),
+        )
+        .then_invalid("task_id");
+    given(&with_tasks([completed(
+        date(2024, 6, 1),
+        Timeliness::Early,
+        0,
+    )]))
+    .when(
+        Amend {
+            deadline: Some(Deadline::On(date(2024, 5, 1))),
+            ..Amend::default()
+        }
+        .of(TTHC),
+    )
+    .then_invalid("deadline");
+    given(&with_tasks([completed(
+        date(2024, 6, 1),
+        Timeliness::Early,
+        0,
+    )]))
+    .when(
+        Amend {
+            title: Some("Rà soát, đơn giản hóa TTHC lĩnh vực tư pháp".to_owned()),
+            ..Amend::default()
+        }
+        .of(TTHC),
+    )
+    .then(&[Event::TaskAmended(TaskAmended {
+        task_id: TTHC,
+        title: Some("Rà soát, đơn giản hóa TTHC lĩnh vực tư pháp".to_owned()),
+        expected_output: None,
+        category: None,
+        deadline: None,
+        coordinators: None,
+    })]);
+    given(&with_tasks([]))
+        .when(
+            Amend {
+                title: Some("Nội dung mới".to_owned()),
+                reason: Some(" ".to_owned()),
+                ..Amend::default()
+            }
+            .of(TTHC),
+        )
+        .then_invalid("reason");
+    given(&with_tasks([]))
+        .when(
+            Amend {
+                title: Some("Nội dung mới".to_owned()),
+                ..Amend::default()
+            }
+            .of(UNKNOWN_TASK),
+        )
+        .then_err(|e| {
+            matches!(
+                e,
+                DomainError::NotFound {
+                    entity: Entity::Task,
+                    ..
+                }
+            )
+        });
 }

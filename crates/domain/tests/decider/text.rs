@@ -62,6 +62,7 @@ fn a_decomposed_title_of_a_task_is_stored_composed() {
     let events = decide(
         &World::from_events(&ha_tinh()),
         Command::CreateTask {
+            reference: None,
             task_id: reform_domain::TaskId(uuid::Uuid::from_u128(
                 0x7A5C_0000_0000_0000_0000_0000_0000_0300,
             )),
