@@ -74,6 +74,17 @@ impl IndicatorId {
     }
 }
 
+impl TaskId {
+    /// The task a plan's table row numbered `reference` (STT) stands for: importing
+    /// the same table twice, even at once from two places, names the same tasks.
+    pub fn for_plan_row(plan: DocumentId, reference: &str) -> Self {
+        Self(Uuid::new_v5(
+            &NAMESPACE,
+            format!("{}/{}", plan.0, reference.trim()).as_bytes(),
+        ))
+    }
+}
+
 impl From<AgencyId> for EvaluationsId {
     fn from(agency: AgencyId) -> Self {
         Self(agency.0)

@@ -12,6 +12,7 @@ mod command;
 mod decide;
 mod error;
 mod event;
+mod fold;
 mod ids;
 pub mod policy;
 mod state;
@@ -24,6 +25,7 @@ pub use command::Command;
 pub use decide::decide;
 pub use error::{DomainError, Entity};
 pub use event::*;
+pub use fold::fold_for_search;
 pub use ids::{AgencyId, DocumentId, EvaluationsId, IndicatorId, StreamId, TaskId};
 pub use state::{
     evolve, Agency, AgencyStatus, Document, DocumentKind, DossierReport, Evaluations, HeadTenure,

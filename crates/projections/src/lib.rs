@@ -14,7 +14,6 @@ mod live;
 mod memo;
 mod model;
 pub mod queries;
-mod search;
 mod tree;
 
 use chrono::{DateTime, Utc};
@@ -28,7 +27,7 @@ pub use model::{
     AgencyRecords, AgencyRow, DocumentRow, DossierPeriod, HeadTenure, IndicatorRow, MeasuredValue,
     ParRow, ProgressModel, SipasResult, Target, TaskRow,
 };
-pub use search::fold_for_search;
+pub use reform_domain::fold_for_search;
 
 /// Events read from the log per batch.
 pub const BATCH: u32 = 2_000;

@@ -9,7 +9,7 @@ use reform_domain::{
     TaskRole,
 };
 
-use crate::search::fold_for_search;
+use reform_domain::fold_for_search;
 
 /// An agency as the views show it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

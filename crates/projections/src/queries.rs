@@ -303,7 +303,7 @@ pub fn tasks<'m>(
         .search
         .as_deref()
         .map(|q| {
-            crate::search::fold_for_search(q)
+            reform_domain::fold_for_search(q)
                 .split(' ')
                 .filter(|w| !w.is_empty())
                 .map(str::to_owned)

@@ -1,5 +1,6 @@
-//! Search that finds "cải cách" from "cai cach": text folded to lower case without
-//! diacritics, on both sides.
+//! Text folded to lower case without diacritics, so that "cải cách" is found from
+//! "cai cach" and "Sở Nội Vụ" matches "so noi vu": search, and matching names typed
+//! in spreadsheets to the agencies on record.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;

@@ -1,0 +1,125 @@
+//! Imports and exports against the event store: load what a plan's table needs,
+//! execute the import's commands all or none, read a plan back out.
+
+use reform_domain::{fold_for_search, DocumentId, DocumentKind, StreamId, TaskId, World};
+use reform_store::{CommandHandler, CommandMetadata, GroupError, StoreError};
+use uuid::Uuid;
+
+use crate::export::{self, ExportError};
+use crate::import::{plan_import, ImportError, ImportOptions, ImportReport};
+use crate::sheet::{self, Format, SheetError};
+
+/// An import or export that could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The file is not a readable spreadsheet.
+    #[error(transparent)]
+    Sheet(#[from] SheetError),
+    /// The file has no task table, or the plan is wrong.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// Writing the table failed.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The commands were refused when executed (another writer changed the plan
+    /// between reading and writing, in a way the rows no longer fit). Nothing was
+    /// written.
+    #[error("nothing was imported: {0}")]
+    Write(#[from] GroupError),
+}
+
+/// The plan a user names: its id, or its number as printed ("15/KH-UBND").
+pub async fn resolve_plan(handler: &CommandHandler, named: &str) -> Result<DocumentId, RunError> {
+    if let Ok(id) = Uuid::parse_str(named.trim()) {
+        return Ok(DocumentId(id));
+    }
+    let streams = handler
+        .store()
+        .streams_in_category(DocumentId::CATEGORY)
+        .await?;
+    let (world, _) = handler.load(&streams).await?;
+    let wanted = fold_for_search(named);
+    let plans: Vec<DocumentId> = world
+        .documents
+        .values()
+        .filter(|d| matches!(d.kind, DocumentKind::Plan { .. }))
+        .filter(|d| fold_for_search(&d.header.number) == wanted)
+        .map(|d| d.id)
+        .collect();
+    match plans.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(ImportError::Plan(format!("no plan is numbered \"{named}\"")).into()),
+        _ => Err(ImportError::Plan(format!(
+            "several plans are numbered \"{named}\"; give the plan's id"
+        ))
+        .into()),
+    }
+}
+
+/// What a plan's table is judged against: the plan, every agency, the plan's tasks.
+pub async fn load_plan_world(
+    handler: &CommandHandler,
+    plan: DocumentId,
+) -> Result<World, StoreError> {
+    let store = handler.store();
+    let mut streams: Vec<StreamId> = vec![plan.stream()];
+    streams.extend(
+        store
+            .streams_in_category(reform_domain::AgencyId::CATEGORY)
+            .await?,
+    );
+    streams.extend(
+        store
+            .streams_mentioning(TaskId::CATEGORY, &plan.to_string())
+            .await?,
+    );
+    Ok(handler.load(&streams).await?.0)
+}
+
+/// Imports a plan's task table: reads the file, compares it with the plan, and
+/// executes the commands all or none. Returns the report, with `written` set when the
+/// commands were executed; rows in error leave the plan untouched unless
+/// `options.partial`.
+pub async fn import_plan(
+    handler: &CommandHandler,
+    plan: DocumentId,
+    bytes: &[u8],
+    format: Format,
+    options: &ImportOptions,
+    metadata: &CommandMetadata,
+    dry_run: bool,
+) -> Result<ImportReport, RunError> {
+    let sheets = sheet::read(bytes, format)?;
+    let world = load_plan_world(handler, plan).await?;
+    let planned = plan_import(&world, plan, &sheets, options)?;
+    let mut report = planned.report;
+    if dry_run || planned.commands.is_empty() {
+        return Ok(report);
+    }
+    let group = planned
+        .commands
+        .into_iter()
+        .map(|command| {
+            let mut m = metadata.clone();
+            m.command_id = Uuid::now_v7();
+            (command, m)
+        })
+        .collect();
+    handler.execute_all(group).await?;
+    report.written = true;
+    Ok(report)
+}
+
+/// A plan's table as a file of the format.
+pub async fn export_plan(
+    handler: &CommandHandler,
+    plan: DocumentId,
+    format: Format,
+) -> Result<Vec<u8>, RunError> {
+    let world = load_plan_world(handler, plan).await?;
+    let table = export::plan_table(&world, plan)?;
+    Ok(export::write(&table, format)?)
+}
