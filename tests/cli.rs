@@ -122,13 +122,13 @@ fn reform_verify_names_the_first_tampered_event() {
     };
     let (code, out, err) = run(&["verify"]);
     assert_eq!(code, Some(0), "{out}{err}");
-    assert!(out.contains("verified 163 events"), "{out}");
+    assert!(out.contains("verified 164 events"), "{out}");
     let digest = out
         .lines()
         .find_map(|l| l.strip_prefix("head digest: "))
         .expect("a digest line")
         .to_owned();
-    assert!(digest.starts_with("163:"), "{digest}");
+    assert!(digest.starts_with("164:"), "{digest}");
 
     let tamper = |sql: &str| {
         let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -196,7 +196,7 @@ fn reform_audit_export_hands_over_a_period_with_its_digest() {
     assert!(ok, "{err}");
     let bytes = std::fs::read(&jsonl).expect("the export");
     let text = String::from_utf8(bytes.clone()).expect("UTF-8");
-    assert_eq!(text.lines().count(), 163);
+    assert_eq!(text.lines().count(), 164);
     assert!(
         text.contains("Văn phòng Ban Chỉ đạo CCHC (demo)"),
         "Vietnamese intact"
@@ -208,7 +208,7 @@ fn reform_audit_export_hands_over_a_period_with_its_digest() {
     let sha = format!("{:x}", sha2::Sha256::digest(&bytes));
     assert!(err.contains(&format!("file SHA-256: {sha}")), "{err}");
     assert!(
-        err.contains("chain digest of the last event: 163:"),
+        err.contains("chain digest of the last event: 164:"),
         "{err}"
     );
 
@@ -250,6 +250,117 @@ fn reform_audit_export_hands_over_a_period_with_its_digest() {
         ],
     );
     assert!(!ok && err.contains("before --from"), "{err}");
+}
+
+/// `reform import plan` with the sample file, as the README shows it: exit 0 and the
+/// report; again, nothing to change; a file with a bad row, exit 3 with the row named
+/// and nothing written; `--dry-run` writes nothing; `reform export plan` writes a
+/// workbook that imports back unchanged.
+#[test]
+fn reform_import_plan_takes_the_sample_file_all_or_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("import.db").display());
+    let (ok, _, err) = reform(&url, &["demo"]);
+    assert!(ok, "{err}");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_reform"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .output()
+            .expect("running reform");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/data/ke-hoach-cchc-2024-da-nang.csv"
+    );
+    let head = || -> String {
+        let (_, out, _) = run(&["verify"]);
+        out.lines()
+            .find_map(|l| l.strip_prefix("head digest: "))
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
+
+    let bad = dir.path().join("bad.csv");
+    let text = std::fs::read_to_string(sample).expect("sample");
+    std::fs::write(
+        &bad,
+        text.replace("Quý II/2024,\"Danh mục", "Sớm,\"Danh mục"),
+    )
+    .expect("bad file");
+    let before = head();
+    let (code, out, err) = run(&[
+        "import",
+        "plan",
+        bad.to_str().expect("path"),
+        "--plan",
+        "318/KH-UBND",
+    ]);
+    assert_eq!(code, Some(3), "{out}{err}");
+    assert!(
+        out.contains("row 16 (STT 2), Thời gian hoàn thành: \"Sớm\" is not a deadline"),
+        "{out}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+    let (code, out, _) = run(&[
+        "import",
+        "plan",
+        sample,
+        "--plan",
+        "318/KH-UBND",
+        "--dry-run",
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("would import 318/KH-UBND: 37 created"),
+        "{out}"
+    );
+    assert_eq!(head(), before, "neither wrote anything");
+
+    let (code, out, err) = run(&["import", "plan", sample, "--plan", "318/KH-UBND"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains("header on row 5: 38 numbered rows (1 is a heading over its sub-rows)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("imported 318/KH-UBND: 37 created, 0 amended, 0 unchanged"),
+        "{out}"
+    );
+    let (code, out, _) = run(&["import", "plan", sample, "--plan", "318/KH-UBND"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("nothing to change in 318/KH-UBND: 0 created, 0 amended, 37 unchanged"),
+        "{out}"
+    );
+
+    let workbook = dir.path().join("318.xlsx");
+    let (code, _, err) = run(&[
+        "export",
+        "plan",
+        "--plan",
+        "318/KH-UBND",
+        "--output",
+        workbook.to_str().expect("path"),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, out, _) = run(&[
+        "import",
+        "plan",
+        workbook.to_str().expect("path"),
+        "--plan",
+        "318/KH-UBND",
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("0 created, 0 amended, 37 unchanged"), "{out}");
+    let (code, _, err) = run(&["import", "plan", sample, "--plan", "999/KH-UBND"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("no plan is numbered \"999/KH-UBND\""), "{err}");
 }
 
 #[test]

@@ -60,6 +60,7 @@ pub fn demo_steps() -> Vec<DemoStep> {
     ha_tinh_directive(&mut demo);
     hoai_duc_plan(&mut demo);
     hoai_duc_tasks(&mut demo);
+    da_nang_plan(&mut demo);
     da_nang_par_index(&mut demo);
     dossier_statistics(&mut demo);
     indicators(&mut demo);
@@ -146,6 +147,11 @@ const HA_TINH_PROGRAM: &str = "VN-23/3504/QĐ-UBND";
 /// Number and date not given in seed 000: "10/CT-UBND" of 17/5/2023 (plausible).
 const HA_TINH_DIRECTIVE: &str = "VN-23/10/CT-UBND";
 const HOAI_DUC_PLAN: &str = "VN-HN/Hoài Đức/280/KH-UBND";
+/// Đà Nẵng's 2024 plan: recorded without tasks, which come from its table
+/// (`tests/data/ke-hoach-cchc-2024-da-nang.csv`, `reform import plan`).
+const DA_NANG_PLAN_2024: &str = "VN-DN/318/KH-UBND";
+/// The number Đà Nẵng's 2024 plan is printed under (plausible).
+pub const DA_NANG_PLAN_2024_NUMBER: &str = "318/KH-UBND";
 
 const HT_UBND: &str = "UBND tỉnh Hà Tĩnh";
 const HT_SNV: &str = "Sở Nội vụ tỉnh Hà Tĩnh";
@@ -559,6 +565,34 @@ fn ha_tinh_directive(demo: &mut Demo) {
             program: Some(document(HA_TINH_PROGRAM)),
             jurisdiction: text("VN-23"),
             points,
+        },
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Đà Nẵng's 2024 plan (plausible): its tasks are imported from its table
+
+fn da_nang_plan(demo: &mut Demo) {
+    // Plans for a year are issued in the December before it.
+    demo.by_secretariat(
+        at(2023, 12, 15),
+        Command::IssuePlan {
+            document_id: document(DA_NANG_PLAN_2024),
+            header: DocumentHeader {
+                number: text(DA_NANG_PLAN_2024_NUMBER),
+                title: text("Kế hoạch cải cách hành chính năm 2024 của thành phố Đà Nẵng"),
+                issued_on: date(2023, 12, 15),
+                issuer: text(DN_UBND),
+                issuing_agency: Some(agency(DN_UBND)),
+                signer: None,
+            },
+            implements: document(NATIONAL_PROGRAM),
+            issuing_agency: agency(DN_UBND),
+            jurisdiction: text("VN-DN"),
+            period: Period {
+                from_year: 2024,
+                to_year: 2024,
+            },
         },
     );
 }

@@ -7,6 +7,7 @@ pub mod bench_dashboard;
 pub mod demo;
 pub mod demo_data;
 pub mod generate;
+pub mod plan_table;
 pub mod serve;
 pub mod summary;
 pub mod throwaway_pg;

@@ -201,6 +201,16 @@ enum Command {
     /// Keep the read-models current until stopped (Ctrl-C or SIGTERM). Several may run
     /// on one PostgreSQL database: one follows, the others take over when it dies.
     Follow,
+    /// Read a table into the tracker: `reform import plan FILE --plan 318/KH-UBND`.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Write a table out as a spreadsheet: `reform export plan --plan 318/KH-UBND`.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
     /// The audit trail for inspection.
     Audit {
         #[command(subcommand)]
@@ -221,6 +231,69 @@ enum Command {
         #[arg(long)]
         against: Option<reform_store::chain::Digest>,
     },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// A plan's task table (xlsx or csv: STT | Nội dung nhiệm vụ | Cơ quan chủ trì |
+    /// Cơ quan phối hợp | Thời gian hoàn thành | Sản phẩm, under pillar sections).
+    /// All or nothing: any bad row and nothing is written (exit 3), with every bad row
+    /// listed. Importing the same file again changes nothing; changed rows amend.
+    Plan {
+        /// The spreadsheet.
+        file: std::path::PathBuf,
+        /// The plan: its number as printed (318/KH-UBND) or its id.
+        #[arg(long)]
+        plan: String,
+        /// Import the valid rows even when some are wrong.
+        #[arg(long)]
+        partial: bool,
+        /// Check the file and print the report; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Why tasks already imported change (recorded on their amendments).
+        #[arg(long, default_value = "Cập nhật theo bảng nhiệm vụ của kế hoạch")]
+        reason: String,
+        /// csv or xlsx (default: from the file's extension, else its content).
+        #[arg(long, value_enum)]
+        format: Option<TableFormat>,
+        /// Who imports, recorded on every event (as the secretariat).
+        #[arg(long, env = "USER", default_value = "secretariat")]
+        user: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportWhat {
+    /// A plan's task table in the shape it is imported from, with progress, status and
+    /// completion columns and each task's id (so the file can be imported back).
+    Plan {
+        /// The plan: its number as printed (318/KH-UBND) or its id.
+        #[arg(long)]
+        plan: String,
+        /// csv or xlsx (default: from --output's extension, else csv).
+        #[arg(long, value_enum)]
+        format: Option<TableFormat>,
+        /// Where to write (default: standard output).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+/// A spreadsheet format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum TableFormat {
+    Csv,
+    Xlsx,
+}
+
+impl From<TableFormat> for reform_interchange::Format {
+    fn from(f: TableFormat) -> Self {
+        match f {
+            TableFormat::Csv => reform_interchange::Format::Csv,
+            TableFormat::Xlsx => reform_interchange::Format::Xlsx,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -375,6 +448,14 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if error.downcast_ref::<Tampered>().is_some() => {
             eprintln!("TAMPERED: {error:#}");
+            ExitCode::from(3)
+        }
+        Err(error)
+            if error
+                .downcast_ref::<reform_cli::plan_table::Refused>()
+                .is_some() =>
+        {
+            eprintln!("{error:#}");
             ExitCode::from(3)
         }
         Err(error) => {
@@ -672,6 +753,54 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!(
                     "chain digest of the last event: {last} (reform verify --against {last})"
                 );
+            }
+        }
+        Command::Import {
+            what:
+                ImportWhat::Plan {
+                    file,
+                    plan,
+                    partial,
+                    dry_run,
+                    reason,
+                    format,
+                    user,
+                },
+        } => {
+            let args = reform_cli::plan_table::ImportArgs {
+                file,
+                plan,
+                partial,
+                dry_run,
+                reason,
+                format: format.map(Into::into),
+                user,
+            };
+            print!("{}", reform_cli::plan_table::import(&handler, &args).await?);
+        }
+        Command::Export {
+            what:
+                ExportWhat::Plan {
+                    plan,
+                    format,
+                    output,
+                },
+        } => {
+            let format = format.map(Into::into).unwrap_or_else(|| {
+                output
+                    .as_deref()
+                    .and_then(|p| reform_interchange::Format::from_name(&p.to_string_lossy()))
+                    .unwrap_or(reform_interchange::Format::Csv)
+            });
+            let id = reform_interchange::resolve_plan(&handler, &plan).await?;
+            let bytes = reform_interchange::export_plan(&handler, id, format).await?;
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, &bytes)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    eprintln!("wrote {} ({} bytes)", path.display(), bytes.len());
+                }
+                None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
             }
         }
         Command::Verify { from, to, against } => {

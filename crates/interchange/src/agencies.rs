@@ -11,7 +11,7 @@ use reform_domain::{fold_for_search, Agency, AgencyId, AgencyStatus, World, NATI
 const PREFIXES: [&str; 6] = ["ubnd", "so", "ban", "cuc", "chi cuc", "van phong"];
 
 /// How well the nearest names must match to be suggested (0–1).
-const SUGGESTION_THRESHOLD: f64 = 0.6;
+const SUGGESTION_THRESHOLD: f64 = 0.75;
 
 /// What a name in a cell turned out to be.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,7 +56,9 @@ impl<'w> AgencyIndex<'w> {
                 by_key.entry(k).or_default().push(agency.id);
             }
             if agency.status == AgencyStatus::Active {
-                names.push((key(&agency.name), agency.name.clone()));
+                for typed in std::iter::once(&agency.name).chain(&agency.short_name) {
+                    names.push((key(typed), agency.name.clone()));
+                }
             }
         }
         AgencyIndex {
@@ -122,10 +124,18 @@ impl<'w> AgencyIndex<'w> {
     }
 
     fn suggestions(&self, wanted: &str) -> Vec<String> {
-        let mut scored: Vec<(f64, &String)> = self
-            .names
-            .iter()
-            .map(|(k, name)| (strsim::normalized_levenshtein(wanted, k), name))
+        // Typos score high on edit distance, missing words ("Sở Tư pháp" for "Sở Tư
+        // pháp thành phố Đà Nẵng") on a shared beginning: take the better of the two.
+        let mut best: HashMap<&String, f64> = HashMap::new();
+        for (k, name) in &self.names {
+            let score =
+                strsim::normalized_levenshtein(wanted, k).max(strsim::jaro_winkler(wanted, k));
+            let entry = best.entry(name).or_insert(0.0);
+            *entry = entry.max(score);
+        }
+        let mut scored: Vec<(f64, &String)> = best
+            .into_iter()
+            .map(|(name, score)| (score, name))
             .filter(|(score, _)| *score >= SUGGESTION_THRESHOLD)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
@@ -147,20 +157,15 @@ pub fn key(name: &str) -> String {
             }
         })
         .collect();
-    let mut words: &str = cleaned.trim();
-    let mut collapsed = words.split_whitespace().collect::<Vec<_>>().join(" ");
-    loop {
-        words = collapsed.as_str();
-        let stripped = PREFIXES
-            .iter()
-            .find_map(|p| words.strip_prefix(p).filter(|r| r.starts_with(' ')))
-            .map(str::trim);
-        match stripped {
-            Some(rest) if !rest.is_empty() => collapsed = rest.to_owned(),
-            _ => break,
-        }
-    }
-    collapsed
+    let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    // One prefix only: "Văn phòng UBND thành phố" must not become "UBND thành phố".
+    let stripped = PREFIXES
+        .iter()
+        .find_map(|p| collapsed.strip_prefix(p).filter(|r| r.starts_with(' ')))
+        .map(str::trim)
+        .filter(|rest| !rest.is_empty())
+        .map(str::to_owned);
+    stripped.unwrap_or(collapsed)
 }
 
 /// Whether a name stands for a group of agencies rather than one ("Các sở, ban,
@@ -193,5 +198,7 @@ mod tests {
         );
         assert_eq!(key("Sở TT&TT"), "tt&tt");
         assert_eq!(key(" Sở  Tư pháp. "), "tu phap");
+        assert_eq!(key("Văn phòng UBND thành phố"), "ubnd thanh pho");
+        assert_ne!(key("Văn phòng UBND thành phố"), key("UBND thành phố"));
     }
 }

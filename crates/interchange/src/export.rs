@@ -318,9 +318,6 @@ fn write_csv(table: &Table) -> Result<Vec<u8>, ExportError> {
         for line in &table.title {
             writer.write_record([line]).map_err(error)?;
         }
-        if !table.title.is_empty() {
-            writer.write_record([""]).map_err(error)?;
-        }
         writer.write_record(&table.header).map_err(error)?;
         for row in &table.rows {
             let cells: Vec<String> = match row {

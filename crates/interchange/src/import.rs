@@ -8,7 +8,7 @@
 //! plan + section + STT, so importing the same table again changes nothing and a
 //! changed row becomes an amendment.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use reform_domain::{
     decide, fold_for_search, AgencyId, Command, CrossCutting, Deadline, DocumentId, DocumentKind,
@@ -140,8 +140,11 @@ pub struct ImportReport {
     pub sheet: String,
     /// The header's row.
     pub header_row: usize,
-    /// Task rows read (sections, headings and blank lines not counted).
+    /// Numbered rows read (sections, notes and blank lines not counted).
     pub task_rows: usize,
+    /// Numbered rows with no lead, deadline or output over sub-rows: headings, not
+    /// tasks (their sub-rows become tasks of their own).
+    pub headings: usize,
     /// Rows that create a task.
     pub created: usize,
     /// Rows that amend (or reassign) a task imported before.
@@ -258,6 +261,7 @@ pub fn plan_import(
     let index = AgencyIndex::new(world, &document.jurisdiction);
     let mut reader = TableReader {
         index: &index,
+        collectives: BTreeMap::new(),
         columns,
         plan_year: period.from_year,
         report: ImportReport {
@@ -336,6 +340,9 @@ struct Section {
 
 struct TableReader<'a, 'w> {
     index: &'a AgencyIndex<'w>,
+    /// Coordinator names that stand for a group ("Các sở, ban, ngành"), with the rows
+    /// they are on: reported once each.
+    collectives: BTreeMap<String, Vec<usize>>,
     columns: HashMap<Column, usize>,
     plan_year: i32,
     report: ImportReport,
@@ -377,8 +384,10 @@ impl TableReader<'_, '_> {
                 last_numbered = None;
                 continue;
             }
-            let local = if number.is_empty() {
-                if texts.len() == 1 {
+            let local = if texts.len() == 1 && dotted_number(number).is_none() {
+                // One text on the row (perhaps merged across it): a section without a
+                // numeral, or a note.
+                {
                     if category_of_heading(texts[0]).is_some() {
                         section = Some(self.section(line, None, texts[0]));
                         last_numbered = None;
@@ -395,6 +404,7 @@ impl TableReader<'_, '_> {
                     }
                     continue;
                 }
+            } else if number.is_empty() {
                 self.report.errors.push(problem(
                     line,
                     None,
@@ -482,6 +492,19 @@ impl TableReader<'_, '_> {
             }
             rows.push(row);
         }
+        for (name, lines) in std::mem::take(&mut self.collectives) {
+            let listed: Vec<String> = lines.iter().map(usize::to_string).collect();
+            self.report.warnings.push(problem(
+                lines[0],
+                None,
+                Some(Column::Coordinators),
+                format!(
+                    "\"{name}\" (row{} {}) names no single agency and is not recorded as a coordinator",
+                    if lines.len() > 1 { "s" } else { "" },
+                    listed.join(", ")
+                ),
+            ));
+        }
         rows
     }
 
@@ -518,14 +541,7 @@ impl TableReader<'_, '_> {
         }
         for name in split_agencies(coordinators) {
             if is_collective(&name) {
-                self.report.warnings.push(problem(
-                    row.line,
-                    Some(&row.written_number),
-                    Some(Column::Coordinators),
-                    format!(
-                        "\"{name}\" names no single agency and is not recorded as a coordinator"
-                    ),
-                ));
+                self.collectives.entry(name).or_default().push(row.line);
                 continue;
             }
             match self.index.find(&name) {
@@ -739,6 +755,7 @@ impl<'w> Planner<'w> {
             rows.iter().map(|r| (r.reference.clone(), r.line)).collect();
         // Rows whose tasks will exist once the import runs, with their ids.
         let mut placed: HashMap<String, TaskId> = HashMap::new();
+        report.headings = headings.len();
         for mut row in rows {
             if headings.contains(&row.reference) {
                 continue;
@@ -760,11 +777,15 @@ impl<'w> Planner<'w> {
                         None
                     }
                     (None, None, Some(task)) => Some(task.id),
+                    // A task keeps the parent it was created under.
+                    (None, None, None) if existing.is_some() => None,
                     (None, None, None) => {
-                        row.fail(
-                            Column::Number,
-                            format!("there is no task {p} above it to be its parent"),
-                        );
+                        report.warnings.push(problem(
+                            row.line,
+                            Some(&row.written_number),
+                            Some(Column::Number),
+                            format!("there is no task {p} above it: imported as a task of its own"),
+                        ));
                         None
                     }
                 },

@@ -79,19 +79,41 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, SheetError> {
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Excel writes ';' where the decimal separator is ',' (Vietnamese settings do).
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = [b',', b';', b'\t']
+    // Title lines above the table may have no separator at all: look further down.
+    let sample: Vec<&str> = text.lines().take(40).collect();
+    let count = |d: u8| {
+        sample
+            .iter()
+            .map(|l| l.bytes().filter(|b| *b == d).count())
+            .sum::<usize>()
+    };
+    let delimiter = [b'\t', b';', b',']
         .into_iter()
-        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
+        .max_by_key(|d| count(*d))
         .unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| SheetError::Csv(e.to_string()))?;
+        // The reader skips blank lines; keep them, so row numbers are line numbers.
+        let line = record.position().map_or(rows.len() + 1, |p| {
+            // The position is where the reader started: before any blank lines.
+            let bytes = text.as_bytes();
+            let mut start = usize::try_from(p.byte())
+                .unwrap_or(usize::MAX)
+                .min(bytes.len());
+            while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+                start += 1;
+            }
+            bytes[..start].iter().filter(|b| **b == b'\n').count() + 1
+        });
+        while rows.len() + 1 < line {
+            rows.push(Vec::new());
+        }
         rows.push(record.iter().map(|c| c.trim().to_owned()).collect());
     }
     Ok(Sheet {
@@ -165,13 +187,15 @@ mod tests {
 
     #[test]
     fn csv_with_bom_and_semicolons_reads_as_cells() {
-        let text = "\u{feff}STT;Nội dung nhiệm vụ;Cơ quan chủ trì\n1;\"Rà soát; đơn giản hóa\";Sở Tư pháp\n\n";
+        let text = "\u{feff}KẾ HOẠCH\n\nSTT;Nội dung nhiệm vụ;Cơ quan chủ trì\n1;\"Rà soát; đơn giản hóa\";Sở Tư pháp\n\n";
         let sheet = read(text.as_bytes(), Format::Csv).expect("csv").remove(0);
+        assert_eq!(sheet.rows[0], vec!["KẾ HOẠCH"]);
+        assert!(sheet.rows[1].is_empty(), "a blank line keeps its row");
         assert_eq!(
-            sheet.rows[0],
+            sheet.rows[2],
             vec!["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì"]
         );
-        assert_eq!(sheet.rows[1][1], "Rà soát; đơn giản hóa");
+        assert_eq!(sheet.rows[3][1], "Rà soát; đơn giản hóa");
     }
 
     #[test]

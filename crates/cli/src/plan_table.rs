@@ -1,0 +1,133 @@
+//! `reform import plan` and `reform export plan`: a plan's task table from and to a
+//! spreadsheet, with the import's report printed for the secretariat.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Context;
+use reform_domain::Role;
+use reform_interchange::{Format, ImportOptions, ImportReport};
+use reform_store::{Actor, CommandHandler, CommandMetadata};
+
+/// The rows of the file are wrong and nothing was written (exit code 3).
+#[derive(Debug, thiserror::Error)]
+#[error("nothing was imported: {errors} row problem(s); fix them, or import the valid rows with --partial")]
+pub struct Refused {
+    /// How many problems the report lists.
+    pub errors: usize,
+}
+
+/// What `reform import plan` was asked.
+#[derive(Clone, Debug)]
+pub struct ImportArgs {
+    /// The file.
+    pub file: std::path::PathBuf,
+    /// The plan: its id or its number.
+    pub plan: String,
+    /// Import the valid rows even if some are wrong.
+    pub partial: bool,
+    /// Report only.
+    pub dry_run: bool,
+    /// Recorded on amendments.
+    pub reason: String,
+    /// Forced format (default: by extension, else by content).
+    pub format: Option<Format>,
+    /// Who imports (recorded as the secretariat user).
+    pub user: String,
+}
+
+/// The format a file is in: as asked, else by its name, else by its first bytes.
+pub fn format_of(path: &Path, asked: Option<Format>, bytes: &[u8]) -> Format {
+    asked
+        .or_else(|| Format::from_name(&path.to_string_lossy()))
+        .unwrap_or_else(|| Format::sniff(bytes))
+}
+
+/// Runs an import and renders its report. `Err(Refused)` when rows are wrong and
+/// nothing was written.
+pub async fn import(handler: &CommandHandler, args: &ImportArgs) -> anyhow::Result<String> {
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let format = format_of(&args.file, args.format, &bytes);
+    let plan = reform_interchange::resolve_plan(handler, &args.plan).await?;
+    let actor = Actor {
+        user_id: args.user.clone(),
+        display_name: args.user.clone(),
+        role: Role::Secretariat,
+        agency: None,
+    };
+    let mut metadata = CommandMetadata::new(actor, chrono::Utc::now());
+    metadata.reason = Some(args.reason.clone());
+    let options = ImportOptions {
+        partial: args.partial,
+        reason: args.reason.clone(),
+    };
+    let report = reform_interchange::import_plan(
+        handler,
+        plan,
+        &bytes,
+        format,
+        &options,
+        &metadata,
+        args.dry_run,
+    )
+    .await?;
+    let rendered = render(&report, &args.plan, args.dry_run);
+    if !report.errors.is_empty() && !report.written && !args.dry_run {
+        print!("{rendered}");
+        return Err(Refused {
+            errors: report.errors.len(),
+        }
+        .into());
+    }
+    Ok(rendered)
+}
+
+/// The report as the secretariat reads it.
+pub fn render(report: &ImportReport, plan: &str, dry_run: bool) -> String {
+    let mut out = String::new();
+    let sheet = if report.sheet.is_empty() {
+        String::new()
+    } else {
+        format!("sheet \"{}\", ", report.sheet)
+    };
+    let _ = writeln!(
+        out,
+        "{sheet}header on row {}: {} numbered rows{}",
+        report.header_row,
+        report.task_rows,
+        match report.headings {
+            0 => String::new(),
+            1 => " (1 is a heading over its sub-rows)".to_owned(),
+            n => format!(" ({n} are headings over their sub-rows)"),
+        }
+    );
+    let verb = match (dry_run, report.written) {
+        (true, _) => "would import",
+        (false, true) => "imported",
+        (false, false) if report.errors.is_empty() => "nothing to change in",
+        (false, false) => "nothing imported into",
+    };
+    let _ = writeln!(
+        out,
+        "{verb} {plan}: {} created, {} amended, {} unchanged{}",
+        report.created,
+        report.amended,
+        report.unchanged,
+        if report.skipped > 0 {
+            format!(", {} skipped", report.skipped)
+        } else {
+            String::new()
+        }
+    );
+    for (title, problems) in [("warnings", &report.warnings), ("errors", &report.errors)] {
+        if problems.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{title} ({}):", problems.len());
+        for p in problems {
+            let _ = writeln!(out, "  {p}");
+        }
+    }
+    out
+}
