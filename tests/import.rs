@@ -16,6 +16,7 @@ use reform_interchange::{
 };
 use reform_store::{Actor, CommandHandler, CommandMetadata};
 
+use crate::support::api::ApiServer;
 use crate::support::stores::{on_both_engines, TestStore};
 
 const SAMPLE: &str = concat!(
@@ -30,6 +31,7 @@ on_both_engines!(
     changed_rows_become_amendments_and_reassignments,
     an_xlsx_with_merged_cells_and_bare_headings_reads_like_its_csv,
     an_exported_plan_imports_into_an_empty_plan_as_the_same_tasks,
+    the_secretariat_imports_and_exports_a_plan_table_over_graphql,
 );
 
 fn sample() -> String {
@@ -478,4 +480,168 @@ async fn an_exported_plan_imports_into_an_empty_plan_as_the_same_tasks(t: TestSt
             .collect()
     };
     assert_eq!(shape(&copied), shape(&original));
+}
+
+const IMPORT: &str = r#"mutation($input: ImportPlanTableInput!) {
+  importPlanTable(input: $input) {
+    clientMutationId
+    report { headerRow numberedRows headings created amended unchanged written
+             warnings { row column message } errors { row number column message suggestions } }
+    plan { number tasks { title } }
+  }
+}"#;
+
+async fn the_secretariat_imports_and_exports_a_plan_table_over_graphql(t: TestStore) {
+    use base64::Engine as _;
+    let (handler, _) = demo(&t).await;
+    drop(handler);
+    let api = ApiServer::start(&t, reform_gateway::Options::default()).await;
+    let secretariat = api.token(Role::Secretariat, "tran.thi.b", None);
+    let plans = api
+        .ok(
+            &secretariat,
+            "{ programs { plans { id number } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    let plan_id = plans["programs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["plans"].as_array().cloned().unwrap_or_default())
+        .find(|p| p["number"] == PLAN)
+        .map(|p| p["id"].clone())
+        .expect("the 2024 plan");
+    let encode = |text: &str| base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let input = |content: String, dry_run: bool| {
+        serde_json::json!({ "input": {
+            "planId": plan_id, "content": content, "fileName": "ke-hoach.csv",
+            "dryRun": dry_run, "reason": "Nhập bảng nhiệm vụ", "clientMutationId": "nhap-1"
+        }})
+    };
+
+    // An officer may not; a bad row fails with every problem listed, nothing written.
+    let officer = api.token(Role::Officer, "can.bo", Some(AgencyId::generate()));
+    let (code, _) = api
+        .error(&officer, IMPORT, input(encode(&sample()), false))
+        .await;
+    assert_eq!(code, "FORBIDDEN");
+    let bad = sample().replace("Quý II/2024,\"Danh mục", "Sớm,\"Danh mục");
+    let (code, error) = api
+        .error(&secretariat, IMPORT, input(encode(&bad), false))
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT", "{error}");
+    assert_eq!(error["extensions"]["field"], "content");
+    let problems = error["extensions"]["problems"]
+        .as_array()
+        .expect("problems");
+    assert_eq!(problems.len(), 1, "{error}");
+    assert_eq!(problems[0]["row"], 16);
+    assert_eq!(problems[0]["column"], "Thời gian hoàn thành");
+    let (code, error) = api
+        .error(&secretariat, IMPORT, input("not base64!".into(), false))
+        .await;
+    assert_eq!(
+        (code.as_str(), &error["extensions"]["field"]),
+        ("BAD_USER_INPUT", &serde_json::json!("content"))
+    );
+    let (code, error) = api
+        .error(
+            &secretariat,
+            IMPORT,
+            input(encode("just,some\ncells,here\n"), false),
+        )
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("no sheet has a task table header"),
+        "{error}"
+    );
+
+    // A dry run reports and writes nothing; the import writes and answers from the
+    // read-model that includes it.
+    let dry = api
+        .ok(&secretariat, IMPORT, input(encode(&sample()), true))
+        .await;
+    let report = &dry["importPlanTable"]["report"];
+    assert_eq!(
+        (report["created"].as_u64(), report["written"].as_bool()),
+        (Some(37), Some(false))
+    );
+    assert_eq!(
+        dry["importPlanTable"]["plan"]["tasks"]
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+    let done = api
+        .ok(&secretariat, IMPORT, input(encode(&sample()), false))
+        .await;
+    let payload = &done["importPlanTable"];
+    assert_eq!(payload["clientMutationId"], "nhap-1");
+    assert_eq!(payload["report"]["headerRow"], 5);
+    assert_eq!(payload["report"]["headings"], 1);
+    assert_eq!(
+        payload["report"]["warnings"].as_array().map(Vec::len),
+        Some(3)
+    );
+    assert_eq!(payload["report"]["written"], true);
+    // Top-level tasks only: 37 less the two sub-rows of III.1.
+    assert_eq!(
+        payload["plan"]["tasks"].as_array().map(Vec::len),
+        Some(35),
+        "{payload}"
+    );
+
+    // The table comes back as a workbook and as csv, both importable unchanged.
+    let query = r#"query($id: ID!, $format: TableFormat!) {
+      node(id: $id) { ... on Plan { taskTable(format: $format) { fileName contentType content } } }
+    }"#;
+    for (format, name) in [
+        ("XLSX", "ke-hoach-318-KH-UBND.xlsx"),
+        ("CSV", "ke-hoach-318-KH-UBND.csv"),
+    ] {
+        let data = api
+            .ok(
+                &secretariat,
+                query,
+                serde_json::json!({ "id": plan_id, "format": format }),
+            )
+            .await;
+        let file = &data["node"]["taskTable"];
+        assert_eq!(file["fileName"], name);
+        let content = file["content"].as_str().expect("content").to_owned();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&content)
+            .expect("base64");
+        if format == "XLSX" {
+            assert!(bytes.starts_with(b"PK"), "a zip archive");
+        } else {
+            let text = String::from_utf8(bytes).expect("UTF-8");
+            assert!(
+                text.starts_with("\u{feff}Kế hoạch số 318/KH-UBND"),
+                "{text}"
+            );
+        }
+        let again = api
+            .ok(
+                &secretariat,
+                IMPORT,
+                serde_json::json!({ "input": {
+                    "planId": plan_id, "content": content, "format": format,
+                    "reason": "Nhập lại"
+                }}),
+            )
+            .await;
+        let report = &again["importPlanTable"]["report"];
+        assert_eq!(
+            (report["unchanged"].as_u64(), report["written"].as_bool()),
+            (Some(37), Some(false)),
+            "{report}"
+        );
+    }
+    api.stop().await;
 }

@@ -25,6 +25,8 @@ mod server;
 #[allow(unreachable_pub)]
 mod subscription;
 #[allow(unreachable_pub)]
+mod tables;
+#[allow(unreachable_pub)]
 mod types;
 #[allow(unreachable_pub)]
 mod vocab;

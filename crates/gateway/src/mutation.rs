@@ -18,7 +18,7 @@ use crate::types::{gateway, Agency, Document, Plan, Program, Scope, Task};
 use crate::vocab::{AgencyTierCode, BlockCode, CategoryCode, ProgramLevelCode, RollupRuleCode};
 
 /// How long a mutation waits for its own write to reach the read-model it answers from.
-const READ_YOUR_WRITE: Duration = Duration::from_secs(10);
+pub(crate) const READ_YOUR_WRITE: Duration = Duration::from_secs(10);
 
 /// Scopes client mutation ids, so two users' ids never collide.
 const CLIENT_NAMESPACE: Uuid = Uuid::from_u128(0x9b1e_0c44_76a0_4f3e_8d2a_2021_2030_0076);
@@ -26,7 +26,11 @@ const CLIENT_NAMESPACE: Uuid = Uuid::from_u128(0x9b1e_0c44_76a0_4f3e_8d2a_2021_2
 /// The mutation root: the planning mutations here and the record's in `records`.
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(PlanningMutations, crate::records::RecordMutations);
+pub struct MutationRoot(
+    PlanningMutations,
+    crate::records::RecordMutations,
+    crate::tables::TableMutations,
+);
 
 /// The mutations on plans and tasks.
 #[derive(Default)]

@@ -251,6 +251,14 @@ pub enum Document {
 }
 
 impl Document {
+    /// The plan, when it is one.
+    pub fn into_plan(self) -> Option<Plan> {
+        match self {
+            Document::Plan(p) => Some(p),
+            _ => None,
+        }
+    }
+
     /// Its global id, by its kind.
     pub fn global_id(&self) -> ID {
         match self {
@@ -497,6 +505,17 @@ impl Plan {
     ) -> async_graphql::Result<Comparison> {
         let id = self.0.row.document_id;
         compare(ctx, &self.0.scope, from, to, move |_, t| t.plan_id == id).await
+    }
+    /// Its task table as a spreadsheet, in the shape `importPlanTable` reads (with
+    /// progress, status, completion date and each task's id added): read from the
+    /// event log, so it is current to the last write.
+    async fn task_table(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "crate::tables::TableFormat::Xlsx")]
+        format: crate::tables::TableFormat,
+    ) -> async_graphql::Result<crate::tables::TableFile> {
+        crate::tables::task_table(ctx, self.0.row.document_id, &self.0.row.number, format).await
     }
     /// Its top-level tasks the viewer may see, by title (subtasks hang below them).
     async fn tasks(&self) -> Vec<Task> {
