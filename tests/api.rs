@@ -1288,6 +1288,18 @@ async fn every_role_is_refused_every_mutation_it_may_not_send(t: TestStore) {
             secretariat_only,
         ),
         (
+            "setBandScheme",
+            "SetBandSchemeInput",
+            json!({ "jurisdiction": "VN-05", "fromYear": 2025, "bands": [{ "name": "A", "minTotal": 0 }] }),
+            secretariat_only,
+        ),
+        (
+            "importPlanTable",
+            "ImportPlanTableInput",
+            json!({ "planId": p.plan, "content": "U1RU", "reason": "r" }),
+            secretariat_only,
+        ),
+        (
             "reportProgress",
             "ReportProgressInput",
             json!({ "taskId": task, "percent": 10, "note": "n" }),

@@ -7,6 +7,7 @@ mod api;
 mod audit;
 mod cli;
 mod commands;
+mod evaluations;
 mod import;
 mod projections;
 mod store;

@@ -12,9 +12,9 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use reform_domain::{
-    AgencyId, AgencyTier, Block, Command, CrossCutting, Deadline, Direction, DirectivePoint,
-    DocumentHeader, DocumentId, DossierCounts, IndicatorId, ParOutcome, Period, Person, Pillar,
-    ProgramLevel, TaskCategory, TaskId,
+    AgencyId, AgencyTier, BandDefinition, Block, Command, CrossCutting, Deadline, Direction,
+    DirectivePoint, DocumentHeader, DocumentId, DossierCounts, IndicatorId, ParOutcome, Period,
+    Person, Pillar, ProgramLevel, TaskCategory, TaskId,
 };
 use uuid::Uuid;
 
@@ -61,6 +61,7 @@ pub fn demo_steps() -> Vec<DemoStep> {
     hoai_duc_plan(&mut demo);
     hoai_duc_tasks(&mut demo);
     da_nang_plan(&mut demo);
+    band_schemes(&mut demo);
     da_nang_par_index(&mut demo);
     dossier_statistics(&mut demo);
     indicators(&mut demo);
@@ -852,6 +853,45 @@ fn hoai_duc_tasks(demo: &mut Demo) {
 
 // ---------------------------------------------------------------------------------------
 // Đà Nẵng PAR INDEX (seed 002)
+
+fn band_schemes(demo: &mut Demo) {
+    let scheme = |cuts: &[(&str, f64)]| -> Vec<BandDefinition> {
+        cuts.iter()
+            .map(|(name, min_total)| BandDefinition {
+                name: text(name),
+                min_total: *min_total,
+            })
+            .collect()
+    };
+    // Đà Nẵng's bands (seed 002 names them; its 2022 scores fit these cut points).
+    demo.by_secretariat(
+        at(2022, 4, 1), // plausible
+        Command::SetBandScheme {
+            jurisdiction: text("VN-DN"),
+            from_year: 2021,
+            bands: scheme(&[
+                ("Xuất sắc", 90.0),
+                ("Tốt", 80.0),
+                ("Khá", 70.0),
+                ("Trung bình khá", 60.0),
+                ("Trung bình", 50.0),
+                ("Yếu", 0.0),
+            ]),
+            reason: None,
+        },
+    );
+    // The national ranking of ministries and provinces from 2024: group A ≥ 90%,
+    // B 80–90% (DOMAIN.md); below 80% is named C here (plausible).
+    demo.by_secretariat(
+        at(2023, 12, 1), // plausible
+        Command::SetBandScheme {
+            jurisdiction: text("VN"),
+            from_year: 2024,
+            bands: scheme(&[("A", 90.0), ("B", 80.0), ("C", 0.0)]),
+            reason: None,
+        },
+    );
+}
 
 fn da_nang_par_index(demo: &mut Demo) {
     let mut publish =

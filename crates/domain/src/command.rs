@@ -7,10 +7,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::event::{
-    Deadline, DirectivePoint, DirectivePointRef, DocumentHeader, DossierCounts, ParOutcome, Period,
-    Person,
+    BandDefinition, Deadline, DirectivePoint, DirectivePointRef, DocumentHeader, DossierCounts,
+    ParOutcome, Period, Person,
 };
-use crate::ids::{AgencyId, DocumentId, EvaluationsId, IndicatorId, StreamId, TaskId};
+use crate::ids::{
+    AgencyId, BandSchemeId, DocumentId, EvaluationsId, IndicatorId, StreamId, TaskId,
+};
 use crate::vocab::{AgencyTier, Block, Direction, ProgramLevel, RollupRule, TaskCategory};
 
 /// Every command the program accepts. Field names match the events they cause.
@@ -209,6 +211,14 @@ pub enum Command {
         respondents: Option<u64>,
         reason: Option<String>,
     },
+    /// Set a jurisdiction's PAR INDEX bands from a year on. Setting a year again is a
+    /// correction and needs a reason.
+    SetBandScheme {
+        jurisdiction: String,
+        from_year: i32,
+        bands: Vec<BandDefinition>,
+        reason: Option<String>,
+    },
     /// Report one-stop dossier statistics (form II.06a) for a period.
     ReportDossierStatistics {
         agency_id: AgencyId,
@@ -250,6 +260,7 @@ impl Command {
             Command::PublishParIndex { .. } => "PublishParIndex",
             Command::PublishSipas { .. } => "PublishSipas",
             Command::ReportDossierStatistics { .. } => "ReportDossierStatistics",
+            Command::SetBandScheme { .. } => "SetBandScheme",
         }
     }
 
@@ -282,6 +293,9 @@ impl Command {
             | Command::PublishSipas { agency_id, .. }
             | Command::ReportDossierStatistics { agency_id, .. } => {
                 EvaluationsId::from(*agency_id).stream()
+            }
+            Command::SetBandScheme { jurisdiction, .. } => {
+                BandSchemeId::for_jurisdiction(jurisdiction).stream()
             }
         }
     }
@@ -381,6 +395,7 @@ impl Command {
             | Command::ReopenTask { .. }
             | Command::CancelTask { .. }
             | Command::SetIndicatorTarget { .. }
+            | Command::SetBandScheme { .. }
             | Command::RecordMeasurement { .. } => {}
         }
         streams
@@ -402,7 +417,8 @@ impl Command {
             | Command::MergeAgency { legal_basis, .. } => Some(legal_basis),
             Command::PublishParIndex { reason, .. }
             | Command::PublishSipas { reason, .. }
-            | Command::ReportDossierStatistics { reason, .. } => reason.as_deref(),
+            | Command::ReportDossierStatistics { reason, .. }
+            | Command::SetBandScheme { reason, .. } => reason.as_deref(),
             _ => None,
         }
     }

@@ -181,6 +181,17 @@ impl DossierCounts {
     }
 }
 
+/// A PAR INDEX band: its name as printed ("Xuất sắc", "A") and the lowest total
+/// that earns it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BandDefinition {
+    /// Name.
+    pub name: String,
+    /// Lowest total in the band (0 for the last band).
+    pub min_total: f64,
+}
+
 macro_rules! events {
     ($($(#[$doc:meta])* $name:ident [$version:literal] { $($(#[$fdoc:meta])* $field:ident : $ty:ty,)* })+) => {
         $(
@@ -487,6 +498,17 @@ events! {
         /// The task.
         task_id: TaskId,
     }
+    /// A jurisdiction's PAR INDEX bands from a year on (until a later year's scheme).
+    BandSchemeSet [1] {
+        /// VN for the national scheme, VN-DN…
+        jurisdiction: String,
+        /// The first year evaluated with these bands.
+        from_year: i32,
+        /// The bands, best first.
+        bands: Vec<BandDefinition>,
+        /// True when it replaces a scheme set for the same year.
+        correction: bool,
+    }
     /// A task's content was amended with its plan: only the fields that changed are
     /// present. Changes of lead are reassignments, not amendments.
     TaskAmended [1] {
@@ -618,6 +640,9 @@ impl Event {
             Event::RollupRuleSet(e) => e.document_id.stream(),
             Event::TaskCreated(e) => e.task_id.stream(),
             Event::TaskAmended(e) => e.task_id.stream(),
+            Event::BandSchemeSet(e) => {
+                crate::ids::BandSchemeId::for_jurisdiction(&e.jurisdiction).stream()
+            }
             Event::TaskReassigned(e) => e.task_id.stream(),
             Event::TaskTransferred(e) => e.task_id.stream(),
             Event::TaskDeadlineExtended(e) => e.task_id.stream(),

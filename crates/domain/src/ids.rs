@@ -63,6 +63,22 @@ id_type!(
     EvaluationsId, "evaluations"
 );
 
+id_type!(
+    /// The PAR INDEX band schemes of one jurisdiction: one stream per jurisdiction,
+    /// holding its schemes year by year.
+    BandSchemeId, "bands"
+);
+
+impl BandSchemeId {
+    /// The band schemes of a jurisdiction (VN-DN, VN…).
+    pub fn for_jurisdiction(jurisdiction: &str) -> Self {
+        Self(Uuid::new_v5(
+            &NAMESPACE,
+            format!("bands/{}", jurisdiction.trim().to_uppercase()).as_bytes(),
+        ))
+    }
+}
+
 impl IndicatorId {
     /// Indicators are identified by their code: the same code always names the same
     /// stream, so a code cannot be defined twice.

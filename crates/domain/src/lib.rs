@@ -26,7 +26,7 @@ pub use decide::decide;
 pub use error::{DomainError, Entity};
 pub use event::*;
 pub use fold::fold_for_search;
-pub use ids::{AgencyId, DocumentId, EvaluationsId, IndicatorId, StreamId, TaskId};
+pub use ids::{AgencyId, BandSchemeId, DocumentId, EvaluationsId, IndicatorId, StreamId, TaskId};
 pub use state::{
     evolve, Agency, AgencyStatus, Document, DocumentKind, DossierReport, Evaluations, HeadTenure,
     Indicator, Measurement, ParResult, Task, TaskStatus, World,

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::event::{
-    Deadline, DirectivePoint, DirectivePointRef, DocumentHeader, DossierCounts, Event, ParOutcome,
-    Period, Person, TaskRole,
+    BandDefinition, Deadline, DirectivePoint, DirectivePointRef, DocumentHeader, DossierCounts,
+    Event, ParOutcome, Period, Person, TaskRole,
 };
 use crate::ids::{AgencyId, DocumentId, IndicatorId, TaskId};
 use crate::vocab::{
@@ -30,6 +30,8 @@ pub struct World {
     pub indicators: BTreeMap<IndicatorId, Indicator>,
     /// Evaluation records, by agency.
     pub evaluations: BTreeMap<AgencyId, Evaluations>,
+    /// PAR INDEX band schemes: by jurisdiction, then by the year they apply from.
+    pub band_schemes: BTreeMap<String, BTreeMap<i32, Vec<BandDefinition>>>,
 }
 
 /// An agency and its history of names and heads.
@@ -600,6 +602,12 @@ impl World {
                 if let Some(t) = self.tasks.get_mut(&e.task_id) {
                     t.status = TaskStatus::Cancelled;
                 }
+            }
+            Event::BandSchemeSet(e) => {
+                self.band_schemes
+                    .entry(e.jurisdiction.clone())
+                    .or_default()
+                    .insert(e.from_year, e.bands.clone());
             }
             Event::IndicatorDefined(e) => {
                 self.indicators.insert(

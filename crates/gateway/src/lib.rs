@@ -9,6 +9,8 @@
 #[allow(unreachable_pub)]
 mod audit;
 mod auth;
+#[allow(unreachable_pub)]
+mod bands;
 mod error;
 mod loader;
 mod metrics;

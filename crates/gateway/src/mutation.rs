@@ -30,6 +30,7 @@ pub struct MutationRoot(
     PlanningMutations,
     crate::records::RecordMutations,
     crate::tables::TableMutations,
+    crate::bands::BandMutations,
 );
 
 /// The mutations on plans and tasks.

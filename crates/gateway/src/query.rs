@@ -545,6 +545,23 @@ impl QueryRoot {
             .collect())
     }
 
+    /// PAR INDEX band schemes: of one jurisdiction (yours, if your token names one),
+    /// or of all, oldest first.
+    async fn band_schemes(
+        &self,
+        ctx: &Context<'_>,
+        jurisdiction: Option<String>,
+    ) -> async_graphql::Result<Vec<crate::bands::BandScheme>> {
+        let scope = Scope::of(ctx)?;
+        let asked = jurisdiction.map(|j| j.trim().to_uppercase());
+        // National schemes are everyone's to read.
+        let jurisdiction = match asked.as_deref() {
+            Some(reform_domain::NATIONAL) => asked,
+            _ => scoped_jurisdiction(&scope, asked)?,
+        };
+        Ok(crate::bands::schemes(&scope.model, jurisdiction.as_deref()))
+    }
+
     /// PAR INDEX league tables of a year by block: ranks (ties share one), bands,
     /// not-evaluated agencies apart, the block average and its change.
     async fn par_ranking(

@@ -73,6 +73,7 @@ fn row_json(model: &ProgressModel, key: RowKey) -> Value {
         RowKey::Par(agency, year) => model.par.get(&(agency, year)).map(serde_json::to_value),
         RowKey::Records(agency) => model.records.get(&agency).map(serde_json::to_value),
         RowKey::Indicator(id) => model.indicators.get(&id).map(serde_json::to_value),
+        RowKey::Bands(id) => model.band_schemes.get(&id).map(serde_json::to_value),
     };
     value.and_then(Result::ok).unwrap_or(Value::Null)
 }

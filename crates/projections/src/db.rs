@@ -7,14 +7,15 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use reform_domain::{AgencyId, DocumentId, IndicatorId, TaskId};
+use reform_domain::{AgencyId, BandSchemeId, DocumentId, IndicatorId, TaskId};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::Row;
 use uuid::Uuid;
 
 use crate::model::{
-    AgencyRecords, AgencyRow, DocumentRow, IndicatorRow, ParRow, ProgressModel, RowKey, TaskRow,
+    AgencyRecords, AgencyRow, BandSchemeRow, DocumentRow, IndicatorRow, ParRow, ProgressModel,
+    RowKey, TaskRow,
 };
 use crate::ProjectionError;
 
@@ -77,6 +78,10 @@ const UPSERT_INDICATOR_CONFLICT: &str = " ON CONFLICT (indicator_id) DO UPDATE S
      baseline_on = excluded.baseline_on, jurisdiction = excluded.jurisdiction, targets = excluded.targets, \
      measurements = excluded.measurements";
 
+const UPSERT_BANDS_INTO: &str = "INSERT INTO rm_band_schemes (scheme_id, jurisdiction, schemes) ";
+const UPSERT_BANDS_CONFLICT: &str = " ON CONFLICT (scheme_id) DO UPDATE SET \
+     jurisdiction = excluded.jurisdiction, schemes = excluded.schemes";
+
 fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "[]".into())
 }
@@ -99,7 +104,7 @@ macro_rules! write_rows {
     ($tx:expr, $engine:ident, $model:expr, $keys:expr) => {{
         let (mut agencies, mut documents, mut tasks, mut par) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let (mut records, mut indicators) = (Vec::new(), Vec::new());
+        let (mut records, mut indicators, mut bands) = (Vec::new(), Vec::new(), Vec::new());
         for key in $keys {
             match key {
                 RowKey::Agency(id) => agencies.extend($model.agencies.get(id)),
@@ -110,7 +115,18 @@ macro_rules! write_rows {
                     records.extend($model.records.get(agency).map(|r| (*agency, r)))
                 }
                 RowKey::Indicator(id) => indicators.extend($model.indicators.get(id)),
+                RowKey::Bands(id) => bands.extend($model.band_schemes.get(id).map(|r| (*id, r))),
             }
+        }
+        for chunk in bands.chunks(CHUNK) {
+            let mut q = sqlx::QueryBuilder::<sqlx::$engine>::new(UPSERT_BANDS_INTO);
+            q.push_values(chunk, |mut b, (id, r): &(BandSchemeId, &BandSchemeRow)| {
+                b.push_bind(id.to_string())
+                    .push_bind(r.jurisdiction.clone())
+                    .push_bind(json(&r.schemes));
+            });
+            q.push(UPSERT_BANDS_CONFLICT);
+            q.build().execute(&mut *$tx).await?;
         }
         for chunk in indicators.chunks(CHUNK) {
             let mut q = sqlx::QueryBuilder::<sqlx::$engine>::new(UPSERT_INDICATOR_INTO);
@@ -356,6 +372,17 @@ macro_rules! load_rows {
             };
             model.tasks.insert(row.task_id, row);
         }
+        for r in sqlx::query("SELECT * FROM rm_band_schemes")
+            .fetch_all($pool)
+            .await?
+        {
+            let id = BandSchemeId(uuid_of(r.try_get("scheme_id")?)?);
+            let row = BandSchemeRow {
+                jurisdiction: r.try_get("jurisdiction")?,
+                schemes: from_json(r.try_get("schemes")?)?,
+            };
+            model.band_schemes.insert(id, row);
+        }
         for r in sqlx::query("SELECT * FROM rm_indicators")
             .fetch_all($pool)
             .await?
@@ -510,7 +537,8 @@ async fn copy_tasks<'a>(
     Ok(())
 }
 
-const CLEAR: [&str; 6] = [
+const CLEAR: [&str; 7] = [
+    "DELETE FROM rm_band_schemes",
     "DELETE FROM rm_indicators",
     "DELETE FROM rm_agencies",
     "DELETE FROM rm_documents",
@@ -633,6 +661,7 @@ impl ReadDb {
             .chain(model.par.keys().map(|(a, y)| RowKey::Par(*a, *y)))
             .chain(model.records.keys().map(|a| RowKey::Records(*a)))
             .chain(model.indicators.keys().map(|i| RowKey::Indicator(*i)))
+            .chain(model.band_schemes.keys().map(|b| RowKey::Bands(*b)))
             .collect();
         let reset = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) \
                      ON CONFLICT (name) DO UPDATE SET position = excluded.position";

@@ -5,8 +5,8 @@ use imbl::OrdMap;
 
 use chrono::NaiveDate;
 use reform_domain::{
-    AgencyId, DocumentId, Event, IndicatorId, ParOutcome, RollupRule, TaskCategory, TaskId,
-    TaskRole,
+    AgencyId, BandDefinition, BandSchemeId, DocumentId, Event, IndicatorId, ParOutcome, RollupRule,
+    TaskCategory, TaskId, TaskRole,
 };
 
 use reform_domain::fold_for_search;
@@ -215,6 +215,15 @@ pub struct MeasuredValue {
     pub source: Option<String>,
 }
 
+/// A jurisdiction's PAR INDEX band schemes.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct BandSchemeRow {
+    /// The jurisdiction (VN, VN-DN…).
+    pub jurisdiction: String,
+    /// Its schemes by the first year each applies to, bands best first.
+    pub schemes: std::collections::BTreeMap<i32, Vec<BandDefinition>>,
+}
+
 /// An indicator with its targets and measurements.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct IndicatorRow {
@@ -254,6 +263,7 @@ pub(crate) enum RowKey {
     Par(AgencyId, i32),
     Records(AgencyId),
     Indicator(IndicatorId),
+    Bands(BandSchemeId),
 }
 
 /// All rows of the progress read-model.
@@ -275,6 +285,8 @@ pub struct ProgressModel {
     pub records: OrdMap<AgencyId, AgencyRecords>,
     /// Indicators.
     pub indicators: OrdMap<IndicatorId, IndicatorRow>,
+    /// PAR INDEX band schemes, by jurisdiction.
+    pub band_schemes: OrdMap<BandSchemeId, BandSchemeRow>,
 }
 
 impl ProgressModel {
@@ -427,6 +439,18 @@ impl ProgressModel {
                 });
                 t.inherited_from.push(e.from_agency);
                 Some(RowKey::Task(e.task_id))
+            }
+            Event::BandSchemeSet(e) => {
+                let id = BandSchemeId::for_jurisdiction(&e.jurisdiction);
+                let row = self
+                    .band_schemes
+                    .entry(id)
+                    .or_insert_with(|| BandSchemeRow {
+                        jurisdiction: e.jurisdiction.clone(),
+                        schemes: Default::default(),
+                    });
+                row.schemes.insert(e.from_year, e.bands.clone());
+                Some(RowKey::Bands(id))
             }
             Event::TaskAmended(e) => {
                 let t = self.tasks.get_mut(&e.task_id)?;

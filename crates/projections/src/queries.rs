@@ -76,13 +76,22 @@ pub fn pillar_progress(
 }
 
 /// A PAR INDEX band: a name and the lowest total that earns it. Bands differ by
-/// province and year, so they are data.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Band {
-    /// Band name, e.g. "Xuất sắc".
-    pub name: String,
-    /// Lowest total in the band.
-    pub min_total: f64,
+/// jurisdiction and year, so they are data ([`reform_domain::Command::SetBandScheme`]).
+pub use reform_domain::BandDefinition as Band;
+
+/// The bands `jurisdiction` evaluates `year` with: its scheme from the latest year not
+/// after `year`; `fallback` when it has none on record.
+pub fn bands_for<'a>(
+    model: &'a ProgressModel,
+    jurisdiction: &str,
+    year: i32,
+    fallback: &'a [Band],
+) -> &'a [Band] {
+    model
+        .band_schemes
+        .get(&reform_domain::BandSchemeId::for_jurisdiction(jurisdiction))
+        .and_then(|row| row.schemes.range(..=year).next_back())
+        .map_or(fallback, |(_, bands)| bands.as_slice())
 }
 
 /// The bands Đà Nẵng's 2022 results fit (seed 002): cut points 90 / 80 / 70 / 60 / 50.
@@ -148,13 +157,21 @@ impl BlockTable {
 }
 
 /// PAR league tables for `year`, one per block, for agencies in `jurisdiction` (all
-/// when `None`).
+/// when `None`). Each agency is banded by its jurisdiction's scheme for the year
+/// ([`bands_for`], `fallback` where there is none); a table counts agencies per band of
+/// the scheme of `jurisdiction`, or of its first agency's.
 pub fn league_tables(
     model: &ProgressModel,
     year: i32,
     jurisdiction: Option<&str>,
-    bands: &[Band],
+    fallback: &[Band],
 ) -> Vec<BlockTable> {
+    let jurisdiction_of = |agency: &reform_domain::AgencyId| {
+        model
+            .agencies
+            .get(agency)
+            .map_or("", |a| a.jurisdiction.as_str())
+    };
     let in_scope = |agency: &reform_domain::AgencyId| {
         jurisdiction.is_none_or(|j| {
             model
@@ -202,6 +219,14 @@ pub fn league_tables(
                 b.1.total_cmp(&a.1)
                     .then_with(|| name(&a.0).cmp(&name(&b.0)))
             });
+            let bands = bands_for(
+                model,
+                jurisdiction
+                    .or_else(|| scored.first().map(|(a, _)| jurisdiction_of(a)))
+                    .unwrap_or(""),
+                year,
+                fallback,
+            );
             let mut ranked: Vec<LeagueEntry> = Vec::with_capacity(scored.len());
             for (i, (agency_id, total)) in scored.iter().enumerate() {
                 let rank = match ranked.last() {
@@ -213,7 +238,11 @@ pub fn league_tables(
                     name: name(agency_id),
                     total: *total,
                     rank,
-                    band: band_of(bands, *total).map(|b| b.name.clone()),
+                    band: band_of(
+                        bands_for(model, jurisdiction_of(agency_id), year, fallback),
+                        *total,
+                    )
+                    .map(|b| b.name.clone()),
                 });
             }
             let band_counts = bands
@@ -575,7 +604,7 @@ pub fn scorecard_with(
             total: p.total,
             band: p
                 .total
-                .and_then(|t| band_of(bands, t))
+                .and_then(|t| band_of(bands_for(model, &row.jurisdiction, p.year, bands), t))
                 .map(|b| b.name.clone()),
             rank: league_tables(model, p.year, Some(&row.jurisdiction), bands)
                 .into_iter()
@@ -717,7 +746,6 @@ pub fn accountability(
     bands: &[Band],
     rule: &RewardRule,
 ) -> Vec<HeadAccountability> {
-    let band_rank = |name: &str| bands.iter().position(|b| b.name == name);
     // Each task answers to the agency that led it when it fell due, so a task
     // inherited in a merger counts for the merged agency's head if it fell due before.
     let mut answerable: std::collections::HashMap<reform_domain::AgencyId, Vec<&TaskRow>> =
@@ -782,8 +810,13 @@ pub fn accountability(
                     }
                 })
                 .max_by_key(|p| p.year)
-                .and_then(|p| p.total)
-                .and_then(|t| band_of(bands, t))
+                .and_then(|p| Some((p.total?, bands_for(model, &row.jurisdiction, p.year, bands))));
+            // The rule's band is looked up in the scheme the result was banded by.
+            let band_rank = |name: &str| {
+                par_band.and_then(|(_, scheme)| scheme.iter().position(|b| b.name == name))
+            };
+            let par_band = par_band
+                .and_then(|(total, scheme)| band_of(scheme, total))
                 .map(|b| b.name.clone());
             let worst_days_overdue = overdue.iter().copied().max().unwrap_or(0);
             let mut reasons = Vec::new();

@@ -3,8 +3,9 @@
 use crate::command::Command;
 use crate::error::{DomainError, Entity};
 use crate::event::{
-    DossierCounts, DossierStatisticsReported, Event, IndicatorDefined, IndicatorMeasured,
-    IndicatorTargetSet, ParIndexPublished, ParOutcome, SipasPublished,
+    BandDefinition, BandSchemeSet, DossierCounts, DossierStatisticsReported, Event,
+    IndicatorDefined, IndicatorMeasured, IndicatorTargetSet, ParIndexPublished, ParOutcome,
+    SipasPublished,
 };
 use crate::ids::IndicatorId;
 use crate::state::{DocumentKind, Indicator, World};
@@ -206,6 +207,37 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 },
             )])
         }
+        Command::SetBandScheme {
+            jurisdiction: j,
+            from_year,
+            bands,
+            reason,
+        } => {
+            let j = jurisdiction(&j)?;
+            let from_year = year("from_year", from_year)?;
+            let bands = band_scheme(bands)?;
+            let existing = world
+                .band_schemes
+                .get(&j)
+                .and_then(|years| years.get(&from_year));
+            if existing == Some(&bands) {
+                return Err(DomainError::invalid(
+                    "bands",
+                    format!("{j} already has exactly these bands from {from_year}"),
+                ));
+            }
+            correction_reason(
+                existing.is_some(),
+                reason.as_deref(),
+                "a band scheme for this year",
+            )?;
+            Ok(vec![Event::BandSchemeSet(BandSchemeSet {
+                jurisdiction: j,
+                from_year,
+                bands,
+                correction: existing.is_some(),
+            })])
+        }
         _ => Err(DomainError::invalid(
             "command",
             "not an indicator or evaluation command",
@@ -226,6 +258,52 @@ fn totals_fit(c: &DossierCounts) -> bool {
         c.in_process_overdue,
     ]);
     received.is_some() && accounted.is_some()
+}
+
+/// The most bands a scheme may have.
+const MAX_BANDS: usize = 12;
+
+/// Bands named, distinct, with distinct lower bounds, ordered best first; the last
+/// band starts at 0 so that every total falls in one.
+fn band_scheme(bands: Vec<BandDefinition>) -> Result<Vec<BandDefinition>, DomainError> {
+    if bands.is_empty() || bands.len() > MAX_BANDS {
+        return Err(DomainError::invalid(
+            "bands",
+            format!("give 1 to {MAX_BANDS} bands, each with a name and its lowest total"),
+        ));
+    }
+    let mut checked = Vec::with_capacity(bands.len());
+    for b in bands {
+        let name = short("bands.name", &b.name)?;
+        let min_total = number("bands.min_total", b.min_total, 0.0, MAX_PAR_TOTAL)?;
+        if checked
+            .iter()
+            .any(|c: &BandDefinition| c.name.to_lowercase() == name.to_lowercase())
+        {
+            return Err(DomainError::invalid(
+                "bands.name",
+                format!("{name} is named twice"),
+            ));
+        }
+        if checked
+            .iter()
+            .any(|c: &BandDefinition| c.min_total == min_total)
+        {
+            return Err(DomainError::invalid(
+                "bands.min_total",
+                format!("two bands start at {min_total}"),
+            ));
+        }
+        checked.push(BandDefinition { name, min_total });
+    }
+    checked.sort_by(|a, b| b.min_total.total_cmp(&a.min_total));
+    if checked.last().is_some_and(|b| b.min_total > 0.0) {
+        return Err(DomainError::invalid(
+            "bands.min_total",
+            "the lowest band must start at 0, so that every total has a band",
+        ));
+    }
+    Ok(checked)
 }
 
 fn existing_indicator(world: &World, id: IndicatorId) -> Result<&Indicator, DomainError> {

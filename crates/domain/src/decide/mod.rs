@@ -48,7 +48,8 @@ pub fn decide(world: &World, command: Command) -> Result<Vec<Event>, DomainError
         | Command::RecordMeasurement { .. }
         | Command::PublishParIndex { .. }
         | Command::PublishSipas { .. }
-        | Command::ReportDossierStatistics { .. } => measure::decide(world, command),
+        | Command::ReportDossierStatistics { .. }
+        | Command::SetBandScheme { .. } => measure::decide(world, command),
     }
 }
 

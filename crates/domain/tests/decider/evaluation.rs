@@ -1,8 +1,9 @@
 //! Evaluations of an agency: PAR INDEX, SIPAS and one-stop dossier statistics.
 
 use reform_domain::{
-    AgencyId, AgencyTier, Block, Command, DomainError, DossierCounts, DossierStatisticsReported,
-    Entity, Event, FieldScore, ParIndexPublished, ParOutcome, SipasPublished,
+    AgencyId, AgencyTier, BandDefinition, BandSchemeSet, Block, Command, DomainError,
+    DossierCounts, DossierStatisticsReported, Entity, Event, FieldScore, ParIndexPublished,
+    ParOutcome, SipasPublished,
 };
 
 use crate::support::*;
@@ -668,4 +669,140 @@ fn points_above_a_fields_maximum_are_bonus_points() {
         message.contains("DIGITAL_GOVERNMENT") && message.contains("bonus"),
         "{message}"
     );
+}
+
+// --- band schemes -------------------------------------------------------------------
+
+fn bands(cuts: &[(&str, f64)]) -> Vec<BandDefinition> {
+    cuts.iter()
+        .map(|(name, min_total)| BandDefinition {
+            name: (*name).to_owned(),
+            min_total: *min_total,
+        })
+        .collect()
+}
+
+fn set_bands(
+    jurisdiction: &str,
+    from_year: i32,
+    cuts: &[(&str, f64)],
+    reason: Option<&str>,
+) -> Command {
+    Command::SetBandScheme {
+        jurisdiction: jurisdiction.to_owned(),
+        from_year,
+        bands: bands(cuts),
+        reason: reason.map(str::to_owned),
+    }
+}
+
+#[test]
+fn a_band_scheme_is_kept_best_first_per_jurisdiction_and_year() {
+    // Given in any order, kept best first.
+    let world = given(&[])
+        .when(set_bands(
+            "vn-dn",
+            2022,
+            &[
+                ("Tốt", 80.0),
+                ("Xuất sắc", 90.0),
+                ("Yếu", 0.0),
+                ("Khá", 70.0),
+            ],
+            None,
+        ))
+        .then(&[Event::BandSchemeSet(BandSchemeSet {
+            jurisdiction: "VN-DN".to_owned(),
+            from_year: 2022,
+            bands: bands(&[
+                ("Xuất sắc", 90.0),
+                ("Tốt", 80.0),
+                ("Khá", 70.0),
+                ("Yếu", 0.0),
+            ]),
+            correction: false,
+        })]);
+    assert_eq!(world.band_schemes["VN-DN"][&2022].len(), 4);
+    // The national scheme is its own stream; a later year is a new scheme, not a
+    // correction.
+    let national = [("A", 90.0), ("B", 80.0), ("C", 0.0)];
+    let world = given(&[])
+        .when(set_bands("VN", 2024, &national, None))
+        .then(&[Event::BandSchemeSet(BandSchemeSet {
+            jurisdiction: "VN".to_owned(),
+            from_year: 2024,
+            bands: bands(&national),
+            correction: false,
+        })]);
+    assert!(world.band_schemes.contains_key("VN"));
+}
+
+#[test]
+fn changing_a_years_scheme_is_a_correction_with_a_reason() {
+    let first = Event::BandSchemeSet(BandSchemeSet {
+        jurisdiction: "VN-DN".to_owned(),
+        from_year: 2022,
+        bands: bands(&[("Xuất sắc", 90.0), ("Tốt", 80.0), ("Yếu", 0.0)]),
+        correction: false,
+    });
+    let changed = [
+        ("Xuất sắc", 90.0),
+        ("Tốt", 80.0),
+        ("Khá", 70.0),
+        ("Yếu", 0.0),
+    ];
+    let message = given(std::slice::from_ref(&first))
+        .when(set_bands("VN-DN", 2022, &changed, None))
+        .then_invalid("reason");
+    assert!(message.contains("already published"), "{message}");
+    given(std::slice::from_ref(&first))
+        .when(set_bands(
+            "VN-DN",
+            2022,
+            &changed,
+            Some("Quyết định 12/QĐ-UBND bổ sung mức Khá"),
+        ))
+        .then(&[Event::BandSchemeSet(BandSchemeSet {
+            jurisdiction: "VN-DN".to_owned(),
+            from_year: 2022,
+            bands: bands(&changed),
+            correction: true,
+        })]);
+    let message = given(std::slice::from_ref(&first))
+        .when(set_bands(
+            "VN-DN",
+            2022,
+            &[("Tốt", 80.0), ("Xuất sắc", 90.0), ("Yếu", 0.0)],
+            Some("Nhập lại"),
+        ))
+        .then_invalid("bands");
+    assert!(
+        message.contains("already has exactly these bands"),
+        "{message}"
+    );
+}
+
+#[test]
+fn bands_are_named_once_start_apart_and_cover_every_total() {
+    for (cuts, field) in [
+        (vec![], "bands"),
+        (
+            vec![("Tốt", 80.0), ("tốt", 70.0), ("Yếu", 0.0)],
+            "bands.name",
+        ),
+        (
+            vec![("Tốt", 80.0), ("Khá", 80.0), ("Yếu", 0.0)],
+            "bands.min_total",
+        ),
+        (vec![("Tốt", 80.0), ("Khá", 70.0)], "bands.min_total"),
+        (vec![("Tốt", 250.0), ("Yếu", 0.0)], "bands.min_total"),
+        (vec![(" ", 80.0), ("Yếu", 0.0)], "bands.name"),
+    ] {
+        given(&[])
+            .when(set_bands("VN-DN", 2022, &cuts, None))
+            .then_invalid(field);
+    }
+    given(&[])
+        .when(set_bands("Đà Nẵng", 2022, &[("Yếu", 0.0)], None))
+        .then_invalid("jurisdiction");
 }

@@ -680,6 +680,36 @@ fn measure_commands() -> Weighted {
         (
             1,
             (
+                prop_oneof![Just("VN-DN".to_owned()), Just("VN".to_owned()), text()],
+                year(),
+                vec(
+                    (
+                        text(),
+                        prop_oneof![3 => Just(0.0), 3 => 50.0..100.0f64, 1 => number()],
+                    ),
+                    0..5,
+                ),
+                optional_text(),
+            )
+                .prop_map(
+                    |(jurisdiction, from_year, bands, reason)| Command::SetBandScheme {
+                        jurisdiction,
+                        from_year,
+                        bands: bands
+                            .into_iter()
+                            .map(|(name, min_total)| reform_domain::BandDefinition {
+                                name,
+                                min_total,
+                            })
+                            .collect(),
+                        reason,
+                    },
+                )
+                .boxed(),
+        ),
+        (
+            1,
+            (
                 agency_id(),
                 year(),
                 number(),
