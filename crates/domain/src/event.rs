@@ -135,7 +135,7 @@ pub enum ParOutcome {
 
 /// A one-stop dossier report in the shape of form II.06a. Balances by construction:
 /// received = resolved + in process.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DossierCounts {
     /// Received online.
     pub received_online: u64,
@@ -179,6 +179,62 @@ impl DossierCounts {
         self.in_process_within_deadline
             .saturating_add(self.in_process_overdue)
     }
+
+    /// Share of the period's new dossiers received online (carried-over ones left out).
+    pub fn online_share(&self) -> Option<f64> {
+        ratio(
+            self.received_online,
+            self.received_online.saturating_add(self.received_in_person),
+        )
+    }
+
+    /// Share of resolved dossiers resolved early or on time.
+    pub fn on_time_rate(&self) -> Option<f64> {
+        ratio(
+            self.resolved_early.saturating_add(self.resolved_on_time),
+            self.resolved(),
+        )
+    }
+
+    /// Share of received dossiers resolved in the period.
+    pub fn completion_rate(&self) -> Option<f64> {
+        ratio(self.resolved(), self.received())
+    }
+
+    /// Share of received dossiers whose results were digitised, when reported.
+    pub fn digitised_rate(&self) -> Option<f64> {
+        ratio(self.digitised?, self.received())
+    }
+
+    /// Two reports added up, as for a province's total. Digitised counts add up only
+    /// when both report them.
+    pub fn plus(&self, other: &DossierCounts) -> DossierCounts {
+        DossierCounts {
+            received_online: self.received_online.saturating_add(other.received_online),
+            received_in_person: self
+                .received_in_person
+                .saturating_add(other.received_in_person),
+            carried_over: self.carried_over.saturating_add(other.carried_over),
+            resolved_early: self.resolved_early.saturating_add(other.resolved_early),
+            resolved_on_time: self.resolved_on_time.saturating_add(other.resolved_on_time),
+            resolved_late: self.resolved_late.saturating_add(other.resolved_late),
+            in_process_within_deadline: self
+                .in_process_within_deadline
+                .saturating_add(other.in_process_within_deadline),
+            in_process_overdue: self
+                .in_process_overdue
+                .saturating_add(other.in_process_overdue),
+            apology_letters: self.apology_letters.saturating_add(other.apology_letters),
+            digitised: self
+                .digitised
+                .zip(other.digitised)
+                .map(|(a, b)| a.saturating_add(b)),
+        }
+    }
+}
+
+fn ratio(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
 }
 
 /// A PAR INDEX band: its name as printed ("Xuất sắc", "A") and the lowest total

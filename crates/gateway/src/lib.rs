@@ -12,6 +12,8 @@ mod auth;
 #[allow(unreachable_pub)]
 mod bands;
 mod error;
+#[allow(unreachable_pub)]
+mod evaluations;
 mod loader;
 mod metrics;
 // The GraphQL types are published through the schema, not as Rust API.

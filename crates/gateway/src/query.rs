@@ -545,6 +545,33 @@ impl QueryRoot {
             .collect())
     }
 
+    /// One-stop dossier statistics (form II.06a) added up per month, quarter, half-year
+    /// or year over the agencies of a jurisdiction (yours, if your token names one) whose
+    /// records you may see: the province's totals, with the rates computed on the sums.
+    /// Agencies' totals are added, or with `field` that field's reports only.
+    #[allow(clippy::too_many_arguments)]
+    async fn dossier_totals(
+        &self,
+        ctx: &Context<'_>,
+        jurisdiction: Option<String>,
+        field: Option<String>,
+        #[graphql(default_with = "crate::evaluations::PeriodKind::Quarter")]
+        period: crate::evaluations::PeriodKind,
+        from: Option<chrono::NaiveDate>,
+        to: Option<chrono::NaiveDate>,
+    ) -> async_graphql::Result<crate::evaluations::DossierTotalsView> {
+        let scope = Scope::of(ctx)?;
+        let jurisdiction = scoped_jurisdiction(&scope, jurisdiction)?;
+        Ok(crate::evaluations::totals(
+            &scope,
+            jurisdiction.as_deref(),
+            field.as_deref(),
+            period,
+            from,
+            to,
+        ))
+    }
+
     /// PAR INDEX band schemes: of one jurisdiction (yours, if your token names one),
     /// or of all, oldest first.
     async fn band_schemes(

@@ -274,6 +274,9 @@ pub struct PublishParIndexInput {
     pub not_evaluated_reason: Option<String>,
     /// The publishing decision.
     pub decision: Option<String>,
+    /// Why, when it replaces what was published for the same year or period (a
+    /// correction; required then).
+    pub reason: Option<String>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -289,6 +292,9 @@ pub struct PublishSipasInput {
     pub satisfaction_percent: f64,
     /// How many answered.
     pub respondents: Option<u64>,
+    /// Why, when it replaces what was published for the same year or period (a
+    /// correction; required then).
+    pub reason: Option<String>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -333,6 +339,9 @@ pub struct ReportDossierStatisticsInput {
     pub counts: DossierCountsInput,
     /// Satisfaction, percent, when surveyed.
     pub satisfaction_percent: Option<f64>,
+    /// Why, when it replaces what was published for the same year or period (a
+    /// correction; required then).
+    pub reason: Option<String>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -731,13 +740,14 @@ impl RecordMutations {
                 .into())
             }
         };
+        let correction_reason = input.reason.map(|r| text(r, "reason")).transpose()?;
         let sent = send(
             ctx,
             SECRETARIAT,
             "publish evaluations",
             client.as_deref(),
             None,
-            None,
+            correction_reason.clone(),
             |scope, _| {
                 scope.agency(agency)?;
                 Ok(Command::PublishParIndex {
@@ -746,7 +756,7 @@ impl RecordMutations {
                     block: input.block.into(),
                     outcome,
                     decision: input.decision,
-                    reason: None,
+                    reason: correction_reason,
                 })
             },
         )
@@ -762,13 +772,14 @@ impl RecordMutations {
     ) -> async_graphql::Result<AgencyPayload> {
         let client = input.client_mutation_id.clone();
         let agency = agency_id(&input.agency_id, "agencyId")?;
+        let correction_reason = input.reason.map(|r| text(r, "reason")).transpose()?;
         let sent = send(
             ctx,
             SECRETARIAT,
             "publish evaluations",
             client.as_deref(),
             None,
-            None,
+            correction_reason.clone(),
             |scope, _| {
                 scope.agency(agency)?;
                 Ok(Command::PublishSipas {
@@ -776,7 +787,7 @@ impl RecordMutations {
                     year: input.year,
                     satisfaction_percent: input.satisfaction_percent,
                     respondents: input.respondents,
-                    reason: None,
+                    reason: correction_reason,
                 })
             },
         )
@@ -793,13 +804,18 @@ impl RecordMutations {
     ) -> async_graphql::Result<AgencyPayload> {
         let client = input.client_mutation_id.clone();
         let mut id = None;
+        let correction_reason = input
+            .reason
+            .clone()
+            .map(|r| text(r, "reason"))
+            .transpose()?;
         let sent = send(
             ctx,
             &[Role::Secretariat, Role::Officer],
             "report dossier statistics",
             client.as_deref(),
             None,
-            None,
+            correction_reason.clone(),
             |scope, _| {
                 let own = scope.viewer.actor.agency;
                 let agency = match (&input.agency_id, scope.viewer.role()) {
@@ -839,7 +855,7 @@ impl RecordMutations {
                         digitised: c.digitised,
                     },
                     satisfaction_percent: input.satisfaction_percent,
-                    reason: None,
+                    reason: correction_reason,
                 })
             },
         )

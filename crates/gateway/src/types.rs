@@ -828,6 +828,29 @@ impl Agency {
     async fn ceased_on(&self) -> Option<NaiveDate> {
         self.row.ceased_on
     }
+    /// The agencies merged into it: their records (PAR INDEX results, dossier
+    /// statistics) stay theirs, reached from here.
+    async fn predecessors(&self) -> Vec<Agency> {
+        let mut found: Vec<Agency> = self
+            .scope
+            .model
+            .agencies
+            .values()
+            .filter(|a| a.successor_id == Some(self.row.agency_id))
+            .filter_map(|a| self.scope.related_agency(a.agency_id))
+            .collect();
+        found.sort_by(|a, b| a.row.name.cmp(&b.row.name));
+        found
+    }
+    /// Its PAR INDEX results, oldest first: per field and in total, self-assessed
+    /// against appraised, band under its jurisdiction's scheme for the year, rank in
+    /// its block, change on the year before.
+    async fn par_results(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::evaluations::ParResultView>> {
+        crate::evaluations::par_results(ctx, &self.scope, &self.row)
+    }
     /// Its heads, oldest first.
     async fn heads(&self) -> async_graphql::Result<Vec<HeadView>> {
         self.require_records()?;
@@ -1387,23 +1410,34 @@ impl DossierPeriodView {
     }
     /// Dossiers received.
     async fn received(&self) -> u64 {
-        self.0.received
+        self.0.counts.received()
     }
     /// Resolved early or on time.
     async fn resolved_in_time(&self) -> u64 {
-        self.0.resolved_in_time
+        self.0
+            .counts
+            .resolved_early
+            .saturating_add(self.0.counts.resolved_on_time)
     }
     /// Resolved late.
     async fn resolved_late(&self) -> u64 {
-        self.0.resolved_late
+        self.0.counts.resolved_late
     }
     /// Still in process and past their deadline.
     async fn overdue(&self) -> u64 {
-        self.0.overdue
+        self.0.counts.in_process_overdue
     }
     /// Share of resolved dossiers resolved in time.
     async fn on_time_rate(&self) -> Option<f64> {
         self.0.on_time_rate()
+    }
+    /// Every figure of the report, with the rates derived from them.
+    async fn counts(&self) -> crate::evaluations::DossierCountsView {
+        (&self.0.counts).into()
+    }
+    /// Satisfaction percent, if surveyed.
+    async fn satisfaction_percent(&self) -> Option<f64> {
+        self.0.satisfaction_percent
     }
 }
 

@@ -60,9 +60,12 @@ const UPSERT_TASK_CONFLICT: &str = " ON CONFLICT (task_id) DO UPDATE SET plan_id
      timeliness = excluded.timeliness, days_late = excluded.days_late, inherited_from = excluded.inherited_from";
 
 const UPSERT_PAR_INTO: &str =
-    "INSERT INTO rm_par_results (agency_id, year, block, total, not_evaluated_reason, decision) ";
+    "INSERT INTO rm_par_results (agency_id, year, block, total, not_evaluated_reason, decision, \
+     self_assessed_total, bonus_points, field_scores) ";
 const UPSERT_PAR_CONFLICT: &str = " ON CONFLICT (agency_id, year) DO UPDATE SET block = excluded.block, \
-     total = excluded.total, not_evaluated_reason = excluded.not_evaluated_reason, decision = excluded.decision";
+     total = excluded.total, not_evaluated_reason = excluded.not_evaluated_reason, decision = excluded.decision, \
+     self_assessed_total = excluded.self_assessed_total, bonus_points = excluded.bonus_points, \
+     field_scores = excluded.field_scores";
 
 const UPSERT_RECORDS_INTO: &str =
     "INSERT INTO rm_agency_records (agency_id, heads, sipas, dossiers) ";
@@ -198,7 +201,10 @@ macro_rules! write_rows {
                     .push_bind(r.block.clone())
                     .push_bind(r.total)
                     .push_bind(r.not_evaluated_reason.clone())
-                    .push_bind(r.decision.clone());
+                    .push_bind(r.decision.clone())
+                    .push_bind(r.self_assessed_total)
+                    .push_bind(r.bonus_points)
+                    .push_bind(json(&r.field_scores));
             });
             q.push(UPSERT_PAR_CONFLICT);
             q.build().execute(&mut *$tx).await?;
@@ -424,6 +430,9 @@ macro_rules! load_rows {
                 total: r.try_get("total")?,
                 not_evaluated_reason: r.try_get("not_evaluated_reason")?,
                 decision: r.try_get("decision")?,
+                self_assessed_total: r.try_get("self_assessed_total")?,
+                bonus_points: r.try_get("bonus_points")?,
+                field_scores: from_json(r.try_get("field_scores")?)?,
             };
             model.par.insert((row.agency_id, row.year), row);
         }

@@ -131,6 +131,12 @@ pub struct ParRow {
     pub not_evaluated_reason: Option<String>,
     /// Publishing decision.
     pub decision: Option<String>,
+    /// The agency's own total, before appraisal.
+    pub self_assessed_total: Option<f64>,
+    /// Bonus points in the total.
+    pub bonus_points: Option<f64>,
+    /// Scores per field (lĩnh vực), self-assessed and appraised.
+    pub field_scores: Vec<reform_domain::FieldScore>,
 }
 
 /// One head of agency's time in office.
@@ -166,21 +172,16 @@ pub struct DossierPeriod {
     pub to: NaiveDate,
     /// Field, when reported per field.
     pub field: Option<String>,
-    /// Received.
-    pub received: u64,
-    /// Resolved early or on time.
-    pub resolved_in_time: u64,
-    /// Resolved late.
-    pub resolved_late: u64,
-    /// In process past the deadline.
-    pub overdue: u64,
+    /// The report's figures (form II.06a).
+    pub counts: reform_domain::DossierCounts,
+    /// Satisfaction percent, if surveyed.
+    pub satisfaction_percent: Option<f64>,
 }
 
 impl DossierPeriod {
     /// Share of resolved dossiers resolved early or on time.
     pub fn on_time_rate(&self) -> Option<f64> {
-        let resolved = self.resolved_in_time + self.resolved_late;
-        (resolved > 0).then(|| self.resolved_in_time as f64 / resolved as f64)
+        self.counts.on_time_rate()
     }
 }
 
@@ -516,10 +517,24 @@ impl ProgressModel {
                 Some(RowKey::Task(e.task_id))
             }
             Event::ParIndexPublished(e) => {
-                let (total, reason) = match &e.outcome {
-                    ParOutcome::Scored { total, .. } => (Some(*total), None),
-                    ParOutcome::NotEvaluated { reason } => (None, Some(reason.clone())),
-                };
+                let (total, reason, self_assessed_total, bonus_points, field_scores) =
+                    match &e.outcome {
+                        ParOutcome::Scored {
+                            total,
+                            self_assessed_total,
+                            bonus_points,
+                            field_scores,
+                        } => (
+                            Some(*total),
+                            None,
+                            *self_assessed_total,
+                            *bonus_points,
+                            field_scores.clone(),
+                        ),
+                        ParOutcome::NotEvaluated { reason } => {
+                            (None, Some(reason.clone()), None, None, Vec::new())
+                        }
+                    };
                 self.par.insert(
                     (e.agency_id, e.year),
                     ParRow {
@@ -529,6 +544,9 @@ impl ProgressModel {
                         total,
                         not_evaluated_reason: reason,
                         decision: e.decision.clone(),
+                        self_assessed_total,
+                        bonus_points,
+                        field_scores,
                     },
                 );
                 Some(RowKey::Par(e.agency_id, e.year))
@@ -564,15 +582,12 @@ impl ProgressModel {
                 records
                     .dossiers
                     .retain(|d| (d.from, d.to, &d.field) != (e.period_from, e.period_to, &e.field));
-                let c = &e.counts;
                 records.dossiers.push(DossierPeriod {
                     from: e.period_from,
                     to: e.period_to,
                     field: e.field.clone(),
-                    received: c.received(),
-                    resolved_in_time: c.resolved_early.saturating_add(c.resolved_on_time),
-                    resolved_late: c.resolved_late,
-                    overdue: c.in_process_overdue,
+                    counts: e.counts.clone(),
+                    satisfaction_percent: e.satisfaction_percent,
                 });
                 records.dossiers.sort_by_key(|d| (d.to, d.from));
                 Some(RowKey::Records(e.agency_id))
