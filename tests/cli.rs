@@ -358,6 +358,48 @@ fn reform_import_plan_takes_the_sample_file_all_or_nothing() {
     ]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("0 created, 0 amended, 37 unchanged"), "{out}");
+    // League tables and accountability go out in the same two formats.
+    let (code, out, err) = run(&[
+        "export",
+        "league",
+        "--year",
+        "2022",
+        "--jurisdiction",
+        "VN-DN",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with('\u{feff}'), "csv with a byte-order mark");
+    assert!(
+        out.contains("Số đơn vị theo xếp loại — Xuất sắc: 3; Tốt: 1; Khá: 0; Trung bình khá: 1"),
+        "{out}"
+    );
+    assert!(out.contains("UBND huyện Hoàng Sa,,Không đánh giá"), "{out}");
+    let sheet = dir.path().join("accountability.xlsx");
+    let (code, _, err) = run(&[
+        "export",
+        "accountability",
+        "--jurisdiction",
+        "VN-HN",
+        "--as-of",
+        "2023-12-20",
+        "--output",
+        sheet.to_str().expect("path"),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&sheet).expect("a workbook");
+    let range = calamine::Reader::worksheet_range(&mut workbook, "Trách nhiệm người đứng đầu")
+        .expect("the sheet");
+    let flagged: Vec<String> = range
+        .rows()
+        .filter(|r| r.get(12).map(ToString::to_string).as_deref() == Some("Có"))
+        .map(|r| r[1].to_string())
+        .collect();
+    assert_eq!(
+        flagged,
+        vec!["Đỗ Văn Tuấn", "Lê Minh Đức"],
+        "the heads the demo flags"
+    );
+
     let (code, _, err) = run(&["import", "plan", sample, "--plan", "999/KH-UBND"]);
     assert_eq!(code, Some(1));
     assert!(err.contains("no plan is numbered \"999/KH-UBND\""), "{err}");

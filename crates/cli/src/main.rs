@@ -278,6 +278,63 @@ enum ExportWhat {
         #[arg(long)]
         output: Option<std::path::PathBuf>,
     },
+    /// The PAR INDEX league tables of a year, a section per block (as `reform league`).
+    League {
+        /// The year evaluated.
+        #[arg(long)]
+        year: i32,
+        /// Only agencies of this jurisdiction (e.g. VN-DN).
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// csv or xlsx (default: from --output's extension, else csv).
+        #[arg(long, value_enum)]
+        format: Option<TableFormat>,
+        /// Where to write (default: standard output).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Accountability by head of agency (as `reform accountability`).
+    Accountability {
+        /// Only agencies of this jurisdiction (e.g. VN-HN).
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// Only tasks due in this year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// The day to count overdue against (default: today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// csv or xlsx (default: from --output's extension, else csv).
+        #[arg(long, value_enum)]
+        format: Option<TableFormat>,
+        /// Where to write (default: standard output).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+/// Writes a file to `output`, or to standard output.
+fn write_out(output: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {
+    match output {
+        Some(path) => {
+            std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("wrote {} ({} bytes)", path.display(), bytes.len());
+        }
+        None => std::io::Write::write_all(&mut std::io::stdout(), bytes)?,
+    }
+    Ok(())
+}
+
+/// The format asked for, else the one `output`'s extension names, else csv.
+fn table_format(
+    asked: Option<TableFormat>,
+    output: Option<&std::path::Path>,
+) -> reform_interchange::Format {
+    asked.map(Into::into).unwrap_or_else(|| {
+        output
+            .and_then(|p| reform_interchange::Format::from_name(&p.to_string_lossy()))
+            .unwrap_or(reform_interchange::Format::Csv)
+    })
 }
 
 /// A spreadsheet format.
@@ -786,22 +843,57 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     output,
                 },
         } => {
-            let format = format.map(Into::into).unwrap_or_else(|| {
-                output
-                    .as_deref()
-                    .and_then(|p| reform_interchange::Format::from_name(&p.to_string_lossy()))
-                    .unwrap_or(reform_interchange::Format::Csv)
-            });
+            let format = table_format(format, output.as_deref());
             let id = reform_interchange::resolve_plan(&handler, &plan).await?;
             let bytes = reform_interchange::export_plan(&handler, id, format).await?;
-            match output {
-                Some(path) => {
-                    std::fs::write(&path, &bytes)
-                        .with_context(|| format!("writing {}", path.display()))?;
-                    eprintln!("wrote {} ({} bytes)", path.display(), bytes.len());
-                }
-                None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
-            }
+            write_out(output.as_deref(), &bytes)?;
+        }
+        Command::Export {
+            what:
+                ExportWhat::League {
+                    year,
+                    jurisdiction,
+                    format,
+                    output,
+                },
+        } => {
+            let model = current_model(&handler, &cli.database_url).await?;
+            let tables = queries::league_tables(
+                &model,
+                year,
+                jurisdiction.as_deref(),
+                &queries::da_nang_bands(),
+            );
+            let table =
+                reform_cli::plan_table::league_table(&tables, year, jurisdiction.as_deref());
+            let bytes =
+                reform_interchange::export::write(&table, table_format(format, output.as_deref()))?;
+            write_out(output.as_deref(), &bytes)?;
+        }
+        Command::Export {
+            what:
+                ExportWhat::Accountability {
+                    jurisdiction,
+                    year,
+                    as_of,
+                    format,
+                    output,
+                },
+        } => {
+            let model = current_model(&handler, &cli.database_url).await?;
+            let today = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let rows = queries::accountability(
+                &model,
+                jurisdiction.as_deref(),
+                year,
+                today,
+                &queries::da_nang_bands(),
+                &queries::RewardRule::default(),
+            );
+            let table = reform_cli::plan_table::accountability_table(&rows, today);
+            let bytes =
+                reform_interchange::export::write(&table, table_format(format, output.as_deref()))?;
+            write_out(output.as_deref(), &bytes)?;
         }
         Command::Verify { from, to, against } => {
             let started = std::time::Instant::now();

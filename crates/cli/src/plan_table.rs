@@ -131,3 +131,129 @@ pub fn render(report: &ImportReport, plan: &str, dry_run: bool) -> String {
     }
     out
 }
+
+/// PAR INDEX league tables as one sheet: a section per block, ranked agencies with
+/// total and band, the not-evaluated apart, band counts and averages.
+pub fn league_table(
+    tables: &[reform_projections::queries::BlockTable],
+    year: i32,
+    jurisdiction: Option<&str>,
+) -> reform_interchange::Table {
+    use reform_interchange::{Cell, Row};
+    let mut rows = Vec::new();
+    for (i, t) in tables.iter().enumerate() {
+        let label =
+            reform_domain::Block::from_code(&t.block).map_or(t.block.as_str(), |b| b.label_vi());
+        rows.push(Row::Section {
+            numeral: reform_interchange::export::to_roman(i + 1),
+            title: format!(
+                "{label}{}",
+                match (t.average, t.change()) {
+                    (Some(a), Some(c)) => format!(" — bình quân {a:.2} ({c:+.2} so với năm trước)"),
+                    (Some(a), None) => format!(" — bình quân {a:.2}"),
+                    _ => String::new(),
+                }
+            ),
+        });
+        for e in &t.ranked {
+            rows.push(Row::Cells(vec![
+                Cell::Number(e.rank as f64),
+                Cell::Text(e.name.clone()),
+                Cell::Number(e.total),
+                e.band.clone().unwrap_or_default().into(),
+                Cell::Empty,
+            ]));
+        }
+        for (name, reason) in &t.not_evaluated {
+            rows.push(Row::Cells(vec![
+                Cell::Empty,
+                Cell::Text(name.clone()),
+                Cell::Empty,
+                Cell::Text("Không đánh giá".into()),
+                reason.clone().into(),
+            ]));
+        }
+        let counts: Vec<String> = t
+            .band_counts
+            .iter()
+            .map(|(band, n)| format!("{band}: {n}"))
+            .collect();
+        rows.push(Row::Cells(vec![
+            Cell::Empty,
+            Cell::Text(format!("Số đơn vị theo xếp loại — {}", counts.join("; "))),
+        ]));
+    }
+    reform_interchange::Table {
+        sheet: format!("PAR INDEX {year}"),
+        title: vec![format!(
+            "Kết quả Chỉ số cải cách hành chính (PAR INDEX) năm {year}{}",
+            jurisdiction.map(|j| format!(" — {j}")).unwrap_or_default()
+        )],
+        header: [
+            "Hạng",
+            "Cơ quan, đơn vị",
+            "Tổng điểm",
+            "Xếp loại",
+            "Ghi chú",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows,
+    }
+}
+
+/// Accountability by head of agency as one sheet.
+pub fn accountability_table(
+    rows: &[reform_projections::queries::HeadAccountability],
+    today: chrono::NaiveDate,
+) -> reform_interchange::Table {
+    use reform_interchange::{Cell, Row};
+    let day = |d: chrono::NaiveDate| Cell::Text(d.format("%-d/%-m/%Y").to_string());
+    reform_interchange::Table {
+        sheet: "Trách nhiệm người đứng đầu".into(),
+        title: vec![format!(
+            "Trách nhiệm người đứng đầu trong thực hiện nhiệm vụ cải cách hành chính, tính đến ngày {}",
+            today.format("%-d/%-m/%Y")
+        )],
+        header: [
+            "Cơ quan, đơn vị",
+            "Người đứng đầu",
+            "Chức vụ",
+            "Từ ngày",
+            "Đến ngày",
+            "Nhiệm vụ đến hạn",
+            "Hoàn thành đúng hạn",
+            "Hoàn thành quá hạn",
+            "Đang quá hạn",
+            "Quá hạn lâu nhất (ngày)",
+            "Tỷ lệ đúng hạn (%)",
+            "Xếp loại PAR INDEX",
+            "Không xét thi đua, khen thưởng",
+            "Lý do",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                Row::Cells(vec![
+                    Cell::Text(r.agency_name.clone()),
+                    Cell::Text(r.head.name.clone()),
+                    r.head.title.clone().unwrap_or_default().into(),
+                    day(r.head.from),
+                    day(r.counted_to),
+                    Cell::Number(r.tasks_due as f64),
+                    Cell::Number(r.completed_in_time as f64),
+                    Cell::Number(r.completed_late as f64),
+                    Cell::Number(r.overdue_now as f64),
+                    Cell::Number(r.worst_days_overdue as f64),
+                    r.on_time_rate
+                        .map_or(Cell::Empty, |rate| Cell::Number((rate * 1000.0).round() / 10.0)),
+                    r.par_band.clone().unwrap_or_default().into(),
+                    Cell::Text(if r.no_emulation_reward { "Có" } else { "Không" }.into()),
+                    r.reasons.join("; ").into(),
+                ])
+            })
+            .collect(),
+    }
+}

@@ -283,7 +283,8 @@ fn status_label(status: &TaskStatus) -> &'static str {
 
 const ROMAN: [(usize, &str); 4] = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV")];
 
-fn to_roman(mut n: usize) -> String {
+/// 1 → "I", 4 → "IV", 12 → "XII": section numerals.
+pub fn to_roman(mut n: usize) -> String {
     let mut out = String::new();
     for (value, digits) in ROMAN.iter().chain(&[(1, "I")]) {
         while n >= *value {
