@@ -300,6 +300,36 @@ async fn par_results_and_dossier_totals_read_as_published(t: TestStore) {
     corrected["input"]["bonusPoints"] = json!(2.5);
     api.ok(&secretariat, PUBLISH, corrected).await;
 
+    // SIPAS: per agency and year, with the change on the year before.
+    let sipas =
+        r#"mutation($input: PublishSipasInput!) { publishSipas(input: $input) { version } }"#;
+    let so_y_te = agency(&api, &leader, "Sở Y tế thành phố Đà Nẵng").await["id"].clone();
+    for (who, year, percent) in [
+        (&id, 2023, 86.5),
+        (&id, 2024, 90.25),
+        (&so_y_te, 2024, 82.0),
+    ] {
+        api.ok(
+            &secretariat,
+            sipas,
+            json!({ "input": { "agencyId": who, "year": year, "satisfactionPercent": percent, "respondents": 1200 } }),
+        )
+        .await;
+    }
+    let read = api
+        .ok(
+            &leader,
+            r#"{ sipas(year: 2024, jurisdiction: "VN-DN") { name satisfactionPercent respondents change } }"#,
+            json!({}),
+        )
+        .await;
+    let rows = read["sipas"].as_array().cloned().unwrap_or_default();
+    assert_eq!(rows.len(), 2, "{read}");
+    assert_eq!(rows[0]["name"], "Sở Nội vụ thành phố Đà Nẵng", "best first");
+    assert_eq!(rows[0]["change"].as_f64(), Some(3.75));
+    assert!(rows[1]["change"].is_null());
+    assert_eq!(rows[1]["respondents"], 1200);
+
     // Dossier statistics of two departments: January to March monthly, and one
     // department's whole first quarter in one report.
     let tu_phap = agency(&api, &leader, "Sở Tư pháp thành phố Đà Nẵng").await["id"].clone();

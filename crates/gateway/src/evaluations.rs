@@ -269,3 +269,68 @@ pub(crate) fn par_results(
         })
         .collect())
 }
+
+/// A SIPAS result: citizens' satisfaction with an agency's services in a year.
+#[derive(SimpleObject)]
+pub struct SipasView {
+    /// The agency surveyed (a province's People's Committee for the province's index).
+    pub agency: Option<crate::types::Agency>,
+    /// Its name.
+    pub name: String,
+    /// Its jurisdiction.
+    pub jurisdiction: String,
+    /// The year surveyed.
+    pub year: i32,
+    /// Satisfaction, percent.
+    pub satisfaction_percent: f64,
+    /// People surveyed, when reported.
+    pub respondents: Option<u64>,
+    /// Percentage points on the year before.
+    pub change: Option<f64>,
+}
+
+/// SIPAS results of the agencies the viewer may see the records of: of one agency, or
+/// of a year (best first), in a jurisdiction.
+pub(crate) fn sipas(
+    scope: &Scope,
+    agency: Option<reform_domain::AgencyId>,
+    year: Option<i32>,
+    jurisdiction: Option<&str>,
+) -> Vec<SipasView> {
+    let model = &scope.model;
+    let mut out = Vec::new();
+    for (id, records) in &model.records {
+        let Some(row) = model.agencies.get(id) else {
+            continue;
+        };
+        if agency.is_some_and(|a| a != *id)
+            || jurisdiction.is_some_and(|j| row.jurisdiction != j)
+            || !scope.viewer.sees_records_of(row)
+        {
+            continue;
+        }
+        for s in records
+            .sipas
+            .iter()
+            .filter(|s| year.is_none_or(|y| s.year == y))
+        {
+            let before = records.sipas.iter().find(|b| b.year == s.year - 1);
+            out.push(SipasView {
+                agency: scope.agency(*id).ok(),
+                name: row.name.clone(),
+                jurisdiction: row.jurisdiction.clone(),
+                year: s.year,
+                satisfaction_percent: s.percent,
+                respondents: s.respondents,
+                change: before.map(|b| s.percent - b.percent),
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        a.year
+            .cmp(&b.year)
+            .then_with(|| b.satisfaction_percent.total_cmp(&a.satisfaction_percent))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    out
+}

@@ -572,6 +572,24 @@ impl QueryRoot {
         ))
     }
 
+    /// SIPAS results of a year, best first, in a jurisdiction (yours, if your token
+    /// names one): the province's own index is its People's Committee's result.
+    async fn sipas(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+        jurisdiction: Option<String>,
+    ) -> async_graphql::Result<Vec<crate::evaluations::SipasView>> {
+        let scope = Scope::of(ctx)?;
+        let jurisdiction = scoped_jurisdiction(&scope, jurisdiction)?;
+        Ok(crate::evaluations::sipas(
+            &scope,
+            None,
+            Some(year),
+            jurisdiction.as_deref(),
+        ))
+    }
+
     /// PAR INDEX band schemes: of one jurisdiction (yours, if your token names one),
     /// or of all, oldest first.
     async fn band_schemes(

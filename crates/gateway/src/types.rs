@@ -851,6 +851,16 @@ impl Agency {
     ) -> async_graphql::Result<Vec<crate::evaluations::ParResultView>> {
         crate::evaluations::par_results(ctx, &self.scope, &self.row)
     }
+    /// Its SIPAS results (satisfaction surveys), oldest first.
+    async fn sipas_results(&self) -> async_graphql::Result<Vec<crate::evaluations::SipasView>> {
+        self.require_records()?;
+        Ok(crate::evaluations::sipas(
+            &self.scope,
+            Some(self.row.agency_id),
+            None,
+            None,
+        ))
+    }
     /// Its heads, oldest first.
     async fn heads(&self) -> async_graphql::Result<Vec<HeadView>> {
         self.require_records()?;

@@ -161,6 +161,9 @@ pub struct SipasResult {
     pub year: i32,
     /// Satisfaction, percent.
     pub percent: f64,
+    /// People surveyed, when reported.
+    #[serde(default)]
+    pub respondents: Option<u64>,
 }
 
 /// One-stop dossier statistics for a period (the counts the views use).
@@ -573,6 +576,7 @@ impl ProgressModel {
                 records.sipas.push(SipasResult {
                     year: e.year,
                     percent: e.satisfaction_percent,
+                    respondents: e.respondents,
                 });
                 records.sipas.sort_by_key(|s| s.year);
                 Some(RowKey::Records(e.agency_id))
