@@ -184,6 +184,14 @@ impl Verifier {
 
     /// Checks the next event; the first breach ends the verification.
     pub fn check(&mut self, e: &ChainedEvent) -> Result<(), Breach> {
+        let computed = e.prev_hash.as_deref().map(|prev| link(prev, &e.event));
+        self.check_linked(e, computed.as_deref())
+    }
+
+    /// [`Verifier::check`] with the event's hash already computed from its stored
+    /// predecessor hash (`link(prev_hash, event)`, `None` without one): the hashing,
+    /// which needs nothing from the events before, can then run in parallel.
+    pub fn check_linked(&mut self, e: &ChainedEvent, computed: Option<&str>) -> Result<(), Breach> {
         let position = e.event.position;
         let breach = |problem: String| Breach { position, problem };
         if position != self.last_position + 1 {
@@ -210,7 +218,7 @@ impl Verifier {
                     .into(),
             ));
         };
-        if link(prev, &e.event) != *hash {
+        if computed != Some(hash.as_str()) {
             return Err(breach(format!(
                 "its content no longer matches its hash: the payload or the metadata \
                  (actor, times, ids, reason) of {} {} was changed after it was written",

@@ -7,6 +7,7 @@
 //! is where domain commands meet it.
 
 mod batch;
+mod bulk;
 mod cache;
 pub mod chain;
 mod committer;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chain::{Breach, ChainedEvent, Digest, Verifier};
+use futures::StreamExt;
 use reform_domain::StreamId;
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -170,43 +172,75 @@ pub async fn verify(
     if let Some(digest) = against {
         verifier = verifier.against(digest);
     }
-    // The next page is read while this one is checked (hashing is the other half of
-    // the work), as a fold does.
-    let (pages, mut incoming) = tokio::sync::mpsc::channel::<Vec<ChainedEvent>>(2);
-    let read = async move {
-        let mut after = start - 1;
+    // Pages are read and hashed in parallel (each event's hash needs only its own
+    // stored predecessor hash), then checked in order, where the links are compared.
+    let last = match to {
+        Some(to) => to,
+        None => store.head().await?,
+    };
+    let ranges = (start..=last)
+        .step_by(VERIFY_PAGE as usize)
+        .map(move |first| (first, (first + u64::from(VERIFY_PAGE) - 1).min(last)));
+    let mut pages = futures::stream::iter(ranges)
+        .map(|(first, end)| async move {
+            let mut page = store.read_chain(first - 1, VERIFY_PAGE).await?;
+            // Reading by count from `first`: where events were deleted it runs on into
+            // the next range, which reads them itself.
+            page.retain(|e| e.event.position <= end);
+            tokio::task::spawn_blocking(move || {
+                let hashes: Vec<Option<String>> = page
+                    .iter()
+                    .map(|e| {
+                        e.prev_hash
+                            .as_deref()
+                            .map(|prev| chain::link(prev, &e.event))
+                    })
+                    .collect();
+                (page, hashes)
+            })
+            .await
+            .map_err(|e| StoreError::Invalid(format!("a verification worker failed: {e}")))
+        })
+        .buffered(VERIFY_PARALLEL);
+    while let Some(page) = pages.next().await {
+        let (page, hashes) = page?;
+        for (event, computed) in page.iter().zip(&hashes) {
+            if let Err(breach) = verifier.check_linked(event, computed.as_deref()) {
+                return Ok(Verification {
+                    checked: verifier.checked(),
+                    outcome: Err(breach),
+                });
+            }
+        }
+    }
+    if to.is_none() {
+        // Past the head the store knows of (on PostgreSQL, its position counter): rows
+        // put there behind the store's back.
+        let mut after = last;
         loop {
             let page = store.read_chain(after, VERIFY_PAGE).await?;
-            let Some(last) = page.last().map(|e| e.event.position) else {
-                return Ok::<(), StoreError>(());
+            let Some(end) = page.last().map(|e| e.event.position) else {
+                break;
             };
-            after = last;
-            let past_end = to.is_some_and(|to| last >= to);
-            if pages.send(page).await.is_err() || past_end {
-                return Ok(());
-            }
-        }
-    };
-    let check = async move {
-        while let Some(page) = incoming.recv().await {
             for event in &page {
-                if to.is_some_and(|to| event.event.position > to) {
-                    return (verifier.checked(), verifier.finish());
-                }
                 if let Err(breach) = verifier.check(event) {
-                    return (verifier.checked(), Err(breach));
+                    return Ok(Verification {
+                        checked: verifier.checked(),
+                        outcome: Err(breach),
+                    });
                 }
             }
+            after = end;
         }
-        (verifier.checked(), verifier.finish())
-    };
-    let (read, (checked, outcome)) = tokio::join!(read, check);
-    // A breach found before the reader finished is the answer, whatever it hit next.
-    if outcome.is_ok() {
-        read?;
     }
-    Ok(Verification { checked, outcome })
+    Ok(Verification {
+        checked: verifier.checked(),
+        outcome: verifier.finish(),
+    })
 }
+
+/// Pages read and hashed at once by a verification.
+const VERIFY_PARALLEL: usize = 3;
 
 /// Events a verification reads per statement.
 const VERIFY_PAGE: u32 = 5_000;

@@ -273,6 +273,10 @@ pub enum StoreError {
     /// The database failed. The text is for logs, never for clients.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The database failed outside sqlx (the SQLite bulk reader). The text is for
+    /// logs, never for clients.
+    #[error("database error: {0}")]
+    Engine(String),
     /// Migrations failed.
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),

@@ -22,6 +22,7 @@ use tokio::sync::{mpsc, watch};
 use uuid::Uuid;
 
 use crate::batch::{self, BatchPlan, StoredCommand};
+use crate::bulk::BulkReader;
 use crate::chain::{self, ChainedEvent};
 use crate::committer::{self, BatchWriter, Pending};
 use crate::model::{
@@ -37,6 +38,8 @@ const COLUMNS: &str = "position, event_id, stream_id, stream_version, event_type
 /// The event store on SQLite.
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Bulk reads of the log; `None` for an in-memory database.
+    bulk: Option<std::sync::Arc<BulkReader>>,
     writer: mpsc::Sender<Pending>,
     head: watch::Receiver<u64>,
 }
@@ -52,6 +55,9 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
+        let path = options.get_filename();
+        let bulk = (!path.as_os_str().is_empty() && path.as_os_str() != ":memory:")
+            .then(|| BulkReader::new(path.to_path_buf()));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
@@ -63,7 +69,12 @@ impl SqliteStore {
             .await?;
         let (head_tx, head) = watch::channel(to_u64(current));
         let writer = committer::spawn(SqliteWriter { pool: pool.clone() }, head_tx);
-        Ok(SqliteStore { pool, writer, head })
+        Ok(SqliteStore {
+            pool,
+            bulk,
+            writer,
+            head,
+        })
     }
 
     /// The connection pool, for read-models that live in the same file.
@@ -151,36 +162,109 @@ async fn backfill_chain(pool: &SqlitePool) -> Result<(), StoreError> {
 
 /// Columns are read by index, in the order of `COLUMNS` (a name lookup per column
 /// per row is a measurable share of a scan).
-fn decode_row(row: &SqliteRow) -> Result<RecordedEvent, StoreError> {
-    let position = to_u64(row.try_get(0)?);
-    let role: String = row.try_get(9)?;
-    let agency: Option<String> = row.try_get(10)?;
-    let causation: Option<String> = row.try_get(15)?;
+/// A row's columns by index, whichever driver read it.
+trait Cells {
+    fn int(&self, i: usize) -> Result<i64, StoreError>;
+    fn text(&self, i: usize) -> Result<String, StoreError>;
+    fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError>;
+}
+
+impl Cells for SqliteRow {
+    fn int(&self, i: usize) -> Result<i64, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn text(&self, i: usize) -> Result<String, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+}
+
+impl Cells for rusqlite::Row<'_> {
+    fn int(&self, i: usize) -> Result<i64, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn text(&self, i: usize) -> Result<String, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        Ok(self.get(i)?)
+    }
+}
+
+/// An event from the columns of [`COLUMNS`], in that order.
+fn decode_row(row: &impl Cells) -> Result<RecordedEvent, StoreError> {
+    let position = to_u64(row.int(0)?);
+    let role = row.text(9)?;
+    let agency = row.opt_text(10)?;
+    let causation = row.opt_text(15)?;
     Ok(RecordedEvent {
         position,
-        event_id: uuid(position, row.try_get(1)?)?,
-        stream_id: StreamId(row.try_get(2)?),
-        stream_version: to_u64(row.try_get(3)?),
-        event_type: row.try_get(4)?,
-        schema_version: u32::try_from(row.try_get::<i64, _>(5)?).unwrap_or(0),
-        payload: row.try_get(6)?,
+        event_id: uuid(position, &row.text(1)?)?,
+        stream_id: StreamId(row.text(2)?),
+        stream_version: to_u64(row.int(3)?),
+        event_type: row.text(4)?,
+        schema_version: u32::try_from(row.int(5)?).unwrap_or(0),
+        payload: row.text(6)?,
         metadata: EventMetadata {
             actor: Actor {
-                user_id: row.try_get(7)?,
-                display_name: row.try_get(8)?,
+                user_id: row.text(7)?,
+                display_name: row.text(8)?,
                 role: Role::from_code(&role).ok_or_else(|| corrupt(position, "role", &role))?,
                 agency: agency
                     .map(|a| uuid(position, &a).map(AgencyId))
                     .transpose()?,
             },
-            occurred_at: time(position, row.try_get(11)?)?,
-            recorded_at: time(position, row.try_get(12)?)?,
-            command_id: uuid(position, row.try_get(13)?)?,
-            correlation_id: uuid(position, row.try_get(14)?)?,
+            occurred_at: time(position, &row.text(11)?)?,
+            recorded_at: time(position, &row.text(12)?)?,
+            command_id: uuid(position, &row.text(13)?)?,
+            correlation_id: uuid(position, &row.text(14)?)?,
             causation_id: causation.map(|c| uuid(position, &c)).transpose()?,
-            reason: row.try_get(16)?,
+            reason: row.opt_text(16)?,
         },
     })
+}
+
+/// The chain page `read_chain` answers, from a query over [`COLUMNS`], `prev_hash`, `hash`.
+fn decode_chained(row: &impl Cells) -> Result<ChainedEvent, StoreError> {
+    Ok(ChainedEvent {
+        event: decode_row(row)?,
+        prev_hash: row.opt_text(17)?,
+        hash: row.opt_text(18)?,
+    })
+}
+
+/// What a fold needs, from `position, event_type, schema_version, payload, occurred_at`.
+fn decode_fact(row: &impl Cells) -> Result<EventFact, StoreError> {
+    let position = to_u64(row.int(0)?);
+    Ok(EventFact {
+        position,
+        event_type: row.text(1)?,
+        schema_version: u32::try_from(row.int(2)?).unwrap_or(0),
+        payload: row.text(3)?,
+        occurred_at: time(position, &row.text(4)?)?,
+    })
+}
+
+/// Runs `sql` (two parameters: after, limit) through the bulk reader.
+async fn bulk_page<T: Send + 'static>(
+    bulk: &std::sync::Arc<BulkReader>,
+    sql: String,
+    after: u64,
+    limit: u32,
+    decode: fn(&rusqlite::Row<'_>) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    bulk.read(move |connection| {
+        let mut statement = connection.prepare_cached(&sql)?;
+        let mut rows = statement.query(rusqlite::params![to_i64(after), i64::from(limit)])?;
+        let mut page = Vec::with_capacity(limit.min(10_000) as usize);
+        while let Some(row) = rows.next()? {
+            page.push(decode(row)?);
+        }
+        Ok(page)
+    })
+    .await
 }
 
 /// A command's record: its first event, which carries how many events it wrote.
@@ -257,26 +341,18 @@ impl EventStore for SqliteStore {
     }
 
     async fn read_all_facts(&self, after: u64, limit: u32) -> Result<Vec<EventFact>, StoreError> {
-        let rows = sqlx::query(
+        const FACTS: &str =
             "SELECT position, event_type, schema_version, payload, occurred_at FROM events \
-             WHERE position > ?1 ORDER BY position LIMIT ?2",
-        )
-        .bind(to_i64(after))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let position = to_u64(r.try_get(0)?);
-                Ok(EventFact {
-                    position,
-                    event_type: r.try_get(1)?,
-                    schema_version: u32::try_from(r.try_get::<i64, _>(2)?).unwrap_or(0),
-                    payload: r.try_get(3)?,
-                    occurred_at: time(position, r.try_get(4)?)?,
-                })
-            })
-            .collect()
+             WHERE position > ?1 ORDER BY position LIMIT ?2";
+        if let Some(bulk) = &self.bulk {
+            return bulk_page(bulk, FACTS.to_owned(), after, limit, |r| decode_fact(r)).await;
+        }
+        let rows = sqlx::query(FACTS)
+            .bind(to_i64(after))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(decode_fact).collect()
     }
 
     async fn read_audit(
@@ -321,20 +397,15 @@ impl EventStore for SqliteStore {
         let sql = format!(
             "SELECT {COLUMNS}, prev_hash, hash FROM events WHERE position > ?1 ORDER BY position LIMIT ?2"
         );
+        if let Some(bulk) = &self.bulk {
+            return bulk_page(bulk, sql, after, limit, |r| decode_chained(r)).await;
+        }
         let rows = sqlx::query(&sql)
             .bind(to_i64(after))
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ChainedEvent {
-                    event: decode_row(row)?,
-                    prev_hash: row.try_get(17)?,
-                    hash: row.try_get(18)?,
-                })
-            })
-            .collect()
+        rows.iter().map(decode_chained).collect()
     }
 
     async fn head(&self) -> Result<u64, StoreError> {
