@@ -639,6 +639,8 @@ impl ReadDb {
     ) -> Result<(), ProjectionError> {
         match self {
             ReadDb::Sqlite(pool) => {
+                let turn = reform_store::sqlite_write_turn(&reform_store::sqlite_path(pool));
+                let _turn = turn.lock().await;
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 write_rows!(tx, Sqlite, model, keys);
                 move_checkpoint!(tx, PROGRESS, from, to);
@@ -676,6 +678,8 @@ impl ReadDb {
                      ON CONFLICT (name) DO UPDATE SET position = excluded.position";
         match self {
             ReadDb::Sqlite(pool) => {
+                let turn = reform_store::sqlite_write_turn(&reform_store::sqlite_path(pool));
+                let _turn = turn.lock().await;
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 for sql in CLEAR {
                     sqlx::query(sql).execute(&mut *tx).await?;

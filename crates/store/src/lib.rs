@@ -31,7 +31,7 @@ pub use model::{
     EventMetadata, ExpectedVersion, NewEvent, RecordedEvent, StoreError,
 };
 pub use postgres::PostgresStore;
-pub use sqlite::SqliteStore;
+pub use sqlite::{path_of as sqlite_path, sqlite_write_turn, SqliteStore};
 
 /// The database used when none is configured: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://reform.db";

@@ -68,7 +68,13 @@ impl SqliteStore {
             .fetch_one(&pool)
             .await?;
         let (head_tx, head) = watch::channel(to_u64(current));
-        let writer = committer::spawn(SqliteWriter { pool: pool.clone() }, head_tx);
+        let writer = committer::spawn(
+            SqliteWriter {
+                pool: pool.clone(),
+                turn: sqlite_write_turn(&path_of(&pool)),
+            },
+            head_tx,
+        );
         Ok(SqliteStore {
             pool,
             bulk,
@@ -162,6 +168,11 @@ async fn backfill_chain(pool: &SqlitePool) -> Result<(), StoreError> {
 
 /// Columns are read by index, in the order of `COLUMNS` (a name lookup per column
 /// per row is a measurable share of a scan).
+/// The file a pool's connections open.
+pub fn path_of(pool: &SqlitePool) -> std::path::PathBuf {
+    pool.connect_options().get_filename().to_path_buf()
+}
+
 /// A row's columns by index, whichever driver read it.
 trait Cells {
     fn int(&self, i: usize) -> Result<i64, StoreError>;
@@ -491,6 +502,24 @@ impl EventStore for SqliteStore {
 
 struct SqliteWriter {
     pool: SqlitePool,
+    turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// The turn in-process writers to one SQLite file take before `BEGIN IMMEDIATE`: the
+/// log's writer and the read-model tables' follower then queue here instead of meeting
+/// SQLite's busy handler, whose back-off sleeps (up to 100 ms each) made the tail of
+/// commit-to-read-model lag. Other processes are still kept apart by SQLite's lock and
+/// the busy timeout.
+pub fn sqlite_write_turn(path: &std::path::Path) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    use std::sync::{Arc, Mutex, OnceLock};
+    static TURNS: OnceLock<Mutex<HashMap<std::path::PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+        OnceLock::new();
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut turns = TURNS
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Arc::clone(turns.entry(key).or_default())
 }
 
 #[async_trait]
@@ -500,6 +529,8 @@ impl BatchWriter for SqliteWriter {
         requests: &[AppendRequest],
         atomic: bool,
     ) -> Result<BatchPlan, StoreError> {
+        let turn = std::sync::Arc::clone(&self.turn);
+        let _turn = turn.lock().await;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let (head, last_hash) = last_link(&mut tx).await?;
 
