@@ -2,17 +2,24 @@
 
 use std::process::Command;
 
-fn reform(database_url: &str, args: &[&str]) -> (bool, String, String) {
+/// Runs `reform` on a database: its exit code, stdout and stderr.
+fn reform_code(database_url: &str, args: &[&str]) -> (Option<i32>, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_reform"))
         .args(args)
         .env("DATABASE_URL", database_url)
         .output()
         .expect("running reform");
     (
-        out.status.success(),
+        out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// Runs `reform` on a database: whether it succeeded, stdout and stderr.
+fn reform(database_url: &str, args: &[&str]) -> (bool, String, String) {
+    let (code, out, err) = reform_code(database_url, args);
+    (code == Some(0), out, err)
 }
 
 fn check_demo(url: &str) {
@@ -108,18 +115,7 @@ fn reform_verify_names_the_first_tampered_event() {
     let url = format!("sqlite://{}", dir.path().join("verify.db").display());
     let (ok, _, err) = reform(&url, &["demo"]);
     assert!(ok, "{err}");
-    let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_reform"))
-            .args(args)
-            .env("DATABASE_URL", &url)
-            .output()
-            .expect("running reform");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
+    let run = |args: &[&str]| reform_code(&url, args);
     let (code, out, err) = run(&["verify"]);
     assert_eq!(code, Some(0), "{out}{err}");
     assert!(out.contains("verified 166 events"), "{out}");
@@ -262,18 +258,7 @@ fn reform_import_plan_takes_the_sample_file_all_or_nothing() {
     let url = format!("sqlite://{}", dir.path().join("import.db").display());
     let (ok, _, err) = reform(&url, &["demo"]);
     assert!(ok, "{err}");
-    let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_reform"))
-            .args(args)
-            .env("DATABASE_URL", &url)
-            .output()
-            .expect("running reform");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
+    let run = |args: &[&str]| reform_code(&url, args);
     let sample = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../tests/data/ke-hoach-cchc-2024-da-nang.csv"

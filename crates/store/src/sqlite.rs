@@ -514,12 +514,19 @@ pub fn sqlite_write_turn(path: &std::path::Path) -> std::sync::Arc<tokio::sync::
     use std::sync::{Arc, Mutex, OnceLock};
     static TURNS: OnceLock<Mutex<HashMap<std::path::PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
         OnceLock::new();
-    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let mut turns = TURNS
         .get_or_init(Mutex::default)
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    Arc::clone(turns.entry(key).or_default())
+    // Keyed by the path as given too, so that the follower's writes, which ask on
+    // every batch, find their turn without touching the file system.
+    if let Some(turn) = turns.get(path) {
+        return Arc::clone(turn);
+    }
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let turn = Arc::clone(turns.entry(real).or_default());
+    turns.insert(path.to_path_buf(), Arc::clone(&turn));
+    turn
 }
 
 #[async_trait]
