@@ -13,58 +13,31 @@
 use std::fmt;
 use std::str::FromStr;
 
-use sha2::{Digest as _, Sha256};
-
+use crate::canonical;
 use crate::model::RecordedEvent;
 
 /// The predecessor of the first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// What an event's hash covers: everything stored about it but its position. The
+/// `SHA-256(prev ‖ "\n" ‖ canonical bytes)`, lower-case hex. The canonical bytes cover
+/// everything stored about the event but its position (see [`crate::canonical`]): the
 /// position is covered by the chain itself (each event names its predecessor's hash),
 /// so a row moved elsewhere keeps a matching hash and is reported as out of place
 /// rather than as changed.
-#[derive(serde::Serialize)]
-struct Canonical<'e> {
-    event_id: &'e uuid::Uuid,
-    stream_id: &'e reform_domain::StreamId,
-    stream_version: u64,
-    event_type: &'e str,
-    schema_version: u32,
-    payload: &'e str,
-    metadata: &'e crate::model::EventMetadata,
-}
-
-/// `SHA-256(prev ‖ "\n" ‖ canonical JSON of the event but its position)`, lower-case hex.
 pub fn link(prev: &str, event: &RecordedEvent) -> String {
-    let canonical = Canonical {
-        event_id: &event.event_id,
-        stream_id: &event.stream_id,
-        stream_version: event.stream_version,
-        event_type: &event.event_type,
-        schema_version: event.schema_version,
-        payload: &event.payload,
-        metadata: &event.metadata,
-    };
-    let mut hasher = Sha256::new();
-    hasher.update(prev.as_bytes());
-    hasher.update(b"\n");
-    // Writing into a hasher cannot fail; a failure would only make the hash differ.
-    let _ = serde_json::to_writer(HashWriter(&mut hasher), &canonical);
-    format!("{:x}", hasher.finalize())
+    let mut buffer = Vec::with_capacity(1024);
+    // A decoded event's times are never text, so the canonical form cannot fail.
+    let hash =
+        canonical::link(&mut buffer, prev, &canonical::Fields::from(event)).unwrap_or_default();
+    hex_string(&hash)
 }
 
-/// Feeds serialised bytes straight into the hasher (no buffer per event).
-struct HashWriter<'h>(&'h mut Sha256);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+/// A hash as stored: lower-case hex.
+pub(crate) fn hex_string(hash: &[u8; 32]) -> String {
+    canonical::hex(hash)
+        .iter()
+        .map(|&b| char::from(b))
+        .collect()
 }
 
 /// The hashes of `events` (consecutive, in order) chained after `prev`: each event's
@@ -73,10 +46,13 @@ pub fn chain<'e>(
     mut prev: String,
     events: impl IntoIterator<Item = &'e RecordedEvent>,
 ) -> Vec<(String, String)> {
+    let mut buffer = Vec::with_capacity(1024);
     events
         .into_iter()
         .map(|event| {
-            let hash = link(&prev, event);
+            let hash = canonical::link(&mut buffer, &prev, &canonical::Fields::from(event))
+                .unwrap_or_default();
+            let hash = hex_string(&hash);
             (std::mem::replace(&mut prev, hash.clone()), hash)
         })
         .collect()
@@ -91,6 +67,70 @@ pub struct ChainedEvent {
     pub prev_hash: Option<String>,
     /// Its own hash.
     pub hash: Option<String>,
+}
+
+/// A stored event as a verification needs it: its place, its chain columns, and the
+/// hash its stored columns give now, computed where it was read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// Its position.
+    pub position: u64,
+    /// The hash it claims for its predecessor.
+    pub prev_hash: Option<String>,
+    /// Its own stored hash.
+    pub hash: Option<String>,
+    /// `SHA-256(prev_hash ‖ canonical bytes of its stored columns)`: `None` without a
+    /// `prev_hash`, or when a column no longer reads as its type (which only a change
+    /// behind the store's back can do).
+    pub computed: Option<[u8; 32]>,
+}
+
+impl Link {
+    /// The link of a decoded event.
+    pub fn of(e: &ChainedEvent) -> Link {
+        let mut buffer = Vec::with_capacity(1024);
+        Link {
+            position: e.event.position,
+            computed: e.prev_hash.as_deref().and_then(|prev| {
+                canonical::link(&mut buffer, prev, &canonical::Fields::from(&e.event)).ok()
+            }),
+            prev_hash: e.prev_hash.clone(),
+            hash: e.hash.clone(),
+        }
+    }
+
+    /// Whether the stored hash is the one the columns give.
+    fn matches(&self) -> bool {
+        match (&self.computed, &self.hash) {
+            (Some(computed), Some(hash)) => canonical::hex(computed) == hash.as_bytes(),
+            _ => false,
+        }
+    }
+}
+
+/// What a check of one link found wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Flaw {
+    /// Out of place, missing a hash, or not following its predecessor.
+    Breach(Breach),
+    /// Its columns no longer give its stored hash: the breach names the event, which a
+    /// [`Link`] does not carry ([`changed`] words it).
+    Changed {
+        /// Where.
+        position: u64,
+    },
+}
+
+/// The breach of an event whose content no longer matches its hash.
+pub fn changed(e: &RecordedEvent) -> Breach {
+    Breach {
+        position: e.position,
+        problem: format!(
+            "its content no longer matches its hash: the payload or the metadata \
+             (actor, times, ids, reason) of {} {} was changed after it was written",
+            e.event_type, e.stream_id
+        ),
+    }
 }
 
 /// A log head an auditor can keep: `POSITION:HASH`.
@@ -184,16 +224,17 @@ impl Verifier {
 
     /// Checks the next event; the first breach ends the verification.
     pub fn check(&mut self, e: &ChainedEvent) -> Result<(), Breach> {
-        let computed = e.prev_hash.as_deref().map(|prev| link(prev, &e.event));
-        self.check_linked(e, computed.as_deref())
+        self.check_link(&Link::of(e)).map_err(|flaw| match flaw {
+            Flaw::Breach(breach) => breach,
+            Flaw::Changed { .. } => changed(&e.event),
+        })
     }
 
-    /// [`Verifier::check`] with the event's hash already computed from its stored
-    /// predecessor hash (`link(prev_hash, event)`, `None` without one): the hashing,
-    /// which needs nothing from the events before, can then run in parallel.
-    pub fn check_linked(&mut self, e: &ChainedEvent, computed: Option<&str>) -> Result<(), Breach> {
-        let position = e.event.position;
-        let breach = |problem: String| Breach { position, problem };
+    /// Checks the next event from its [`Link`], whose hash can be computed apart (in
+    /// parallel, where the rows are read): it needs nothing from the events before.
+    pub fn check_link(&mut self, link: &Link) -> Result<(), Flaw> {
+        let position = link.position;
+        let breach = |problem: String| Flaw::Breach(Breach { position, problem });
         if position != self.last_position + 1 {
             let missing = if position > self.last_position + 1 {
                 format!(
@@ -207,23 +248,19 @@ impl Verifier {
                     self.last_position
                 )
             };
-            return Err(Breach {
+            return Err(Flaw::Breach(Breach {
                 position: self.last_position + 1,
                 problem: missing,
-            });
+            }));
         }
-        let (Some(prev), Some(hash)) = (&e.prev_hash, &e.hash) else {
+        let (Some(prev), Some(hash)) = (&link.prev_hash, &link.hash) else {
             return Err(breach(
                 "it has no hash: it was inserted outside the store, or the chain was never built"
                     .into(),
             ));
         };
-        if computed != Some(hash.as_str()) {
-            return Err(breach(format!(
-                "its content no longer matches its hash: the payload or the metadata \
-                 (actor, times, ids, reason) of {} {} was changed after it was written",
-                e.event.event_type, e.event.stream_id
-            )));
+        if !link.matches() {
+            return Err(Flaw::Changed { position });
         }
         if *prev != self.last_hash {
             return Err(breach(format!(

@@ -9,6 +9,7 @@
 mod batch;
 mod bulk;
 mod cache;
+mod canonical;
 pub mod chain;
 mod committer;
 mod handler;
@@ -19,7 +20,7 @@ mod sqlite;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chain::{Breach, ChainedEvent, Digest, Verifier};
+use chain::{Breach, ChainedEvent, Digest, Flaw, Link, Verifier};
 use futures::StreamExt;
 use reform_domain::StreamId;
 use tokio::sync::watch;
@@ -76,6 +77,16 @@ pub trait EventStore: Send + Sync {
     /// Up to `limit` events after `after`, in order, with their chain columns: what
     /// [`verify`] reads.
     async fn read_chain(&self, after: u64, limit: u32) -> Result<Vec<ChainedEvent>, StoreError>;
+
+    /// Up to `limit` events after `after`, in order, as [`Link`]s: each hashed from its
+    /// stored columns where it is read, without building the event. What [`verify`]
+    /// reads; engines answer it from their own bulk reads.
+    async fn read_links(&self, after: u64, limit: u32) -> Result<Vec<Link>, StoreError> {
+        let page = self.read_chain(after, limit).await?;
+        tokio::task::spawn_blocking(move || page.iter().map(Link::of).collect())
+            .await
+            .map_err(|e| StoreError::Engine(format!("a hashing thread failed: {e}")))
+    }
 
     /// Up to `limit` events the filter admits with positions below `before` (all when
     /// `None`), newest first: the audit log, one statement per page.
@@ -183,33 +194,17 @@ pub async fn verify(
         .map(move |first| (first, (first + u64::from(VERIFY_PAGE) - 1).min(last)));
     let mut pages = futures::stream::iter(ranges)
         .map(|(first, end)| async move {
-            let mut page = store.read_chain(first - 1, VERIFY_PAGE).await?;
+            let mut page = store.read_links(first - 1, VERIFY_PAGE).await?;
             // Reading by count from `first`: where events were deleted it runs on into
             // the next range, which reads them itself.
-            page.retain(|e| e.event.position <= end);
-            tokio::task::spawn_blocking(move || {
-                let hashes: Vec<Option<String>> = page
-                    .iter()
-                    .map(|e| {
-                        e.prev_hash
-                            .as_deref()
-                            .map(|prev| chain::link(prev, &e.event))
-                    })
-                    .collect();
-                (page, hashes)
-            })
-            .await
-            .map_err(|e| StoreError::Invalid(format!("a verification worker failed: {e}")))
+            page.retain(|link| link.position <= end);
+            Ok::<_, StoreError>(page)
         })
         .buffered(VERIFY_PARALLEL);
     while let Some(page) = pages.next().await {
-        let (page, hashes) = page?;
-        for (event, computed) in page.iter().zip(&hashes) {
-            if let Err(breach) = verifier.check_linked(event, computed.as_deref()) {
-                return Ok(Verification {
-                    checked: verifier.checked(),
-                    outcome: Err(breach),
-                });
+        for link in &page? {
+            if let Err(flaw) = verifier.check_link(link) {
+                return found(store, &verifier, flaw).await;
             }
         }
     }
@@ -218,16 +213,13 @@ pub async fn verify(
         // put there behind the store's back.
         let mut after = last;
         loop {
-            let page = store.read_chain(after, VERIFY_PAGE).await?;
-            let Some(end) = page.last().map(|e| e.event.position) else {
+            let page = store.read_links(after, VERIFY_PAGE).await?;
+            let Some(end) = page.last().map(|link| link.position) else {
                 break;
             };
-            for event in &page {
-                if let Err(breach) = verifier.check(event) {
-                    return Ok(Verification {
-                        checked: verifier.checked(),
-                        outcome: Err(breach),
-                    });
+            for link in &page {
+                if let Err(flaw) = verifier.check_link(link) {
+                    return found(store, &verifier, flaw).await;
                 }
             }
             after = end;
@@ -236,6 +228,38 @@ pub async fn verify(
     Ok(Verification {
         checked: verifier.checked(),
         outcome: verifier.finish(),
+    })
+}
+
+/// The verification ended by `flaw`, with the changed event named.
+async fn found(
+    store: &dyn EventStore,
+    verifier: &Verifier,
+    flaw: Flaw,
+) -> Result<Verification, StoreError> {
+    let breach = match flaw {
+        Flaw::Breach(breach) => breach,
+        Flaw::Changed { position } => {
+            let event = match store.read_chain(position - 1, 1).await {
+                Ok(event) => event,
+                Err(StoreError::Corrupt { .. }) => Vec::new(),
+                Err(e) => return Err(e),
+            };
+            match event.first() {
+                Some(e) if e.event.position == position => chain::changed(&e.event),
+                // Its columns no longer decode as an event at all.
+                _ => Breach {
+                    position,
+                    problem: "its content no longer matches its hash: its stored columns were \
+                              changed after it was written"
+                        .into(),
+                },
+            }
+        }
+    };
+    Ok(Verification {
+        checked: verifier.checked(),
+        outcome: Err(breach),
     })
 }
 

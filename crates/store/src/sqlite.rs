@@ -23,7 +23,8 @@ use uuid::Uuid;
 
 use crate::batch::{self, BatchPlan, StoredCommand};
 use crate::bulk::BulkReader;
-use crate::chain::{self, ChainedEvent};
+use crate::canonical;
+use crate::chain::{self, ChainedEvent, Link};
 use crate::committer::{self, BatchWriter, Pending};
 use crate::model::{
     sqlite_time, to_i64, to_u64, Actor, AppendOutcome, AppendRequest, AuditFilter, Backend,
@@ -246,6 +247,55 @@ fn decode_chained(row: &impl Cells) -> Result<ChainedEvent, StoreError> {
     })
 }
 
+/// The chain link of a bulk-read row of [`COLUMNS`], `prev_hash`, `hash`, hashed from
+/// the column text as read (`buffer` is scratch space kept across rows).
+fn link_of_row(row: &rusqlite::Row<'_>, buffer: &mut Vec<u8>) -> Result<Link, StoreError> {
+    let position = to_u64(row.get(0)?);
+    let chain_column = |i: usize| row.get_ref(i).ok()?.as_str_or_null().ok().flatten();
+    let (prev_hash, hash) = (chain_column(17), chain_column(18));
+    let computed = prev_hash.and_then(|prev| {
+        let fields = stored_fields(row)?;
+        canonical::link(buffer, prev, &fields).ok()
+    });
+    Ok(Link {
+        position,
+        prev_hash: prev_hash.map(str::to_owned),
+        hash: hash.map(str::to_owned),
+        computed,
+    })
+}
+
+/// The canonical fields of a row of [`COLUMNS`] as stored; `None` when a column does
+/// not read as its type.
+fn stored_fields<'r>(row: &'r rusqlite::Row<'_>) -> Option<canonical::Fields<'r>> {
+    let text = |i: usize| row.get_ref(i).ok()?.as_str().ok();
+    let opt_text = |i: usize| row.get_ref(i).ok()?.as_str_or_null().ok();
+    let int = |i: usize| row.get_ref(i).ok()?.as_i64().ok();
+    let id = |i: usize| Uuid::parse_str(text(i)?).ok();
+    let opt_id = |i: usize| match opt_text(i)? {
+        Some(t) => Uuid::parse_str(t).ok().map(Some),
+        None => Some(None),
+    };
+    Some(canonical::Fields {
+        event_id: id(1)?,
+        stream_id: text(2)?,
+        stream_version: to_u64(int(3)?),
+        event_type: text(4)?,
+        schema_version: u32::try_from(int(5)?).unwrap_or(0),
+        payload: text(6)?,
+        user_id: text(7)?,
+        display_name: text(8)?,
+        role: text(9)?,
+        agency: opt_id(10)?,
+        occurred_at: canonical::Time::Text(text(11)?),
+        recorded_at: canonical::Time::Text(text(12)?),
+        command_id: id(13)?,
+        correlation_id: id(14)?,
+        causation_id: opt_id(15)?,
+        reason: opt_text(16)?,
+    })
+}
+
 /// What a fold needs, from `position, event_type, schema_version, payload, occurred_at`.
 fn decode_fact(row: &impl Cells) -> Result<EventFact, StoreError> {
     let position = to_u64(row.int(0)?);
@@ -417,6 +467,27 @@ impl EventStore for SqliteStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(decode_chained).collect()
+    }
+
+    async fn read_links(&self, after: u64, limit: u32) -> Result<Vec<Link>, StoreError> {
+        let Some(bulk) = &self.bulk else {
+            let page = self.read_chain(after, limit).await?;
+            return Ok(page.iter().map(Link::of).collect());
+        };
+        let sql = format!(
+            "SELECT {COLUMNS}, prev_hash, hash FROM events WHERE position > ?1 ORDER BY position LIMIT ?2"
+        );
+        bulk.read(move |connection| {
+            let mut statement = connection.prepare_cached(&sql)?;
+            let mut rows = statement.query(rusqlite::params![to_i64(after), i64::from(limit)])?;
+            let mut page = Vec::with_capacity(limit.min(10_000) as usize);
+            let mut buffer = Vec::with_capacity(2048);
+            while let Some(row) = rows.next()? {
+                page.push(link_of_row(row, &mut buffer)?);
+            }
+            Ok(page)
+        })
+        .await
     }
 
     async fn head(&self) -> Result<u64, StoreError> {
