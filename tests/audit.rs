@@ -12,6 +12,7 @@ on_both_engines!(
     an_untouched_log_verifies_and_its_digest_is_stable,
     an_edited_payload_is_named,
     an_edited_actor_is_named,
+    a_value_that_no_longer_reads_is_named,
     a_deleted_event_is_named,
     a_forged_event_is_named,
     two_swapped_events_are_named,
@@ -123,6 +124,35 @@ async fn an_edited_actor_is_named(t: TestStore) {
     let found = breach(&t, None).await;
     assert_eq!(found.position, 23, "{found}");
     assert!(found.problem.contains("metadata"), "{found}");
+}
+
+/// A column edited to something that is not a value of its kind (a role no one has,
+/// a time that is no time) is a change like any other, not a failure to read the log.
+async fn a_value_that_no_longer_reads_is_named(t: TestStore) {
+    province(&t).await;
+    tamper(
+        &t,
+        "UPDATE events SET actor_role = 'KING' WHERE position = 17",
+    )
+    .await;
+    let found = breach(&t, None).await;
+    assert_eq!(found.position, 17, "{found}");
+    assert!(
+        found.problem.contains("no longer matches its hash"),
+        "{found}"
+    );
+    if !postgres(&t) {
+        // SQLite keeps times as text, so a time can be edited into words.
+        t.raw_execute("UPDATE events SET occurred_at = 'yesterday' WHERE position = 12")
+            .await
+            .expect("tampering");
+        let found = breach(&t, None).await;
+        assert_eq!(found.position, 12, "{found}");
+        assert!(
+            found.problem.contains("no longer matches its hash"),
+            "{found}"
+        );
+    }
 }
 
 async fn a_deleted_event_is_named(t: TestStore) {

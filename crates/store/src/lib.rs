@@ -14,6 +14,7 @@ pub mod chain;
 mod committer;
 mod handler;
 mod model;
+mod pg_copy;
 mod postgres;
 mod sqlite;
 

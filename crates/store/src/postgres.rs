@@ -18,7 +18,7 @@ use tokio::sync::{mpsc, watch};
 use uuid::Uuid;
 
 use crate::batch::{self, BatchPlan, StoredCommand};
-use crate::chain::{self, ChainedEvent};
+use crate::chain::{self, ChainedEvent, Link};
 use crate::committer::{self, BatchWriter, Pending};
 use crate::model::{
     to_i64, to_u64, Actor, AppendOutcome, AppendRequest, AuditFilter, Backend, EventFact,
@@ -306,6 +306,10 @@ impl EventStore for PostgresStore {
                 })
             })
             .collect()
+    }
+
+    async fn read_links(&self, after: u64, limit: u32) -> Result<Vec<Link>, StoreError> {
+        crate::pg_copy::read_links(&self.pool, after, limit).await
     }
 
     async fn head(&self) -> Result<u64, StoreError> {
