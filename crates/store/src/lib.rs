@@ -265,7 +265,7 @@ async fn found(
 }
 
 /// Pages read and hashed at once by a verification.
-const VERIFY_PARALLEL: usize = 3;
+const VERIFY_PARALLEL: usize = 4;
 
 /// Events a verification reads per statement.
-const VERIFY_PAGE: u32 = 5_000;
+const VERIFY_PAGE: u32 = 10_000;

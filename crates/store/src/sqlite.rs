@@ -268,12 +268,18 @@ fn link_of_row(row: &rusqlite::Row<'_>, buffer: &mut Vec<u8>) -> Result<Link, St
 /// The canonical fields of a row of [`COLUMNS`] as stored; `None` when a column does
 /// not read as its type.
 fn stored_fields<'r>(row: &'r rusqlite::Row<'_>) -> Option<canonical::Fields<'r>> {
-    let text = |i: usize| row.get_ref(i).ok()?.as_str().ok();
-    let opt_text = |i: usize| row.get_ref(i).ok()?.as_str_or_null().ok();
+    use rusqlite::types::ValueRef;
+    let opt_text = |i: usize| match row.get_ref(i).ok()? {
+        ValueRef::Text(bytes) => Some(Some(bytes)),
+        ValueRef::Null => Some(None),
+        _ => None,
+    };
+    let text = |i: usize| opt_text(i)?;
     let int = |i: usize| row.get_ref(i).ok()?.as_i64().ok();
-    let id = |i: usize| Uuid::parse_str(text(i)?).ok();
+    let parse = |bytes: &[u8]| Uuid::try_parse_ascii(bytes).ok();
+    let id = |i: usize| parse(text(i)?);
     let opt_id = |i: usize| match opt_text(i)? {
-        Some(t) => Uuid::parse_str(t).ok().map(Some),
+        Some(bytes) => parse(bytes).map(Some),
         None => Some(None),
     };
     Some(canonical::Fields {
