@@ -74,9 +74,22 @@ impl PostgresStore {
     }
 }
 
+/// Whether any event lacks its chain hash: a look at the (normally empty) partial index
+/// `events_unchained`, without taking the position lock.
+async fn unchained(pool: &PgPool) -> Result<bool, StoreError> {
+    let any: Option<i64> =
+        sqlx::query_scalar("SELECT position FROM events WHERE hash IS NULL LIMIT 1")
+            .fetch_optional(pool)
+            .await?;
+    Ok(any.is_some())
+}
+
 /// Gives events written before the hash chain existed their hashes, in order, once,
 /// under the position counter's lock (no append interleaves), and records the last.
 async fn backfill_chain(pool: &PgPool) -> Result<(), StoreError> {
+    if !unchained(pool).await? {
+        return Ok(());
+    }
     let mut tx = pool
         .begin_with("BEGIN; SELECT 1 FROM position_counter FOR UPDATE")
         .await?;

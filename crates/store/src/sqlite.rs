@@ -122,10 +122,23 @@ async fn last_link(connection: &mut sqlx::SqliteConnection) -> Result<(u64, Stri
     })
 }
 
+/// Whether any event lacks its chain hash: a look at the (normally empty) partial index
+/// `events_unchained`, without taking the write lock.
+async fn unchained(pool: &SqlitePool) -> Result<bool, StoreError> {
+    let any: Option<i64> =
+        sqlx::query_scalar("SELECT position FROM events WHERE hash IS NULL LIMIT 1")
+            .fetch_optional(pool)
+            .await?;
+    Ok(any.is_some())
+}
+
 /// Gives events written before the hash chain existed their hashes, in order, once
 /// (the append-only trigger lets a NULL hash be set and nothing else). Runs under the
 /// write lock, so no append interleaves.
 async fn backfill_chain(pool: &SqlitePool) -> Result<(), StoreError> {
+    if !unchained(pool).await? {
+        return Ok(());
+    }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let first: Option<i64> =
         sqlx::query_scalar("SELECT MIN(position) FROM events WHERE hash IS NULL")
