@@ -477,6 +477,45 @@ mod tests {
         assert!(put_time(&mut Vec::new(), Time::Text(b"yesterday")).is_err());
     }
 
+    /// Hashes already stored fix the form: this one was made before the form was
+    /// written by hand, and must never change.
+    #[test]
+    fn a_known_event_keeps_its_hash() {
+        let at = Utc
+            .with_ymd_and_hms(2023, 12, 20, 8, 30, 0)
+            .single()
+            .unwrap_or_default();
+        let event = RecordedEvent {
+            position: 42,
+            event_id: Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0001),
+            stream_id: StreamId("task-0190".into()),
+            stream_version: 3,
+            event_type: "TaskDeadlineExtended".into(),
+            schema_version: 1,
+            payload: r#"{"task_id":"0190","new_deadline":"2024-03-31","reason":"Chờ \"ý kiến\""}"#
+                .into(),
+            metadata: EventMetadata {
+                actor: Actor {
+                    user_id: "snv-01".into(),
+                    display_name: "Nguyễn Văn A".into(),
+                    role: Role::Secretariat,
+                    agency: Some(AgencyId(Uuid::from_u128(7))),
+                },
+                occurred_at: at,
+                recorded_at: at + chrono::Duration::microseconds(123_456),
+                command_id: Uuid::from_u128(1),
+                correlation_id: Uuid::from_u128(1),
+                causation_id: None,
+                reason: Some("Xin gia hạn\nlần 2".into()),
+            },
+        };
+        assert_eq!(reference(&event), canonical(&Fields::from(&event)));
+        assert_eq!(
+            crate::chain::link(crate::chain::GENESIS, &event),
+            "87c724052857b6d20b7c817bb36832a67d06ed02dcab7873a00564777cf91c98"
+        );
+    }
+
     #[test]
     fn hex_is_lower_case() {
         let mut hash = [0u8; 32];
