@@ -752,12 +752,20 @@ async fn measure_verify(
     }
     let scan_per_sec = events as f64 / started.elapsed().as_secs_f64();
 
-    let started = Instant::now();
-    let verified = reform_store::verify(store.as_ref(), None, None, None).await?;
-    let verify_per_sec = verified.checked as f64 / started.elapsed().as_secs_f64();
-    if let Err(breach) = verified.outcome {
-        anyhow::bail!("the generated log does not verify: {breach}");
+    // A log at rest, as an auditor meets it: the bulk load's background work (the WAL
+    // checkpoint, PostgreSQL's autovacuum of a million new rows) done first.
+    settle(url).await?;
+    let mut rates = Vec::new();
+    for _ in 0..VERIFY_RUNS {
+        let started = Instant::now();
+        let verified = reform_store::verify(store.as_ref(), None, None, None).await?;
+        rates.push(verified.checked as f64 / started.elapsed().as_secs_f64());
+        if let Err(breach) = verified.outcome {
+            anyhow::bail!("the generated log does not verify: {breach}");
+        }
     }
+    rates.sort_by(f64::total_cmp);
+    let verify_per_sec = rates[rates.len() / 2];
 
     let started = Instant::now();
     let links = reform_store::chain::chain(reform_store::chain::GENESIS.to_owned(), &sample);
@@ -772,10 +780,36 @@ async fn measure_verify(
     })
 }
 
+/// Verifications timed per engine; the median is reported.
+const VERIFY_RUNS: usize = 3;
+
+/// Finishes what a bulk load leaves running in the background: SQLite's WAL is
+/// checkpointed into the database; PostgreSQL's tables are vacuumed and analysed and a
+/// checkpoint is taken (otherwise autovacuum works through the new rows during the
+/// measurement).
+async fn settle(url: &str) -> Result<()> {
+    use sqlx::Executor;
+    if url.starts_with("sqlite:") {
+        let mut connection = <sqlx::SqliteConnection as sqlx::Connection>::connect(url).await?;
+        connection
+            .execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await?;
+    } else {
+        let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(url).await?;
+        connection.execute("VACUUM (ANALYZE)").await?;
+        // Needs a superuser (or pg_checkpoint): on someone else's server, go without.
+        if let Err(e) = connection.execute("CHECKPOINT").await {
+            tracing::warn!("no checkpoint before the measurement: {e}");
+        }
+    }
+    Ok(())
+}
+
 /// The verification figures as a table.
 pub fn render_verify(figures: &[VerifyFigures]) -> String {
     let mut out = format!(
-        "verify benchmark\n{:<11} {:>9} {:>14} {:>16} {:>7} {:>13} {:>14} {:>13}\n",
+        "verify benchmark (verification: the median of {VERIFY_RUNS} runs, after the load has settled)\n\
+         {:<11} {:>9} {:>14} {:>16} {:>7} {:>13} {:>14} {:>13}\n",
         "engine",
         "events",
         "scan events/s",

@@ -25,15 +25,18 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// so a row moved elsewhere keeps a matching hash and is reported as out of place
 /// rather than as changed.
 pub fn link(prev: &str, event: &RecordedEvent) -> String {
-    let mut buffer = Vec::with_capacity(1024);
-    // A decoded event's times are never text, so the canonical form cannot fail.
-    let hash =
-        canonical::link(&mut buffer, prev, &canonical::Fields::from(event)).unwrap_or_default();
+    link_in(&mut Vec::with_capacity(1024), prev, event)
+}
+
+/// [`link`], with `buffer` as scratch space.
+fn link_in(buffer: &mut Vec<u8>, prev: &str, event: &RecordedEvent) -> String {
+    // A decoded event's times are never text, so its canonical form cannot fail.
+    let hash = canonical::link(buffer, prev, &canonical::Fields::from(event)).unwrap_or_default();
     hex_string(&hash)
 }
 
 /// A hash as stored: lower-case hex.
-pub(crate) fn hex_string(hash: &[u8; 32]) -> String {
+fn hex_string(hash: &[u8; 32]) -> String {
     canonical::hex(hash)
         .iter()
         .map(|&b| char::from(b))
@@ -50,9 +53,7 @@ pub fn chain<'e>(
     events
         .into_iter()
         .map(|event| {
-            let hash = canonical::link(&mut buffer, &prev, &canonical::Fields::from(event))
-                .unwrap_or_default();
-            let hash = hex_string(&hash);
+            let hash = link_in(&mut buffer, &prev, event);
             (std::mem::replace(&mut prev, hash.clone()), hash)
         })
         .collect()
