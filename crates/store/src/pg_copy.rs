@@ -36,15 +36,23 @@ pub(crate) async fn read_links(
         "COPY (SELECT {LINK_COLUMNS} FROM events WHERE position > {after} \
          ORDER BY position LIMIT {limit}) TO STDOUT (FORMAT binary)"
     );
-    let mut stream = pool.copy_out_raw(&sql).await?;
-    let mut data = Vec::with_capacity(limit.min(10_000) as usize * 1_024);
-    while let Some(chunk) = stream.next().await {
-        data.extend_from_slice(&chunk?);
-    }
-    drop(stream);
+    // Received on a runtime worker of its own: the pages a verification has in flight
+    // arrive side by side instead of being polled in turn by one caller.
+    let pool = pool.clone();
+    let receive = tokio::spawn(async move {
+        let mut stream = pool.copy_out_raw(&sql).await?;
+        let mut data = Vec::with_capacity(limit.min(10_000) as usize * 1_024);
+        while let Some(chunk) = stream.next().await {
+            data.extend_from_slice(&chunk?);
+        }
+        Ok::<_, StoreError>(data)
+    });
+    let failed =
+        |e: tokio::task::JoinError| StoreError::Engine(format!("a reading task failed: {e}"));
+    let data = receive.await.map_err(failed)??;
     tokio::task::spawn_blocking(move || parse(&data, limit))
         .await
-        .map_err(|e| StoreError::Engine(format!("a reading thread failed: {e}")))?
+        .map_err(failed)?
 }
 
 fn malformed(what: &str) -> StoreError {
