@@ -880,16 +880,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     output,
                 },
         } => {
-            let model = current_model(&handler, &cli.database_url).await?;
             let today = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
-            let rows = queries::accountability(
-                &model,
+            let rows = accountability_rows(
+                &handler,
+                &cli.database_url,
                 jurisdiction.as_deref(),
                 year,
                 today,
-                &queries::da_nang_bands(),
-                &queries::RewardRule::default(),
-            );
+            )
+            .await?;
             let table = reform_cli::plan_table::accountability_table(&rows, today);
             let bytes =
                 reform_interchange::export::write(&table, table_format(format, output.as_deref()))?;
@@ -991,16 +990,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             year,
             as_of,
         } => {
-            let model = current_model(&handler, &cli.database_url).await?;
             let today = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
-            let rows = queries::accountability(
-                &model,
+            let rows = accountability_rows(
+                &handler,
+                &cli.database_url,
                 jurisdiction.as_deref(),
                 year,
                 today,
-                &queries::da_nang_bands(),
-                &queries::RewardRule::default(),
-            );
+            )
+            .await?;
             print!("{}", summary::render_accountability(&rows, today));
         }
         Command::Indicators {
@@ -1062,6 +1060,26 @@ async fn shutdown_signal() {
 }
 
 /// The read-model tables brought up to the log's head.
+/// The heads' accountability rows on `today`, as `reform accountability` prints them
+/// and `reform export accountability` writes them.
+async fn accountability_rows(
+    handler: &CommandHandler,
+    url: &str,
+    jurisdiction: Option<&str>,
+    year: Option<i32>,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<Vec<queries::HeadAccountability>> {
+    let model = current_model(handler, url).await?;
+    Ok(queries::accountability(
+        &model,
+        jurisdiction,
+        year,
+        today,
+        &queries::da_nang_bands(),
+        &queries::RewardRule::default(),
+    ))
+}
+
 async fn current_model(handler: &CommandHandler, url: &str) -> anyhow::Result<ProgressModel> {
     let db = ReadDb::connect(url).await?;
     let mut follower = Follower::load(handler.store().clone(), db).await?;
