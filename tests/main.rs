@@ -9,6 +9,7 @@ mod cli;
 mod commands;
 mod evaluations;
 mod import;
+mod processes;
 mod projections;
 mod store;
 

@@ -60,8 +60,10 @@ impl PostgresStore {
         let writer = committer::spawn(
             PgWriter {
                 pool: pool.clone(),
-                head: to_u64(current),
-                last_hash: last_hash.unwrap_or_else(|| chain::GENESIS.to_owned()),
+                tip: Tip {
+                    position: to_u64(current),
+                    hash: last_hash.unwrap_or_else(|| chain::GENESIS.to_owned()),
+                },
             },
             head_tx,
         );
@@ -413,12 +415,20 @@ impl EventStore for PostgresStore {
     }
 }
 
+/// The last event a writer knows committed: its position and its hash, read and
+/// replaced together so that the two can never disagree. (They once were two fields;
+/// a locked batch that wrote nothing moved the position but not the hash, and the next
+/// fast-path batch chained to an older event: a forked chain.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Tip {
+    position: u64,
+    hash: String,
+}
+
 struct PgWriter {
     pool: PgPool,
-    /// The last position this writer knows committed: the basis of the fast path.
-    head: u64,
-    /// The hash of the event at `head`.
-    last_hash: String,
+    /// What this writer last saw committed: the basis of the fast path.
+    tip: Tip,
 }
 
 #[async_trait]
@@ -430,16 +440,12 @@ impl BatchWriter for PgWriter {
         atomic: bool,
     ) -> Result<BatchPlan, StoreError> {
         // The optimistic path writes only batches it accepts whole, so it is atomic.
-        if let Some((plan, last_hash)) = self.write_optimistically(requests).await {
-            self.head = plan.head;
-            self.last_hash = last_hash;
+        if let Some((plan, tip)) = self.write_optimistically(requests).await {
+            self.tip = tip;
             return Ok(plan);
         }
-        let (plan, last_hash) = self.write_under_lock(requests, atomic).await?;
-        self.head = plan.head;
-        if let Some(hash) = last_hash {
-            self.last_hash = hash;
-        }
+        let (plan, tip) = self.write_under_lock(requests, atomic).await?;
+        self.tip = tip;
         Ok(plan)
     }
 }
@@ -454,10 +460,7 @@ impl PgWriter {
     /// already-executed command id violates a unique key. Any miss leaves nothing
     /// written and returns `None`; the batch then takes the locked path, which reads
     /// the real state and answers every request.
-    async fn write_optimistically(
-        &self,
-        requests: &[AppendRequest],
-    ) -> Option<(BatchPlan, String)> {
+    async fn write_optimistically(&self, requests: &[AppendRequest]) -> Option<(BatchPlan, Tip)> {
         let mut versions = HashMap::new();
         let mut conditions: Vec<(StreamId, u64)> = Vec::new();
         for r in requests {
@@ -482,7 +485,7 @@ impl PgWriter {
             }
         }
         let plan = batch::plan(
-            self.head,
+            self.tip.position,
             versions,
             HashMap::new(),
             requests,
@@ -493,10 +496,13 @@ impl PgWriter {
         if plan.rows.is_empty() || plan.results.iter().any(Result::is_err) {
             return None;
         }
-        let links = chain::chain(self.last_hash.clone(), &plan.rows);
-        let last_hash = links.last().map(|(_, h)| h.clone())?;
-        match write_plan(&self.pool, &plan, self.head, &conditions, &links).await {
-            Ok(true) => Some((plan, last_hash)),
+        let links = chain::chain(self.tip.hash.clone(), &plan.rows);
+        let tip = Tip {
+            position: plan.head,
+            hash: links.last().map(|(_, h)| h.clone())?,
+        };
+        match write_plan(&self.pool, &plan, &self.tip, &conditions, &links).await {
+            Ok(true) => Some((plan, tip)),
             Ok(false) => None,
             Err(error) => {
                 tracing::debug!(%error, "optimistic batch refused; retrying under the lock");
@@ -506,12 +512,13 @@ impl PgWriter {
     }
 
     /// The slow path, four round trips: take the position lock, read the state the
-    /// batch is judged against, write everything in one statement, commit.
+    /// batch is judged against, write everything in one statement, commit. Returns the
+    /// tip as it stands after the batch, whether or not the batch wrote anything.
     async fn write_under_lock(
-        &mut self,
+        &self,
         requests: &[AppendRequest],
         atomic: bool,
-    ) -> Result<(BatchPlan, Option<String>), StoreError> {
+    ) -> Result<(BatchPlan, Tip), StoreError> {
         // The lock is taken in the BEGIN round trip; the next statement's snapshot is
         // taken after it is granted, so it sees every batch committed before ours.
         let mut tx = self
@@ -540,17 +547,18 @@ impl PgWriter {
         .bind(&stream_ids)
         .fetch_all(&mut *tx)
         .await?;
-        let (mut head, mut known, mut versions) = (0, HashMap::new(), HashMap::new());
-        let mut last_hash = chain::GENESIS.to_owned();
+        let (mut known, mut versions) = (HashMap::new(), HashMap::new());
+        let mut tip = None;
         for row in &state {
             let kind: &str = row.try_get("kind")?;
             let a = to_u64(row.try_get("a")?);
             match kind {
                 "head" => {
-                    head = a;
-                    if let Some(hash) = row.try_get::<Option<String>, _>("stream_id")? {
-                        last_hash = hash;
-                    }
+                    let hash: Option<String> = row.try_get("stream_id")?;
+                    tip = Some(Tip {
+                        position: a,
+                        hash: hash.unwrap_or_else(|| chain::GENESIS.to_owned()),
+                    });
                 }
                 "command" => {
                     let c = StoredCommand::from_first_event(
@@ -568,27 +576,43 @@ impl PgWriter {
             }
         }
 
-        let mut plan = batch::plan(head, versions, known, requests, Utc::now().trunc_subsecs(6));
+        let tip =
+            tip.ok_or_else(|| StoreError::Invalid("the position counter is missing".into()))?;
+        let mut plan = batch::plan(
+            tip.position,
+            versions,
+            known,
+            requests,
+            Utc::now().trunc_subsecs(6),
+        );
         if atomic {
-            plan = plan.all_or_nothing(head);
+            plan = plan.all_or_nothing(tip.position);
         }
         if plan.rows.is_empty() {
             tx.rollback().await?;
-            return Ok((plan, None));
+            return Ok((plan, tip));
         }
-        let links = chain::chain(last_hash, &plan.rows);
-        if !write_plan(&mut *tx, &plan, head, &[], &links).await? {
+        let links = chain::chain(tip.hash.clone(), &plan.rows);
+        let after = Tip {
+            position: plan.head,
+            hash: links
+                .last()
+                .map_or_else(|| tip.hash.clone(), |(_, h)| h.clone()),
+        };
+        if !write_plan(&mut *tx, &plan, &tip, &[], &links).await? {
             return Err(StoreError::Invalid(
                 "the position counter moved while locked".into(),
             ));
         }
         tx.commit().await?;
-        Ok((plan, links.last().map(|(_, h)| h.clone())))
+        Ok((plan, after))
     }
 }
 
 /// Writes a batch's events, stream versions, command records and the new head in one
-/// statement, if the position counter still holds `expected_head` and every condition
+/// statement, if the position counter still holds `expected` (its position and its
+/// hash: the batch's first `prev_hash` is that hash, so a stale tip can never fork the
+/// chain, whatever the caller believed) and every condition
 /// stream is at its version (0: absent). Returns whether it wrote. Every insert joins
 /// the counter update, so a failed check writes nothing. The conditions are read in the
 /// statement's snapshot, which is current exactly when the counter has not moved: every
@@ -596,7 +620,7 @@ impl PgWriter {
 async fn write_plan<'e, E>(
     executor: E,
     plan: &BatchPlan,
-    expected_head: u64,
+    expected: &Tip,
     conditions: &[(StreamId, u64)],
     links: &[(String, String)],
 ) -> Result<bool, StoreError>
@@ -612,7 +636,8 @@ where
            FROM UNNEST($19::text[], $20::bigint[]) AS c(id, v)), \
          guard AS ( \
            UPDATE position_counter SET value = $17, last_hash = $25 \
-           WHERE value = $18 AND (SELECT ok FROM checked) RETURNING value), \
+           WHERE value = $18 AND COALESCE(last_hash, $27) = $26 AND (SELECT ok FROM checked) \
+           RETURNING value), \
          new_events AS ( \
            INSERT INTO events (position, event_id, stream_id, stream_version, event_type, schema_version, \
              payload, actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, command_id, \
@@ -640,7 +665,7 @@ where
     .bind(rows.iter().map(|r| r.metadata.correlation_id).collect::<Vec<_>>())
     .bind(m(|r| r.metadata.causation_id))
     .bind(to_i64(plan.head))
-    .bind(to_i64(expected_head))
+    .bind(to_i64(expected.position))
     .bind(conditions.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>())
     .bind(conditions.iter().map(|(_, v)| to_i64(*v)).collect::<Vec<_>>())
     .bind(plan.command_sizes.iter().map(|n| n.map(|n| i32::try_from(n).unwrap_or(i32::MAX))).collect::<Vec<_>>())
@@ -648,6 +673,8 @@ where
     .bind(links.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>())
     .bind(links.iter().map(|(_, h)| h.as_str()).collect::<Vec<_>>())
     .bind(links.last().map(|(_, h)| h.as_str()))
+    .bind(expected.hash.as_str())
+    .bind(chain::GENESIS)
     .fetch_one(executor)
     .await?;
     Ok(written.try_get::<i64, _>(0)? == 1)
