@@ -397,6 +397,54 @@ fn a_bad_database_url_is_a_clear_error() {
     assert!(err.contains("unsupported database URL"), "{err}");
 }
 
+/// `reform import plan` of a 2-cell workbook whose second cell is XFD1048576 (half a
+/// terabyte as a dense range): the command says the file is too large and exits with
+/// an error of its own, not an abort; a file past the size limit is refused before it
+/// is read; nothing is written.
+#[test]
+fn reform_import_plan_refuses_hostile_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("hostile.db").display());
+    let (ok, _, err) = reform(&url, &["demo"]);
+    assert!(ok, "{err}");
+    let head = || {
+        let (_, out, _) = reform(&url, &["verify"]);
+        out.lines()
+            .find_map(|l| l.strip_prefix("head digest: "))
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
+    let before = head();
+    let far = dir.path().join("far.xlsx");
+    std::fs::write(&far, crate::support::hostile::far_cell_workbook()).expect("file");
+    let huge = dir.path().join("huge.csv");
+    std::fs::write(&huge, "STT,Nội dung nhiệm vụ\n".repeat(60_000)).expect("file");
+    for (file, says) in [
+        (
+            &far,
+            "has content in cell XFD1048576; the most accepted is 5000 rows × 50 columns",
+        ),
+        (&huge, "is too large: the most accepted is 716800 bytes"),
+    ] {
+        for dry_run in [true, false] {
+            let mut args = vec![
+                "import",
+                "plan",
+                file.to_str().expect("path"),
+                "--plan",
+                "318/KH-UBND",
+            ];
+            if dry_run {
+                args.push("--dry-run");
+            }
+            let (code, out, err) = reform_code(&url, &args);
+            assert_eq!(code, Some(1), "an error, not a signal: {out}{err}");
+            assert!(err.contains(says), "{err}");
+        }
+    }
+    assert_eq!(head(), before, "nothing was written");
+}
+
 /// Two `reform follow` processes on one PostgreSQL database: one holds the projection
 /// lease and follows; when it is killed, the other takes over within seconds.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

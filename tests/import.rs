@@ -32,6 +32,7 @@ on_both_engines!(
     an_xlsx_with_merged_cells_and_bare_headings_reads_like_its_csv,
     an_exported_plan_imports_into_an_empty_plan_as_the_same_tasks,
     the_secretariat_imports_and_exports_a_plan_table_over_graphql,
+    hostile_workbooks_are_refused_over_graphql_and_the_server_lives,
 );
 
 fn sample() -> String {
@@ -491,27 +492,32 @@ const IMPORT: &str = r#"mutation($input: ImportPlanTableInput!) {
   }
 }"#;
 
-async fn the_secretariat_imports_and_exports_a_plan_table_over_graphql(t: TestStore) {
-    use base64::Engine as _;
-    let (handler, _) = demo(&t).await;
-    drop(handler);
-    let api = ApiServer::start(&t, reform_gateway::Options::default()).await;
-    let secretariat = api.token(Role::Secretariat, "tran.thi.b", None);
+/// The sample plan's global id, as a client finds it.
+async fn plan_global_id(api: &ApiServer, token: &str) -> serde_json::Value {
     let plans = api
         .ok(
-            &secretariat,
+            token,
             "{ programs { plans { id number } } }",
             serde_json::json!({}),
         )
         .await;
-    let plan_id = plans["programs"]
+    plans["programs"]
         .as_array()
         .into_iter()
         .flatten()
         .flat_map(|p| p["plans"].as_array().cloned().unwrap_or_default())
         .find(|p| p["number"] == PLAN)
         .map(|p| p["id"].clone())
-        .expect("the 2024 plan");
+        .expect("the 2024 plan")
+}
+
+async fn the_secretariat_imports_and_exports_a_plan_table_over_graphql(t: TestStore) {
+    use base64::Engine as _;
+    let (handler, _) = demo(&t).await;
+    drop(handler);
+    let api = ApiServer::start(&t, reform_gateway::Options::default()).await;
+    let secretariat = api.token(Role::Secretariat, "tran.thi.b", None);
+    let plan_id = plan_global_id(&api, &secretariat).await;
     let encode = |text: &str| base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     let input = |content: String, dry_run: bool| {
         serde_json::json!({ "input": {
@@ -643,5 +649,62 @@ async fn the_secretariat_imports_and_exports_a_plan_table_over_graphql(t: TestSt
             "{report}"
         );
     }
+    api.stop().await;
+}
+
+/// A workbook that would be half a terabyte as a dense range, and one that inflates to
+/// 35 MB, sent as dry runs and for real: each is a typed BAD_USER_INPUT naming the
+/// limit, the server answers afterwards, and nothing was written.
+async fn hostile_workbooks_are_refused_over_graphql_and_the_server_lives(t: TestStore) {
+    use crate::support::hostile::{far_cell_workbook, inflating_workbook};
+    use base64::Engine as _;
+    let (handler, _) = demo(&t).await;
+    let head = handler.store().head().await.expect("head");
+    drop(handler);
+    let api = ApiServer::start(&t, reform_gateway::Options::default()).await;
+    let secretariat = api.token(Role::Secretariat, "tran.thi.b", None);
+    let plan_id = plan_global_id(&api, &secretariat).await;
+    let cases = [
+        (
+            far_cell_workbook(),
+            "cell XFD1048576",
+            "5000 rows × 50 columns",
+        ),
+        (
+            inflating_workbook(),
+            "inflates to more than 32 MiB",
+            "32 MiB",
+        ),
+    ];
+    for (bytes, what, limit) in &cases {
+        for dry_run in [true, false] {
+            let content = base64::engine::general_purpose::STANDARD.encode(bytes);
+            let (code, error) = api
+                .error(
+                    &secretariat,
+                    IMPORT,
+                    serde_json::json!({ "input": {
+                        "planId": plan_id, "content": content, "fileName": "ke-hoach.xlsx",
+                        "dryRun": dry_run, "reason": "Nhập bảng nhiệm vụ"
+                    }}),
+                )
+                .await;
+            assert_eq!(code, "BAD_USER_INPUT", "{error}");
+            let message = error["message"].as_str().unwrap_or_default();
+            assert!(
+                message.contains(what) && message.contains(limit),
+                "names the cause and the limit: {error}"
+            );
+        }
+    }
+    let alive = api
+        .ok(&secretariat, "{ viewer { name } }", serde_json::json!({}))
+        .await;
+    assert_eq!(alive["viewer"]["name"], "tran.thi.b");
+    assert_eq!(
+        t.store.head().await.expect("head"),
+        head,
+        "nothing was written"
+    );
     api.stop().await;
 }

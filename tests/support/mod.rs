@@ -1,3 +1,4 @@
 pub mod api;
+pub mod hostile;
 pub mod pg;
 pub mod stores;

@@ -43,11 +43,29 @@ pub fn format_of(path: &Path, asked: Option<Format>, bytes: &[u8]) -> Format {
         .unwrap_or_else(|| Format::sniff(bytes))
 }
 
+/// A file's bytes, refused past the import's size limit without reading further (a
+/// device or a growing file included).
+fn read_bounded(path: &Path) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    let limit = reform_interchange::limits::FILE_BYTES;
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {}", path.display()))?;
+    if bytes.len() > limit {
+        anyhow::bail!(
+            "{} is too large: the most accepted is {limit} bytes",
+            path.display()
+        );
+    }
+    Ok(bytes)
+}
+
 /// Runs an import and renders its report. `Err(Refused)` when rows are wrong and
 /// nothing was written.
 pub async fn import(handler: &CommandHandler, args: &ImportArgs) -> anyhow::Result<String> {
-    let bytes =
-        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let bytes = read_bounded(&args.file)?;
     let format = format_of(&args.file, args.format, &bytes);
     let plan = reform_interchange::resolve_plan(handler, &args.plan).await?;
     let actor = Actor {

@@ -14,7 +14,7 @@ use crate::relay::{parse, Kind};
 use crate::types::{gateway, Plan, Scope};
 
 /// Largest file accepted, decoded (the request body is capped at 1 MiB anyway).
-const MAX_FILE_BYTES: usize = 700 * 1024;
+const MAX_FILE_BYTES: usize = reform_interchange::limits::FILE_BYTES;
 
 /// A spreadsheet format.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]

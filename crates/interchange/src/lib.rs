@@ -19,4 +19,4 @@ pub use import::{
     plan_import, Column, ImportError, ImportOptions, ImportPlan, ImportReport, Problem,
 };
 pub use run::{export_plan, import_plan, load_plan_world, resolve_plan, RunError};
-pub use sheet::{Format, Sheet, SheetError};
+pub use sheet::{limits, Format, Sheet, SheetError};
