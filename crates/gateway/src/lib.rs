@@ -6,63 +6,56 @@
 //! request, and turns each mutation into one domain command whose actor is the token's.
 //! A mutation answers only once the view has reached its own write.
 
+// The layout follows the domain's areas: each area module holds its object types and,
+// in submodules, its queries, mutations and subscriptions; `roots` only merges them.
+// Below the areas: `scope` (the viewer's scope, time travel), `history`, `send`
+// (sending a mutation's command), `relay` (ids, pages), `vocab` (codes and labels),
+// `auth` and `error`. No object module imports a mutation module.
+// The GraphQL types are published through the schema, not as Rust API.
+#[allow(unreachable_pub)]
+mod agency;
 #[allow(unreachable_pub)]
 mod audit;
 mod auth;
 #[allow(unreachable_pub)]
-mod bands;
+mod document;
 mod error;
 #[allow(unreachable_pub)]
-mod evaluations;
+mod evaluation;
+#[allow(unreachable_pub)]
+mod history;
+#[allow(unreachable_pub)]
+mod indicator;
 mod loader;
 mod metrics;
-// The GraphQL types are published through the schema, not as Rust API.
 #[allow(unreachable_pub)]
-mod mutation;
+mod node;
 #[allow(unreachable_pub)]
-mod query;
-#[allow(unreachable_pub)]
-mod records;
+mod progress;
 #[allow(unreachable_pub)]
 mod relay;
+#[allow(unreachable_pub)]
+mod roots;
+#[allow(unreachable_pub)]
+mod scope;
+#[allow(unreachable_pub)]
+mod send;
 mod server;
 #[allow(unreachable_pub)]
-mod subscription;
-#[allow(unreachable_pub)]
-mod tables;
-#[allow(unreachable_pub)]
-mod types;
+mod task;
 #[allow(unreachable_pub)]
 mod vocab;
 
-use std::sync::Arc;
-
 use async_graphql::Schema;
-use reform_projections::queries::{Band, RewardRule};
-use reform_projections::LiveView;
-use reform_store::CommandHandler;
 
 pub use auth::{claims, Claims, Keys, Viewer};
 pub use error::ApiError;
-pub use mutation::MutationRoot;
-pub use query::QueryRoot;
+pub use roots::{MutationRoot, QueryRoot, SubscriptionRoot};
+pub use scope::Gateway;
 pub use server::{start, Options, Running};
-pub use subscription::SubscriptionRoot;
 
 /// The schema type.
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
-
-/// What every resolver shares.
-pub struct Gateway {
-    /// Runs commands.
-    pub handler: CommandHandler,
-    /// The read-model in memory.
-    pub live: Arc<LiveView>,
-    /// PAR INDEX bands.
-    pub bands: Vec<Band>,
-    /// The emulation-reward rule of the accountability view.
-    pub reward_rule: RewardRule,
-}
 
 /// Query depth allowed (the roll-up tree is five levels deep, with room for fields).
 pub const MAX_DEPTH: usize = 16;
@@ -73,10 +66,14 @@ pub const MAX_DIRECTIVES: usize = 4;
 
 /// Builds the schema; `introspection: false` also turns field suggestions off.
 pub fn schema(gateway: Option<Gateway>, introspection: bool) -> ApiSchema {
-    let mut builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .limit_directives(MAX_DIRECTIVES);
+    let mut builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot::default(),
+    )
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_directives(MAX_DIRECTIVES);
     if !introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -73,6 +73,11 @@ pub fn parse_any(id: &ID) -> Result<(Kind, Uuid), ApiError> {
     Ok((kind, uuid))
 }
 
+/// Reads an optional global id that must be of `kind`.
+pub fn parse_optional(id: &Option<ID>, kind: Kind, field: &str) -> Result<Option<Uuid>, ApiError> {
+    id.as_ref().map(|id| parse(id, kind, field)).transpose()
+}
+
 /// Reads a global id that must be of `kind`; `field` names the argument in errors.
 pub fn parse(id: &ID, kind: Kind, field: &str) -> Result<Uuid, ApiError> {
     match parse_any(id) {

@@ -1,39 +1,22 @@
-//! Plans' task tables over the API: `importPlanTable` takes a spreadsheet (base64 in
-//! the JSON body, like any other argument), `Plan.taskTable` gives one back.
+//! `importPlanTable`: a plan's task table from xlsx or csv, all or nothing, with the
+//! report row by row.
 
-use async_graphql::{Context, Enum, ErrorExtensions, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, ErrorExtensions, InputObject, Object, SimpleObject, ID};
 use base64::Engine as _;
 use chrono::Utc;
 use reform_domain::{DocumentId, Role};
-use reform_interchange::{Format, ImportOptions, ImportReport, Problem, RunError};
+use reform_interchange::{Format, ImportOptions, ImportReport, Problem};
 use reform_store::CommandMetadata;
 
+use crate::document::table::{api_error, TableFormat};
+use crate::document::Plan;
 use crate::error::ApiError;
-use crate::mutation::{in_jurisdiction, text};
 use crate::relay::{parse, Kind};
-use crate::types::{gateway, Plan, Scope};
+use crate::scope::{gateway, Scope};
+use crate::send::{in_jurisdiction, text};
 
 /// Largest file accepted, decoded (the request body is capped at 1 MiB anyway).
 const MAX_FILE_BYTES: usize = reform_interchange::limits::FILE_BYTES;
-
-/// A spreadsheet format.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "TableFormat")]
-pub enum TableFormat {
-    /// Comma-separated values, UTF-8 (with a byte-order mark on export).
-    Csv,
-    /// Excel workbook.
-    Xlsx,
-}
-
-impl From<TableFormat> for Format {
-    fn from(f: TableFormat) -> Self {
-        match f {
-            TableFormat::Csv => Format::Csv,
-            TableFormat::Xlsx => Format::Xlsx,
-        }
-    }
-}
 
 /// A plan's task table to read in.
 #[derive(InputObject)]
@@ -142,17 +125,6 @@ pub struct ImportPlanTablePayload {
     pub plan: Option<Plan>,
 }
 
-/// A file to hand to the user.
-#[derive(SimpleObject)]
-pub struct TableFile {
-    /// A name to save it under.
-    pub file_name: String,
-    /// Its media type.
-    pub content_type: String,
-    /// Its bytes, base64-encoded.
-    pub content: String,
-}
-
 /// The import mutation.
 #[derive(Default)]
 pub struct TableMutations;
@@ -228,7 +200,7 @@ impl TableMutations {
                 .map_err(ApiError::from)?;
             if !gateway
                 .live
-                .wait_for(head, crate::mutation::READ_YOUR_WRITE)
+                .wait_for(head, crate::send::READ_YOUR_WRITE)
                 .await
             {
                 return Err(ApiError::Internal(format!(
@@ -307,51 +279,4 @@ fn rejected(report: &ImportReport) -> async_graphql::Error {
         .collect();
     async_graphql::Error::from(ApiError::bad_input("content", message))
         .extend_with(|_, e| e.set("problems", async_graphql::Value::List(problems.clone())))
-}
-
-fn api_error(error: RunError) -> async_graphql::Error {
-    let api = match error {
-        RunError::Sheet(e) => ApiError::bad_input("content", e.to_string()),
-        RunError::Import(reform_interchange::ImportError::Plan(m)) => ApiError::NotFound(m),
-        RunError::Import(e) => ApiError::bad_input("content", e.to_string()),
-        RunError::Export(e) => ApiError::Internal(e.to_string()),
-        RunError::Store(e) => e.into(),
-        RunError::Write(group) => group.error.into(),
-    };
-    api.into()
-}
-
-/// A plan's task table as a file.
-pub(crate) async fn task_table(
-    ctx: &Context<'_>,
-    plan: DocumentId,
-    number: &str,
-    format: TableFormat,
-) -> async_graphql::Result<TableFile> {
-    let gateway = gateway(ctx)?;
-    let bytes = reform_interchange::export_plan(&gateway.handler, plan, format.into())
-        .await
-        .map_err(api_error)?;
-    let stem: String = number
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let (extension, content_type) = match format {
-        TableFormat::Csv => ("csv", "text/csv; charset=utf-8"),
-        TableFormat::Xlsx => (
-            "xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    };
-    Ok(TableFile {
-        file_name: format!("ke-hoach-{stem}.{extension}"),
-        content_type: content_type.to_owned(),
-        content: base64::engine::general_purpose::STANDARD.encode(bytes),
-    })
 }

@@ -1,64 +1,18 @@
 //! The audit log over GraphQL: who changed what, when and why, with each change's
-//! fields old → new, newest first.
+//! fields old → new, newest first; and the hash chain's verification.
 
-use async_graphql::{Enum, InputObject, Json, SimpleObject, ID};
+pub(crate) mod query;
+
+use async_graphql::{InputObject, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use reform_domain::{AgencyId, DocumentId, IndicatorId, StreamId, TaskId};
-use reform_projections::audit::{FieldChange, Operation};
+use reform_projections::audit::Operation;
 use reform_store::{AuditFilter, RecordedEvent};
 
 use crate::error::ApiError;
+use crate::history::{ActorView, AuditOperation, FieldChangeView};
 use crate::relay::{global_id, parse_any, Kind, PageInfo};
-use crate::types::{ActorView, Scope};
-
-/// How an event changed its entity.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AuditOperation {
-    /// The entity came into being.
-    Create,
-    /// Something about it changed.
-    Modify,
-    /// It was cancelled, dissolved or withdrawn.
-    Remove,
-    /// It was reopened.
-    Restore,
-    /// It passed to another agency.
-    Transfer,
-}
-
-impl From<Operation> for AuditOperation {
-    fn from(o: Operation) -> Self {
-        match o {
-            Operation::Create => AuditOperation::Create,
-            Operation::Modify => AuditOperation::Modify,
-            Operation::Remove => AuditOperation::Remove,
-            Operation::Restore => AuditOperation::Restore,
-            Operation::Transfer => AuditOperation::Transfer,
-        }
-    }
-}
-
-/// One field an event changed.
-#[derive(SimpleObject, Clone, Debug)]
-#[graphql(name = "FieldChange")]
-pub struct FieldChangeView {
-    /// The field of the entity as the read-model shows it (`deadline`, `status`…).
-    pub field: String,
-    /// Before (null when created).
-    pub old: Json<serde_json::Value>,
-    /// After (null when removed).
-    pub new: Json<serde_json::Value>,
-}
-
-impl From<FieldChange> for FieldChangeView {
-    fn from(c: FieldChange) -> Self {
-        FieldChangeView {
-            field: c.field,
-            old: Json(c.old),
-            new: Json(c.new),
-        }
-    }
-}
+use crate::scope::Scope;
 
 /// One entry of the audit log: one event.
 #[derive(SimpleObject, Clone, Debug)]

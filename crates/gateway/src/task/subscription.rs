@@ -1,5 +1,5 @@
-//! Live updates. Both subscriptions are fed by the server's [`LiveView`], which follows
-//! the shared log: a client connected to any instance sees what any other committed.
+//! Events on the tasks a viewer may see, live: fed by the server's live view, which
+//! follows the shared log, so a client of any instance sees what any other committed.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -13,11 +13,10 @@ use reform_store::{EventStore, RecordedEvent};
 use tokio::sync::watch;
 
 use crate::auth::Viewer;
+use crate::history::ActorView;
 use crate::relay::{global_id, parse, Kind};
-use crate::types::{gateway, ActorView, RollupNodeView, Scope, Task};
-
-/// The subscription root.
-pub struct SubscriptionRoot;
+use crate::scope::{gateway, Scope};
+use crate::task::Task;
 
 /// Something that happened to a task.
 #[derive(SimpleObject)]
@@ -34,15 +33,6 @@ pub struct TaskEvent {
     pub reason: Option<String>,
     /// The task as it stands after the event.
     pub task: Task,
-}
-
-/// Pillar progress of a program after a change.
-#[derive(SimpleObject)]
-pub struct PillarProgressUpdate {
-    /// The log position the figures stand at.
-    pub position: u64,
-    /// One node per pillar, then cross-cutting work.
-    pub pillars: Vec<RollupNodeView>,
 }
 
 /// Which task events a subscriber wants.
@@ -122,8 +112,12 @@ fn task_event(scope: &Scope, event: RecordedEvent, filter: TaskFilter) -> Option
     })
 }
 
-#[Subscription(name = "Subscription")]
-impl SubscriptionRoot {
+/// The task subscriptions.
+#[derive(Default)]
+pub struct TaskSubscription;
+
+#[Subscription]
+impl TaskSubscription {
     /// Events on the tasks the viewer may see, as they are committed; optionally only
     /// one plan's, or only those an agency leads or coordinates.
     async fn task_events(
@@ -161,65 +155,6 @@ impl SubscriptionRoot {
                         return Some((item, follow));
                     }
                     follow.next_batch(filter).await?;
-                }
-            },
-        ))
-    }
-
-    /// A program's pillar progress: now, then again each time it changes.
-    async fn pillar_progress_changed(
-        &self,
-        ctx: &Context<'_>,
-        program_id: ID,
-    ) -> async_graphql::Result<impl Stream<Item = PillarProgressUpdate>> {
-        let scope = Scope::of(ctx)?;
-        scope.require_overview()?;
-        let program = DocumentId(parse(&program_id, Kind::Program, "programId")?);
-        scope.document(program)?;
-        let gateway = gateway(ctx)?;
-        let mut changes = gateway.live.subscribe();
-        changes.mark_changed();
-        let viewer = scope.viewer.clone();
-        let state = (
-            changes,
-            viewer,
-            None::<Vec<(Option<f64>, usize, usize, usize)>>,
-        );
-        Ok(futures::stream::unfold(
-            state,
-            move |(mut changes, viewer, mut last)| async move {
-                loop {
-                    changes.changed().await.ok()?;
-                    let snapshot = changes.borrow_and_update().clone();
-                    let today = Utc::now().date_naive();
-                    let scope = Scope::new(&snapshot, today, viewer.clone());
-                    let tree = scope.rollup_tree(Some(program));
-                    let figures: Vec<_> = tree
-                        .children
-                        .iter()
-                        .map(|n| {
-                            (
-                                n.percent,
-                                n.counts.counted(),
-                                n.counts.completed(),
-                                n.counts.overdue,
-                            )
-                        })
-                        .collect();
-                    if last.as_ref() == Some(&figures) {
-                        continue;
-                    }
-                    last = Some(figures);
-                    let pillars = RollupNodeView::new(scope, tree)
-                        .children_unfiltered()
-                        .into_iter()
-                        .filter(|n| n.is_pillar())
-                        .collect();
-                    let update = PillarProgressUpdate {
-                        position: snapshot.position,
-                        pillars,
-                    };
-                    return Some((update, (changes, viewer, last)));
                 }
             },
         ))

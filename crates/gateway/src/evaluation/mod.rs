@@ -1,14 +1,19 @@
-//! Evaluations over the API: PAR INDEX results in full (fields, self-assessed against
-//! appraised, bonus points, band, rank, change on the year before) and one-stop
-//! dossier statistics with their derived rates, per agency and added up per period.
+//! Evaluations: PAR INDEX results in full (fields, self-assessed against appraised,
+//! bonus points, band, rank, change on the year before), SIPAS, and one-stop dossier
+//! statistics with their derived rates, per agency and added up per period.
 
-use async_graphql::{Context, Enum, SimpleObject};
+pub(crate) mod bands;
+pub(crate) mod league;
+pub(crate) mod mutation;
+pub(crate) mod query;
+
+use async_graphql::{Context, Enum, Object, SimpleObject};
 use chrono::NaiveDate;
 use reform_domain::DossierCounts;
 use reform_projections::queries::{self, DossierPeriodKind};
 use reform_projections::{AgencyRow, ParRow};
 
-use crate::types::{gateway, Scope};
+use crate::scope::{gateway, Scope};
 use crate::vocab::BlockInfo;
 
 /// The figures of form II.06a, with the rates derived from them.
@@ -274,7 +279,7 @@ pub(crate) fn par_results(
 #[derive(SimpleObject)]
 pub struct SipasView {
     /// The agency surveyed (a province's People's Committee for the province's index).
-    pub agency: Option<crate::types::Agency>,
+    pub agency: Option<crate::agency::Agency>,
     /// Its name.
     pub name: String,
     /// Its jurisdiction.
@@ -333,4 +338,54 @@ pub(crate) fn sipas(
             .then_with(|| a.name.cmp(&b.name))
     });
     out
+}
+
+/// One-stop dossier statistics of one period.
+pub struct DossierPeriodView(pub(crate) reform_projections::DossierPeriod);
+
+#[Object(name = "DossierPeriod")]
+impl DossierPeriodView {
+    /// First day.
+    async fn from(&self) -> NaiveDate {
+        self.0.from
+    }
+    /// Last day.
+    async fn to(&self) -> NaiveDate {
+        self.0.to
+    }
+    /// The field (lĩnh vực), when reported per field; null for the agency's total.
+    async fn field(&self) -> Option<&str> {
+        self.0.field.as_deref()
+    }
+    /// Dossiers received.
+    async fn received(&self) -> u64 {
+        self.0.counts.received()
+    }
+    /// Resolved early or on time.
+    async fn resolved_in_time(&self) -> u64 {
+        self.0
+            .counts
+            .resolved_early
+            .saturating_add(self.0.counts.resolved_on_time)
+    }
+    /// Resolved late.
+    async fn resolved_late(&self) -> u64 {
+        self.0.counts.resolved_late
+    }
+    /// Still in process and past their deadline.
+    async fn overdue(&self) -> u64 {
+        self.0.counts.in_process_overdue
+    }
+    /// Share of resolved dossiers resolved in time.
+    async fn on_time_rate(&self) -> Option<f64> {
+        self.0.on_time_rate()
+    }
+    /// Every figure of the report, with the rates derived from them.
+    async fn counts(&self) -> crate::evaluation::DossierCountsView {
+        (&self.0.counts).into()
+    }
+    /// Satisfaction percent, if surveyed.
+    async fn satisfaction_percent(&self) -> Option<f64> {
+        self.0.satisfaction_percent
+    }
 }

@@ -1,0 +1,353 @@
+//! Programs (chương trình), directives (chỉ thị) and plans (kế hoạch): the documents
+//! that carry the master program down to tasks.
+
+mod compare;
+pub(crate) mod import;
+pub(crate) mod mutation;
+pub(crate) mod query;
+pub(crate) mod table;
+
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+use reform_domain::DocumentId;
+use reform_projections::DocumentRow;
+
+use crate::agency::Agency;
+use crate::error::ApiError;
+use crate::history::{history, stream_version, HistoryEntry};
+use crate::node::Node;
+use crate::progress::RollupNodeView;
+use crate::relay::{global_id, Kind};
+use crate::scope::Scope;
+use crate::task::Task;
+use crate::vocab::RollupRuleInfo;
+
+use compare::compare;
+pub use compare::Comparison;
+
+/// A program, directive or plan, as its own type.
+pub enum Document {
+    /// A program.
+    Program(Program),
+    /// A directive.
+    Directive(Directive),
+    /// A plan.
+    Plan(Plan),
+}
+
+impl Document {
+    /// The plan, when it is one.
+    pub fn into_plan(self) -> Option<Plan> {
+        match self {
+            Document::Plan(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Its global id, by its kind.
+    pub fn global_id(&self) -> ID {
+        match self {
+            Document::Program(p) => global_id(Kind::Program, p.0.row.document_id.0),
+            Document::Directive(d) => global_id(Kind::Directive, d.0.row.document_id.0),
+            Document::Plan(p) => global_id(Kind::Plan, p.0.row.document_id.0),
+        }
+    }
+}
+
+impl From<Document> for Node {
+    fn from(d: Document) -> Node {
+        match d {
+            Document::Program(p) => Node::Program(p),
+            Document::Directive(d) => Node::Directive(d),
+            Document::Plan(p) => Node::Plan(p),
+        }
+    }
+}
+
+/// A document row in a scope.
+#[derive(Clone)]
+pub struct DocumentData {
+    scope: Scope,
+    pub(crate) row: DocumentRow,
+}
+
+/// A reform program (chương trình): the master program 2021–2030 or a province's.
+#[derive(Clone)]
+pub struct Program(pub DocumentData);
+
+/// A directive (chỉ thị).
+#[derive(Clone)]
+pub struct Directive(pub DocumentData);
+
+/// A plan (kế hoạch): assigns tasks to agencies.
+#[derive(Clone)]
+pub struct Plan(pub DocumentData);
+
+impl Scope {
+    /// A document the viewer may see, as its kind's type.
+    pub fn document(&self, id: DocumentId) -> Result<Document, ApiError> {
+        let row = self
+            .model
+            .documents
+            .get(&id)
+            .ok_or_else(|| ApiError::NotFound(format!("no document {id}")))?;
+        if !self.viewer.sees_document(row) {
+            return Err(ApiError::Forbidden(
+                "this document is outside your jurisdiction".into(),
+            ));
+        }
+        let doc = DocumentData {
+            scope: self.clone(),
+            row: row.clone(),
+        };
+        Ok(match row.kind.as_str() {
+            "PROGRAM" => Document::Program(Program(doc)),
+            "DIRECTIVE" => Document::Directive(Directive(doc)),
+            _ => Document::Plan(Plan(doc)),
+        })
+    }
+}
+
+#[Object]
+impl Program {
+    /// Global id.
+    pub(crate) async fn id(&self) -> ID {
+        global_id(Kind::Program, self.0.row.document_id.0)
+    }
+    /// The raw identifier (UUID), as the command line and events name it.
+    async fn uuid(&self) -> uuid::Uuid {
+        self.0.row.document_id.0
+    }
+    /// Number and symbol (số/ký hiệu).
+    async fn number(&self) -> &str {
+        &self.0.row.number
+    }
+    /// Title (trích yếu).
+    async fn title(&self) -> &str {
+        &self.0.row.title
+    }
+    /// Jurisdiction code (`VN`, `VN-DN`…).
+    async fn jurisdiction(&self) -> &str {
+        &self.0.row.jurisdiction
+    }
+    /// First year covered.
+    async fn from_year(&self) -> Option<i32> {
+        self.0.row.from_year
+    }
+    /// Last year covered.
+    async fn to_year(&self) -> Option<i32> {
+        self.0.row.to_year
+    }
+    /// The parent program (a province's program serves the national one).
+    async fn parent_program(&self) -> Option<Program> {
+        match self.0.row.parent_id.map(|p| self.0.scope.document(p)) {
+            Some(Ok(Document::Program(p))) => Some(p),
+            _ => None,
+        }
+    }
+    /// The roll-up rule in force.
+    async fn rollup_rule(&self) -> Option<RollupRuleInfo> {
+        self.0
+            .row
+            .rollup_rule
+            .as_deref()
+            .and_then(RollupRuleInfo::from_code)
+    }
+    /// Progress by pillar, then cross-cutting work: the leader's headline. With
+    /// `asOf`, as it stood then (time travel).
+    async fn pillar_progress(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> async_graphql::Result<Vec<RollupNodeView>> {
+        self.0.scope.require_overview()?;
+        let scope = self.0.scope.at(ctx, as_of).await?;
+        let tree = scope.rollup_tree(Some(self.0.row.document_id));
+        Ok(RollupNodeView::new(scope, tree).children_unfiltered())
+    }
+    /// The roll-up tree: program → pillar → plan → task → subtask, each node with its
+    /// counts, percent and how the percent was made. With `asOf`, as it stood then.
+    async fn rollup(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> async_graphql::Result<RollupNodeView> {
+        self.0.scope.require_overview()?;
+        let scope = self.0.scope.at(ctx, as_of).await?;
+        let tree = scope.rollup_tree(Some(self.0.row.document_id));
+        Ok(RollupNodeView::new(scope, tree))
+    }
+    /// What changed in its tasks between two instants: tasks added, cancelled, and
+    /// changed with their fields old → new (a baseline comparison).
+    async fn compare(
+        &self,
+        ctx: &Context<'_>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> async_graphql::Result<Comparison> {
+        let id = self.0.row.document_id;
+        compare(ctx, &self.0.scope, from, to, move |model, t| {
+            model.programs_of(t.plan_id).contains(&id)
+        })
+        .await
+    }
+    /// The plans under it (directly or through a directive), by number.
+    async fn plans(&self) -> Vec<Plan> {
+        let scope = &self.0.scope;
+        let id = self.0.row.document_id;
+        let mut plans: Vec<Plan> = scope
+            .model
+            .documents
+            .values()
+            .filter(|d| d.kind == "PLAN" && scope.model.programs_of(d.document_id).contains(&id))
+            .filter(|d| scope.viewer.sees_document(d))
+            .map(|d| {
+                Plan(DocumentData {
+                    scope: scope.clone(),
+                    row: d.clone(),
+                })
+            })
+            .collect();
+        plans.sort_by(|a, b| a.0.row.number.cmp(&b.0.row.number));
+        plans
+    }
+    /// Its version: the number of events in its stream, for `expectedVersion`.
+    async fn version(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        stream_version(ctx, &self.0.row.document_id.stream()).await
+    }
+    /// Everything that happened to it, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<HistoryEntry>> {
+        history(ctx, &self.0.scope, &self.0.row.document_id.stream()).await
+    }
+}
+
+#[Object]
+impl Directive {
+    /// Global id.
+    pub(crate) async fn id(&self) -> ID {
+        global_id(Kind::Directive, self.0.row.document_id.0)
+    }
+    /// The raw identifier (UUID).
+    async fn uuid(&self) -> uuid::Uuid {
+        self.0.row.document_id.0
+    }
+    /// Number and symbol (số/ký hiệu).
+    async fn number(&self) -> &str {
+        &self.0.row.number
+    }
+    /// Title (trích yếu).
+    async fn title(&self) -> &str {
+        &self.0.row.title
+    }
+    /// Jurisdiction code.
+    async fn jurisdiction(&self) -> &str {
+        &self.0.row.jurisdiction
+    }
+    /// The program it serves.
+    async fn program(&self) -> Option<Program> {
+        match self.0.row.parent_id.map(|p| self.0.scope.document(p)) {
+            Some(Ok(Document::Program(p))) => Some(p),
+            _ => None,
+        }
+    }
+    /// Its version, for `expectedVersion`.
+    async fn version(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        stream_version(ctx, &self.0.row.document_id.stream()).await
+    }
+    /// Everything that happened to it, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<HistoryEntry>> {
+        history(ctx, &self.0.scope, &self.0.row.document_id.stream()).await
+    }
+}
+
+#[Object]
+impl Plan {
+    /// Global id.
+    pub(crate) async fn id(&self) -> ID {
+        global_id(Kind::Plan, self.0.row.document_id.0)
+    }
+    /// The raw identifier (UUID).
+    async fn uuid(&self) -> uuid::Uuid {
+        self.0.row.document_id.0
+    }
+    /// Number and symbol (số/ký hiệu).
+    async fn number(&self) -> &str {
+        &self.0.row.number
+    }
+    /// Title (trích yếu).
+    async fn title(&self) -> &str {
+        &self.0.row.title
+    }
+    /// Jurisdiction code.
+    async fn jurisdiction(&self) -> &str {
+        &self.0.row.jurisdiction
+    }
+    /// First year covered.
+    async fn from_year(&self) -> Option<i32> {
+        self.0.row.from_year
+    }
+    /// Last year covered.
+    async fn to_year(&self) -> Option<i32> {
+        self.0.row.to_year
+    }
+    /// The issuing agency.
+    async fn issuing_agency(&self) -> Option<Agency> {
+        self.0
+            .row
+            .issuing_agency_id
+            .and_then(|a| self.0.scope.related_agency(a))
+    }
+    /// The program or directive it implements.
+    async fn implements(&self) -> Option<Node> {
+        self.0
+            .row
+            .parent_id
+            .and_then(|p| self.0.scope.document(p).ok())
+            .map(Node::from)
+    }
+    /// What changed in its tasks between two instants: tasks added, cancelled, and
+    /// changed with their fields old → new (a baseline comparison).
+    async fn compare(
+        &self,
+        ctx: &Context<'_>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> async_graphql::Result<Comparison> {
+        let id = self.0.row.document_id;
+        compare(ctx, &self.0.scope, from, to, move |_, t| t.plan_id == id).await
+    }
+    /// Its task table as a spreadsheet, in the shape `importPlanTable` reads (with
+    /// progress, status, completion date and each task's id added): read from the
+    /// event log, so it is current to the last write.
+    async fn task_table(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "crate::document::table::TableFormat::Xlsx")]
+        format: crate::document::table::TableFormat,
+    ) -> async_graphql::Result<crate::document::table::TableFile> {
+        crate::document::table::task_table(ctx, self.0.row.document_id, &self.0.row.number, format)
+            .await
+    }
+    /// Its top-level tasks the viewer may see, by title (subtasks hang below them).
+    async fn tasks(&self) -> Vec<Task> {
+        let scope = &self.0.scope;
+        let id = self.0.row.document_id;
+        let mut tasks = scope.visible_tasks(
+            scope
+                .model
+                .tasks
+                .values()
+                .filter(|t| t.plan_id == id && t.parent_task_id.is_none()),
+        );
+        tasks.sort_by(|a, b| a.row.title.cmp(&b.row.title));
+        tasks
+    }
+    /// Its version, for `expectedVersion`.
+    async fn version(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        stream_version(ctx, &self.0.row.document_id.stream()).await
+    }
+    /// Everything that happened to it, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<HistoryEntry>> {
+        history(ctx, &self.0.scope, &self.0.row.document_id.stream()).await
+    }
+}

@@ -1,0 +1,52 @@
+//! The schema's roots: each only merges the areas' queries, mutations and
+//! subscriptions, in the order the SDL lists them.
+
+use async_graphql::{MergedObject, MergedSubscription};
+
+use crate::agency::mutation::AgencyMutation;
+use crate::agency::query::AgencyQuery;
+use crate::audit::query::AuditQuery;
+use crate::document::import::TableMutations;
+use crate::document::mutation::DocumentMutation;
+use crate::document::query::DocumentQuery;
+use crate::evaluation::mutation::EvaluationMutation;
+use crate::evaluation::query::EvaluationQuery;
+use crate::indicator::mutation::IndicatorMutation;
+use crate::indicator::query::IndicatorQuery;
+use crate::node::NodeQuery;
+use crate::progress::subscription::ProgressSubscription;
+use crate::task::mutation::TaskMutation;
+use crate::task::query::TaskQuery;
+use crate::task::subscription::TaskSubscription;
+
+// The query root (no description in the SDL, as before the areas were split).
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(
+    NodeQuery,
+    DocumentQuery,
+    TaskQuery,
+    AgencyQuery,
+    EvaluationQuery,
+    AuditQuery,
+    IndicatorQuery,
+);
+
+/// The mutation root: one mutation per domain command, one `input` argument each, a
+/// payload back. The actor is the token's; `clientMutationId` is the idempotency key;
+/// `expectedVersion` guards against acting on a stale read.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(
+    AgencyMutation,
+    DocumentMutation,
+    TableMutations,
+    TaskMutation,
+    IndicatorMutation,
+    EvaluationMutation,
+);
+
+// The subscription root: live updates over WebSocket.
+#[derive(MergedSubscription, Default)]
+#[graphql(name = "Subscription")]
+pub struct SubscriptionRoot(TaskSubscription, ProgressSubscription);

@@ -1,0 +1,146 @@
+//! The viewer's scope: one consistent read-model, the day "overdue" is judged against,
+//! and who is asking; time travel to an earlier instant; the gateway's shared state.
+//! Every area builds its objects on a [`Scope`] (each adds the finders for its own
+//! entities, e.g. `Scope::task` beside the `Task` object).
+
+use std::sync::Arc;
+
+use async_graphql::Context;
+use chrono::{DateTime, NaiveDate, Utc};
+use reform_domain::{AgencyId, DocumentId, Role};
+use reform_projections::queries::{self, RollupNode};
+use reform_projections::{Memo, ProgressModel, Snapshot};
+
+use crate::auth::Viewer;
+use crate::error::ApiError;
+use reform_projections::queries::{Band, RewardRule};
+use reform_projections::LiveView;
+use reform_store::CommandHandler;
+
+/// One consistent read-model, the day it is judged on, and the viewer.
+#[derive(Clone)]
+pub struct Scope(Arc<ScopeData>);
+
+/// What a [`Scope`] holds.
+pub struct ScopeData {
+    /// The model.
+    pub model: Arc<ProgressModel>,
+    /// Answers already computed from `model`.
+    pub memo: Arc<Memo>,
+    /// The day "overdue" is judged against: today, or the day travelled to.
+    pub today: NaiveDate,
+    /// Who is asking.
+    pub viewer: Viewer,
+}
+
+impl std::ops::Deref for Scope {
+    type Target = ScopeData;
+    fn deref(&self) -> &ScopeData {
+        &self.0
+    }
+}
+
+impl Scope {
+    /// The request's scope: its viewer (else `UNAUTHENTICATED`) and the snapshot it
+    /// started on.
+    pub fn of(ctx: &Context<'_>) -> Result<Scope, ApiError> {
+        let viewer = ctx.data_opt::<Viewer>().cloned().ok_or_else(|| {
+            ApiError::Unauthenticated(
+                "send a bearer token (Authorization: Bearer …); `reform token` prints one".into(),
+            )
+        })?;
+        let snapshot = match ctx.data_opt::<Snapshot>() {
+            Some(snapshot) => snapshot.clone(),
+            None => gateway(ctx)?.live.snapshot(),
+        };
+        Ok(Scope::new(&snapshot, Utc::now().date_naive(), viewer))
+    }
+
+    /// A scope over `snapshot`, judged on `today`, for `viewer`.
+    pub fn new(snapshot: &Snapshot, today: NaiveDate, viewer: Viewer) -> Scope {
+        Scope(Arc::new(ScopeData {
+            model: snapshot.model.clone(),
+            memo: snapshot.memo.clone(),
+            today,
+            viewer,
+        }))
+    }
+
+    /// The same viewer and day over another snapshot (after a mutation).
+    pub fn with_snapshot(scope: &Scope, snapshot: &Snapshot) -> Scope {
+        Scope::new(snapshot, scope.today, scope.viewer.clone())
+    }
+
+    /// This scope travelled to `instant` (business time), when given: the model folded
+    /// from the events up to it, judged on its day.
+    pub async fn at(
+        &self,
+        ctx: &Context<'_>,
+        instant: Option<DateTime<Utc>>,
+    ) -> Result<Scope, ApiError> {
+        let Some(instant) = instant else {
+            return Ok(self.clone());
+        };
+        let store = gateway(ctx)?.handler.store().clone();
+        let model = reform_projections::as_of(store.as_ref(), instant).await?;
+        let snapshot = Snapshot::new(Arc::new(model), 0);
+        Ok(Scope::new(
+            &snapshot,
+            instant.date_naive(),
+            self.viewer.clone(),
+        ))
+    }
+
+    /// The roll-up tree of `program` (all plans when `None`) on this scope's day,
+    /// computed once per snapshot.
+    pub fn rollup_tree(&self, program: Option<DocumentId>) -> Arc<RollupNode> {
+        self.memo.rollup_tree(&self.model, program, self.today)
+    }
+
+    /// An agency's task tally on this scope's day.
+    pub fn tally(&self, agency: AgencyId) -> queries::AgencyTally {
+        self.memo
+            .agency_tallies(&self.model, self.today)
+            .get(&agency)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Refuses the leaders' views (progress, roll-ups, accountability) to officers.
+    pub fn require_overview(&self) -> Result<(), ApiError> {
+        self.viewer.require(
+            &[Role::Leader, Role::Secretariat, Role::Auditor],
+            "read province-wide progress",
+        )
+    }
+
+    /// The jurisdiction a viewer asks about: theirs when they serve one (asking about
+    /// another is refused), else what they asked.
+    pub fn jurisdiction_asked(&self, asked: Option<String>) -> Result<Option<String>, ApiError> {
+        match (&self.viewer.jurisdiction, asked) {
+            (Some(mine), Some(asked)) if *mine != asked => Err(ApiError::Forbidden(format!(
+                "you serve {mine}, not {asked}"
+            ))),
+            (Some(mine), _) => Ok(Some(mine.clone())),
+            (None, asked) => Ok(asked),
+        }
+    }
+}
+
+/// The gateway's shared state.
+pub fn gateway<'c>(ctx: &Context<'c>) -> Result<&'c Gateway, ApiError> {
+    ctx.data::<Gateway>()
+        .map_err(|_| ApiError::Internal("the schema was built without its gateway".into()))
+}
+
+/// What every resolver shares.
+pub struct Gateway {
+    /// Runs commands.
+    pub handler: CommandHandler,
+    /// The read-model in memory.
+    pub live: Arc<LiveView>,
+    /// PAR INDEX bands.
+    pub bands: Vec<Band>,
+    /// The emulation-reward rule of the accountability view.
+    pub reward_rule: RewardRule,
+}

@@ -1,0 +1,474 @@
+//! Assigning, moving, reporting on and closing tasks: the secretariat assigns and
+//! extends, officers report and complete for their own agency.
+
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use chrono::NaiveDate;
+use reform_domain::{AgencyId, Command, Deadline, DocumentId, TaskId};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::relay::{parse, Kind};
+use crate::scope::Scope;
+use crate::send::{agency_id, send, task_id, text, Sent, OFFICER, SECRETARIAT};
+use crate::task::Task;
+use crate::vocab::CategoryCode;
+
+/// The task mutations.
+#[derive(Default)]
+pub struct TaskMutation;
+
+/// What a mutation on a task returns.
+#[derive(SimpleObject)]
+pub struct TaskPayload {
+    /// The id the client sent, echoed.
+    pub client_mutation_id: Option<String>,
+    /// The task after the change.
+    pub task: Option<Task>,
+    /// The task's version after the change.
+    pub version: u64,
+    /// Whether this mutation had already been applied (a retry): nothing new written.
+    pub replayed: bool,
+}
+
+pub(crate) fn task_payload(sent: &Sent, client: Option<String>, id: TaskId) -> TaskPayload {
+    TaskPayload {
+        client_mutation_id: client,
+        task: sent.scope.task(id).ok(),
+        version: sent.outcome.last_version,
+        replayed: sent.outcome.replayed,
+    }
+}
+
+/// The caller's own agency (officers act for it).
+fn own_agency(scope: &Scope) -> Result<AgencyId, ApiError> {
+    scope
+        .viewer
+        .actor
+        .agency
+        .ok_or_else(|| ApiError::Forbidden("your token names no agency to report for".into()))
+}
+
+/// The task a mutation acts on, checked to be the viewer's to see.
+fn visible_task(scope: &Scope, id: &ID) -> Result<TaskId, ApiError> {
+    let task = task_id(id, "taskId")?;
+    scope.task(task)?;
+    Ok(task)
+}
+
+/// Assign a task.
+#[derive(InputObject)]
+pub struct CreateTaskInput {
+    /// The plan assigning it.
+    pub plan_id: ID,
+    /// The task it is a subtask of.
+    pub parent_task_id: Option<ID>,
+    /// Its number in the plan's task table (STT: "1", "2.3").
+    pub reference: Option<String>,
+    /// The pillar or cross-cutting work it serves.
+    pub category: CategoryCode,
+    /// What is to be done.
+    pub title: String,
+    /// More detail.
+    pub description: Option<String>,
+    /// The lead agency (chủ trì).
+    pub lead_id: ID,
+    /// Coordinating agencies (phối hợp).
+    #[graphql(default)]
+    pub coordinator_ids: Vec<ID>,
+    /// The deadline; omit for ongoing work (thường xuyên).
+    pub deadline: Option<NaiveDate>,
+    /// The expected output (sản phẩm).
+    pub expected_output: String,
+    /// Roll-up weight (default 1).
+    pub weight: Option<u32>,
+    /// Idempotency key.
+    pub client_mutation_id: Option<String>,
+}
+
+/// Give a task to another lead agency.
+#[derive(InputObject)]
+pub struct ReassignTaskInput {
+    /// The task.
+    pub task_id: ID,
+    /// The new lead agency.
+    pub new_lead_id: ID,
+    /// The new coordinating agencies; omit to keep them.
+    pub coordinator_ids: Option<Vec<ID>>,
+    /// Why.
+    pub reason: String,
+    /// The task's version the change rests on.
+    pub expected_version: Option<u64>,
+    /// Idempotency key.
+    pub client_mutation_id: Option<String>,
+}
+
+/// Pass a task from a merged agency to its successor.
+#[derive(InputObject)]
+pub struct TransferTaskInput {
+    /// The task.
+    pub task_id: ID,
+    /// The agency it passes from.
+    pub from_agency_id: ID,
+    /// The agency it passes to.
+    pub to_agency_id: ID,
+    /// The legal basis.
+    pub legal_basis: String,
+    /// Idempotency key.
+    pub client_mutation_id: Option<String>,
+}
+
+/// Move a task's deadline later.
+#[derive(InputObject)]
+pub struct ExtendDeadlineInput {
+    /// The task.
+    pub task_id: ID,
+    /// The new deadline.
+    pub new_deadline: NaiveDate,
+    /// Why.
+    pub reason: String,
+    /// The task's version the change rests on.
+    pub expected_version: Option<u64>,
+    /// Idempotency key.
+    pub client_mutation_id: Option<String>,
+}
+
+/// Report progress on a task, for the officer's own agency.
+#[derive(InputObject)]
+pub struct ReportProgressInput {
+    /// The task.
+    pub task_id: ID,
+    /// Percent complete, 0–100.
+    pub percent: i32,
+    /// What was done.
+    pub note: String,
+    /// Links or references to evidence.
+    #[graphql(default)]
+    pub evidence: Vec<String>,
+    /// The day the report speaks for (default today).
+    pub as_of: Option<NaiveDate>,
+    /// The task's version the report rests on.
+    pub expected_version: Option<u64>,
+    /// Idempotency key.
+    pub client_mutation_id: Option<String>,
+}
+
+/// Mark a task done, for the officer's own (lead) agency.
+#[derive(InputObject)]
+pub struct CompleteTaskInput {
+    /// The task.
+    pub task_id: ID,
+    /// What was produced.
+    pub output: String,
+    /// The day it was completed (default today).
+    pub completed_on: Option<NaiveDate>,
+    /// The task's version the completion rests on.
+    pub expected_version: Option<u64>,
+    /// Idempotency key.
+    pub client_mutation_id: Option<String>,
+}
+
+/// Reopen or cancel a task.
+#[derive(InputObject)]
+pub struct TaskReasonInput {
+    /// The task.
+    pub task_id: ID,
+    /// Why.
+    pub reason: String,
+    /// The task's version the change rests on.
+    pub expected_version: Option<u64>,
+    /// Idempotency key.
+    pub client_mutation_id: Option<String>,
+}
+
+#[Object]
+impl TaskMutation {
+    /// Assign a task under a plan (secretariat).
+    async fn create_task(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateTaskInput,
+    ) -> async_graphql::Result<TaskPayload> {
+        let client = input.client_mutation_id.clone();
+        let mut id = None;
+        let sent = send(
+            ctx,
+            SECRETARIAT,
+            "assign tasks",
+            client.as_deref(),
+            None,
+            None,
+            |scope, new| {
+                let plan = DocumentId(parse(&input.plan_id, Kind::Plan, "planId")?);
+                scope.document(plan)?;
+                let task = TaskId(new);
+                id = Some(task);
+                Ok(Command::CreateTask {
+                    task_id: task,
+                    reference: input.reference.clone(),
+                    plan,
+                    parent_task: input
+                        .parent_task_id
+                        .as_ref()
+                        .map(|p| task_id(p, "parentTaskId"))
+                        .transpose()?,
+                    directive_point: None,
+                    category: input.category.into(),
+                    title: text(input.title, "title")?,
+                    description: input.description,
+                    lead: agency_id(&input.lead_id, "leadId")?,
+                    coordinators: input
+                        .coordinator_ids
+                        .iter()
+                        .map(|c| agency_id(c, "coordinatorIds"))
+                        .collect::<Result<_, _>>()?,
+                    deadline: input.deadline.map_or(Deadline::Ongoing, Deadline::On),
+                    expected_output: text(input.expected_output, "expectedOutput")?,
+                    weight: input.weight,
+                })
+            },
+        )
+        .await?;
+        Ok(match id {
+            Some(task) => task_payload(&sent, client, task),
+            None => return Err(ApiError::Internal("no task id".into()).into()),
+        })
+    }
+
+    /// Give a task to another lead agency (secretariat).
+    async fn reassign_task(
+        &self,
+        ctx: &Context<'_>,
+        input: ReassignTaskInput,
+    ) -> async_graphql::Result<TaskPayload> {
+        let client = input.client_mutation_id.clone();
+        let reason = text(input.reason, "reason")?;
+        let mut id = None;
+        let sent = send(
+            ctx,
+            SECRETARIAT,
+            "reassign tasks",
+            client.as_deref(),
+            input.expected_version,
+            Some(reason.clone()),
+            |scope, _| {
+                let task = visible_task(scope, &input.task_id)?;
+                id = Some(task);
+                Ok(Command::ReassignTask {
+                    task_id: task,
+                    new_lead: agency_id(&input.new_lead_id, "newLeadId")?,
+                    coordinators: input
+                        .coordinator_ids
+                        .as_ref()
+                        .map(|ids| {
+                            ids.iter()
+                                .map(|c| agency_id(c, "coordinatorIds"))
+                                .collect::<Result<_, _>>()
+                        })
+                        .transpose()?,
+                    reason,
+                })
+            },
+        )
+        .await?;
+        Ok(task_payload(
+            &sent,
+            client,
+            id.unwrap_or(TaskId(Uuid::nil())),
+        ))
+    }
+
+    /// Pass a task from a merged agency to its successor (secretariat).
+    async fn transfer_task(
+        &self,
+        ctx: &Context<'_>,
+        input: TransferTaskInput,
+    ) -> async_graphql::Result<TaskPayload> {
+        let client = input.client_mutation_id.clone();
+        let task = task_id(&input.task_id, "taskId")?;
+        let sent = send(
+            ctx,
+            SECRETARIAT,
+            "transfer tasks",
+            client.as_deref(),
+            None,
+            None,
+            |scope, _| {
+                scope.task(task)?;
+                Ok(Command::TransferTask {
+                    task_id: task,
+                    from_agency: agency_id(&input.from_agency_id, "fromAgencyId")?,
+                    to_agency: agency_id(&input.to_agency_id, "toAgencyId")?,
+                    legal_basis: text(input.legal_basis, "legalBasis")?,
+                })
+            },
+        )
+        .await?;
+        Ok(task_payload(&sent, client, task))
+    }
+
+    /// Move a task's deadline later (secretariat).
+    async fn extend_deadline(
+        &self,
+        ctx: &Context<'_>,
+        input: ExtendDeadlineInput,
+    ) -> async_graphql::Result<TaskPayload> {
+        let client = input.client_mutation_id.clone();
+        let reason = text(input.reason, "reason")?;
+        let mut id = None;
+        let sent = send(
+            ctx,
+            SECRETARIAT,
+            "extend deadlines",
+            client.as_deref(),
+            input.expected_version,
+            Some(reason.clone()),
+            |scope, _| {
+                let task = visible_task(scope, &input.task_id)?;
+                id = Some(task);
+                Ok(Command::ExtendDeadline {
+                    task_id: task,
+                    new_deadline: input.new_deadline,
+                    reason,
+                })
+            },
+        )
+        .await?;
+        Ok(task_payload(
+            &sent,
+            client,
+            id.unwrap_or(TaskId(Uuid::nil())),
+        ))
+    }
+
+    /// Report progress on a task for the officer's own agency (lead: sets the percent;
+    /// coordinator: a contribution).
+    async fn report_progress(
+        &self,
+        ctx: &Context<'_>,
+        input: ReportProgressInput,
+    ) -> async_graphql::Result<TaskPayload> {
+        let client = input.client_mutation_id.clone();
+        let percent = u8::try_from(input.percent)
+            .ok()
+            .filter(|p| *p <= 100)
+            .ok_or_else(|| ApiError::bad_input("percent", "give a percent from 0 to 100"))?;
+        let mut id = None;
+        let sent = send(
+            ctx,
+            OFFICER,
+            "report progress",
+            client.as_deref(),
+            input.expected_version,
+            None,
+            |scope, _| {
+                let task = visible_task(scope, &input.task_id)?;
+                id = Some(task);
+                Ok(Command::ReportProgress {
+                    task_id: task,
+                    reporter_agency: own_agency(scope)?,
+                    percent,
+                    note: text(input.note, "note")?,
+                    evidence: input.evidence,
+                    as_of: input.as_of.unwrap_or(scope.today),
+                })
+            },
+        )
+        .await?;
+        Ok(task_payload(
+            &sent,
+            client,
+            id.unwrap_or(TaskId(Uuid::nil())),
+        ))
+    }
+
+    /// Mark a task done, for the officer's own agency, which must lead it.
+    async fn complete_task(
+        &self,
+        ctx: &Context<'_>,
+        input: CompleteTaskInput,
+    ) -> async_graphql::Result<TaskPayload> {
+        let client = input.client_mutation_id.clone();
+        let mut id = None;
+        let sent = send(
+            ctx,
+            OFFICER,
+            "complete tasks",
+            client.as_deref(),
+            input.expected_version,
+            None,
+            |scope, _| {
+                let task = visible_task(scope, &input.task_id)?;
+                id = Some(task);
+                Ok(Command::CompleteTask {
+                    task_id: task,
+                    reporter_agency: own_agency(scope)?,
+                    output: text(input.output, "output")?,
+                    completed_on: input.completed_on.unwrap_or(scope.today),
+                })
+            },
+        )
+        .await?;
+        Ok(task_payload(
+            &sent,
+            client,
+            id.unwrap_or(TaskId(Uuid::nil())),
+        ))
+    }
+
+    /// Reopen a completed task (secretariat).
+    async fn reopen_task(
+        &self,
+        ctx: &Context<'_>,
+        input: TaskReasonInput,
+    ) -> async_graphql::Result<TaskPayload> {
+        self.task_with_reason(ctx, input, "reopen tasks", |task_id, reason| {
+            Command::ReopenTask { task_id, reason }
+        })
+        .await
+    }
+
+    /// Cancel a task (secretariat); it stays on record, out of every percent.
+    async fn cancel_task(
+        &self,
+        ctx: &Context<'_>,
+        input: TaskReasonInput,
+    ) -> async_graphql::Result<TaskPayload> {
+        self.task_with_reason(ctx, input, "cancel tasks", |task_id, reason| {
+            Command::CancelTask { task_id, reason }
+        })
+        .await
+    }
+}
+
+impl TaskMutation {
+    async fn task_with_reason(
+        &self,
+        ctx: &Context<'_>,
+        input: TaskReasonInput,
+        what: &str,
+        command: impl FnOnce(TaskId, String) -> Command,
+    ) -> async_graphql::Result<TaskPayload> {
+        let client = input.client_mutation_id.clone();
+        let reason = text(input.reason, "reason")?;
+        let mut id = None;
+        let sent = send(
+            ctx,
+            SECRETARIAT,
+            what,
+            client.as_deref(),
+            input.expected_version,
+            Some(reason.clone()),
+            |scope, _| {
+                let task = visible_task(scope, &input.task_id)?;
+                id = Some(task);
+                Ok(command(task, reason))
+            },
+        )
+        .await?;
+        Ok(task_payload(
+            &sent,
+            client,
+            id.unwrap_or(TaskId(Uuid::nil())),
+        ))
+    }
+}
