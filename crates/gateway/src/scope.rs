@@ -127,6 +127,15 @@ impl Scope {
     }
 }
 
+/// An entity a mutation answers about, found again by its id in the scope that
+/// includes the write (each area implements it beside its object type).
+pub(crate) trait Found: Sized {
+    /// Its id.
+    type Id;
+    /// The entity as `scope` shows it, if the viewer may see it.
+    fn found(scope: &Scope, id: Self::Id) -> Option<Self>;
+}
+
 /// The gateway's shared state.
 pub fn gateway<'c>(ctx: &Context<'c>) -> Result<&'c Gateway, ApiError> {
     ctx.data::<Gateway>()

@@ -25,28 +25,69 @@ pub(crate) const SECRETARIAT: &[Role] = &[Role::Secretariat];
 /// Who may send an agency officer's commands.
 pub(crate) const OFFICER: &[Role] = &[Role::Officer];
 
-/// What a mutation did, and the read-model that includes it.
-pub(crate) struct Sent {
-    pub(crate) scope: Scope,
-    pub(crate) outcome: AppendOutcome,
-}
-
-/// Runs `command` for the viewer. `roles` may send it; `new_id` is filled with an id
-/// derived from the command id (so a retried mutation names the same new entity).
-pub(crate) async fn send(
-    ctx: &Context<'_>,
-    roles: &[Role],
-    what: &str,
-    client_mutation_id: Option<&str>,
+/// A mutation around its command, as the client sent it: who may send it, what it is
+/// called in a refusal ("assign tasks"), the idempotency key, the version the change
+/// rests on, and why.
+pub(crate) struct Envelope {
+    roles: &'static [Role],
+    what: &'static str,
+    client_mutation_id: Option<String>,
     expected_version: Option<u64>,
     reason: Option<String>,
-    build: impl FnOnce(&Scope, Uuid) -> Result<Command, ApiError>,
-) -> Result<Sent, ApiError> {
+}
+
+impl Envelope {
+    /// A mutation `roles` may send, called `what` in a refusal.
+    pub(crate) fn new(
+        roles: &'static [Role],
+        what: &'static str,
+        client_mutation_id: Option<String>,
+    ) -> Envelope {
+        Envelope {
+            roles,
+            what,
+            client_mutation_id,
+            expected_version: None,
+            reason: None,
+        }
+    }
+
+    /// Refused unless the target is at `version` (when given).
+    pub(crate) fn expecting(mut self, version: Option<u64>) -> Envelope {
+        self.expected_version = version;
+        self
+    }
+
+    /// Recorded with the events as their reason.
+    pub(crate) fn because(mut self, reason: impl Into<Option<String>>) -> Envelope {
+        self.reason = reason.into();
+        self
+    }
+}
+
+/// What a mutation did: the entity it answers about (`subject`), the outcome, and the
+/// read-model that includes the write.
+pub(crate) struct Sent<S> {
+    pub(crate) scope: Scope,
+    pub(crate) outcome: AppendOutcome,
+    pub(crate) client_mutation_id: Option<String>,
+    pub(crate) subject: S,
+}
+
+/// Sends the command `build` makes for the viewer, and answers once the read-model
+/// includes it. `build` gets the viewer's scope and an id derived from the command id
+/// (so a retried mutation names the same new entity); it returns the command and the
+/// entity the payload answers about.
+pub(crate) async fn send<S>(
+    ctx: &Context<'_>,
+    envelope: Envelope,
+    build: impl FnOnce(&Scope, Uuid) -> Result<(Command, S), ApiError>,
+) -> Result<Sent<S>, ApiError> {
     let scope = Scope::of(ctx)?;
-    scope.viewer.require(roles, what)?;
+    scope.viewer.require(envelope.roles, envelope.what)?;
     let gateway = gateway(ctx)?;
     let mut metadata = CommandMetadata::new(scope.viewer.actor.clone(), Utc::now());
-    if let Some(client_id) = client_mutation_id {
+    if let Some(client_id) = &envelope.client_mutation_id {
         if client_id.is_empty() || client_id.len() > 200 {
             return Err(ApiError::bad_input(
                 "clientMutationId",
@@ -57,12 +98,12 @@ pub(crate) async fn send(
         metadata.command_id = Uuid::new_v5(&CLIENT_NAMESPACE, key.as_bytes());
         metadata.correlation_id = metadata.command_id;
     }
-    metadata.reason = reason;
+    metadata.reason = envelope.reason;
     let new_id = Uuid::new_v5(&metadata.command_id, b"new entity");
-    let command = build(&scope, new_id)?;
+    let (command, subject) = build(&scope, new_id)?;
     let executed = gateway
         .handler
-        .execute(command, metadata, expected_version)
+        .execute(command, metadata, envelope.expected_version)
         .await?;
     let last = executed
         .follow_ups
@@ -74,13 +115,48 @@ pub(crate) async fn send(
             "position {last} was written but the read-model did not reach it in time"
         )));
     }
-    let fresh = Scope::with_snapshot(&scope, &gateway.live.snapshot());
     Ok(Sent {
-        scope: fresh,
+        scope: Scope::with_snapshot(&scope, &gateway.live.snapshot()),
         outcome: executed.outcome,
+        client_mutation_id: envelope.client_mutation_id,
+        subject,
     })
 }
 
+/// Defines a mutation's payload, one shape for every entity: the client's id echoed,
+/// the entity as the read-model that includes the write shows it, its version, and
+/// whether the mutation was a retry. The payload is made `From` the [`Sent`] whose
+/// subject is the entity's id ([`Found`]).
+macro_rules! payload {
+    ($(#[$doc:meta])* $name:ident, $field:ident: $view:ty, $field_doc:literal) => {
+        $(#[$doc])*
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $name {
+            /// The id the client sent, echoed.
+            pub client_mutation_id: Option<String>,
+            #[doc = $field_doc]
+            pub $field: Option<$view>,
+            /// Its version after the change.
+            pub version: u64,
+            /// Whether this mutation had already been applied.
+            pub replayed: bool,
+        }
+
+        impl From<$crate::send::Sent<<$view as $crate::scope::Found>::Id>> for $name {
+            fn from(sent: $crate::send::Sent<<$view as $crate::scope::Found>::Id>) -> Self {
+                $name {
+                    $field: <$view as $crate::scope::Found>::found(&sent.scope, sent.subject),
+                    client_mutation_id: sent.client_mutation_id,
+                    version: sent.outcome.last_version,
+                    replayed: sent.outcome.replayed,
+                }
+            }
+        }
+    };
+}
+pub(crate) use payload;
+
+/// Non-blank text, or `BAD_USER_INPUT` naming `field`.
 pub(crate) fn text(value: String, field: &str) -> Result<String, ApiError> {
     if value.trim().is_empty() {
         Err(ApiError::bad_input(field, "must not be empty"))
@@ -89,10 +165,12 @@ pub(crate) fn text(value: String, field: &str) -> Result<String, ApiError> {
     }
 }
 
+/// An agency's global id, or `BAD_USER_INPUT` naming `field`.
 pub(crate) fn agency_id(id: &ID, field: &str) -> Result<AgencyId, ApiError> {
     Ok(AgencyId(parse(id, Kind::Agency, field)?))
 }
 
+/// A task's global id, or `BAD_USER_INPUT` naming `field`.
 pub(crate) fn task_id(id: &ID, field: &str) -> Result<TaskId, ApiError> {
     Ok(TaskId(parse(id, Kind::Task, field)?))
 }

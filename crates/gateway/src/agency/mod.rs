@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::evaluation::DossierPeriodView;
 use crate::history::{history, stream_version, HistoryEntry};
 use crate::relay::{global_id, Kind};
-use crate::scope::{gateway, Scope};
+use crate::scope::{gateway, Found, Scope};
 use crate::vocab::{AgencyTierInfo, BlockInfo};
 
 /// An agency (cơ quan, đơn vị).
@@ -22,6 +22,13 @@ pub struct Agency {
     scope: Scope,
     /// The row.
     pub row: AgencyRow,
+}
+
+impl Found for Agency {
+    type Id = AgencyId;
+    fn found(scope: &Scope, id: AgencyId) -> Option<Agency> {
+        scope.agency(id).ok()
+    }
 }
 
 impl Scope {

@@ -1,39 +1,24 @@
 //! The directory's changes: registering, renaming, appointing heads, mergers and
 //! dissolutions (the secretariat's).
 
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, InputObject, Object, ID};
 use chrono::NaiveDate;
 use reform_domain::{AgencyId, Command, Person};
 
 use crate::agency::Agency;
-use crate::send::{agency_id, in_jurisdiction, send, text, Sent, SECRETARIAT};
+use crate::send::{agency_id, in_jurisdiction, payload, send, text, Envelope, SECRETARIAT};
 use crate::vocab::{AgencyTierCode, BlockCode};
 
 /// The agency mutations.
 #[derive(Default)]
 pub struct AgencyMutation;
 
-/// What a mutation on an agency returns.
-#[derive(SimpleObject)]
-pub struct AgencyPayload {
-    /// The id the client sent, echoed.
-    pub client_mutation_id: Option<String>,
-    /// The agency after the change.
-    pub agency: Option<Agency>,
-    /// Its version after the change.
-    pub version: u64,
-    /// Whether this mutation had already been applied.
-    pub replayed: bool,
-}
-
-pub(crate) fn agency_payload(sent: &Sent, client: Option<String>, id: AgencyId) -> AgencyPayload {
-    AgencyPayload {
-        client_mutation_id: client,
-        agency: sent.scope.agency(id).ok(),
-        version: sent.outcome.last_version,
-        replayed: sent.outcome.replayed,
-    }
-}
+payload!(
+    /// What a mutation on an agency returns.
+    AgencyPayload,
+    agency: Agency,
+    "The agency after the change."
+);
 
 /// Register an agency.
 #[derive(InputObject)]
@@ -128,41 +113,27 @@ impl AgencyMutation {
         ctx: &Context<'_>,
         input: RegisterAgencyInput,
     ) -> async_graphql::Result<AgencyPayload> {
-        let client = input.client_mutation_id.clone();
-        let mut id = None;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "register agencies",
-            client.as_deref(),
-            None,
-            None,
-            |scope, new| {
-                in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
-                let agency = AgencyId(new);
-                id = Some(agency);
-                Ok(Command::RegisterAgency {
-                    agency_id: agency,
-                    name: text(input.name, "name")?,
-                    short_name: input.short_name,
-                    tier: input.tier.into(),
-                    block: input.block.map(Into::into),
-                    jurisdiction: input.jurisdiction,
-                    parent: input
-                        .parent_id
-                        .as_ref()
-                        .map(|p| agency_id(p, "parentId"))
-                        .transpose()?,
-                })
-            },
-        )
-        .await?;
-        Ok(AgencyPayload {
-            client_mutation_id: client,
-            agency: id.and_then(|a| sent.scope.agency(a).ok()),
-            version: sent.outcome.last_version,
-            replayed: sent.outcome.replayed,
+        let envelope = Envelope::new(SECRETARIAT, "register agencies", input.client_mutation_id);
+        let sent = send(ctx, envelope, |scope, new| {
+            in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
+            let agency = AgencyId(new);
+            let command = Command::RegisterAgency {
+                agency_id: agency,
+                name: text(input.name, "name")?,
+                short_name: input.short_name,
+                tier: input.tier.into(),
+                block: input.block.map(Into::into),
+                jurisdiction: input.jurisdiction,
+                parent: input
+                    .parent_id
+                    .as_ref()
+                    .map(|p| agency_id(p, "parentId"))
+                    .transpose()?,
+            };
+            Ok((command, agency))
         })
+        .await?;
+        Ok(sent.into())
     }
 
     /// Rename an agency (secretariat).
@@ -171,28 +142,23 @@ impl AgencyMutation {
         ctx: &Context<'_>,
         input: RenameAgencyInput,
     ) -> async_graphql::Result<AgencyPayload> {
-        let client = input.client_mutation_id.clone();
         let agency = agency_id(&input.agency_id, "agencyId")?;
         let reason = text(input.reason, "reason")?;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "rename agencies",
-            client.as_deref(),
-            input.expected_version,
-            Some(reason.clone()),
-            |scope, _| {
-                scope.agency(agency)?;
-                Ok(Command::RenameAgency {
-                    agency_id: agency,
-                    new_name: text(input.new_name, "newName")?,
-                    effective_on: input.effective_on,
-                    reason,
-                })
-            },
-        )
+        let envelope = Envelope::new(SECRETARIAT, "rename agencies", input.client_mutation_id)
+            .expecting(input.expected_version)
+            .because(reason.clone());
+        let sent = send(ctx, envelope, |scope, _| {
+            scope.agency(agency)?;
+            let command = Command::RenameAgency {
+                agency_id: agency,
+                new_name: text(input.new_name, "newName")?,
+                effective_on: input.effective_on,
+                reason,
+            };
+            Ok((command, agency))
+        })
         .await?;
-        Ok(agency_payload(&sent, client, agency))
+        Ok(sent.into())
     }
 
     /// Appoint a head of agency; the previous tenure ends the day before (secretariat).
@@ -201,30 +167,24 @@ impl AgencyMutation {
         ctx: &Context<'_>,
         input: AppointHeadInput,
     ) -> async_graphql::Result<AgencyPayload> {
-        let client = input.client_mutation_id.clone();
         let agency = agency_id(&input.agency_id, "agencyId")?;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "appoint heads",
-            client.as_deref(),
-            input.expected_version,
-            None,
-            |scope, _| {
-                scope.agency(agency)?;
-                Ok(Command::AppointHead {
-                    agency_id: agency,
-                    head: Person {
-                        name: text(input.name, "name")?,
-                        title: input.title,
-                    },
-                    from: input.from,
-                    decision: input.decision,
-                })
-            },
-        )
+        let envelope = Envelope::new(SECRETARIAT, "appoint heads", input.client_mutation_id)
+            .expecting(input.expected_version);
+        let sent = send(ctx, envelope, |scope, _| {
+            scope.agency(agency)?;
+            let command = Command::AppointHead {
+                agency_id: agency,
+                head: Person {
+                    name: text(input.name, "name")?,
+                    title: input.title,
+                },
+                from: input.from,
+                decision: input.decision,
+            };
+            Ok((command, agency))
+        })
         .await?;
-        Ok(agency_payload(&sent, client, agency))
+        Ok(sent.into())
     }
 
     /// Merge an agency into its successor; its open tasks pass to the successor
@@ -234,27 +194,20 @@ impl AgencyMutation {
         ctx: &Context<'_>,
         input: MergeAgencyInput,
     ) -> async_graphql::Result<AgencyPayload> {
-        let client = input.client_mutation_id.clone();
         let agency = agency_id(&input.agency_id, "agencyId")?;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "merge agencies",
-            client.as_deref(),
-            None,
-            None,
-            |scope, _| {
-                scope.agency(agency)?;
-                Ok(Command::MergeAgency {
-                    agency_id: agency,
-                    successor: agency_id(&input.successor_id, "successorId")?,
-                    effective_on: input.effective_on,
-                    legal_basis: text(input.legal_basis, "legalBasis")?,
-                })
-            },
-        )
+        let envelope = Envelope::new(SECRETARIAT, "merge agencies", input.client_mutation_id);
+        let sent = send(ctx, envelope, |scope, _| {
+            scope.agency(agency)?;
+            let command = Command::MergeAgency {
+                agency_id: agency,
+                successor: agency_id(&input.successor_id, "successorId")?,
+                effective_on: input.effective_on,
+                legal_basis: text(input.legal_basis, "legalBasis")?,
+            };
+            Ok((command, agency))
+        })
         .await?;
-        Ok(agency_payload(&sent, client, agency))
+        Ok(sent.into())
     }
 
     /// Dissolve an agency (secretariat).
@@ -263,27 +216,21 @@ impl AgencyMutation {
         ctx: &Context<'_>,
         input: DissolveAgencyInput,
     ) -> async_graphql::Result<AgencyPayload> {
-        let client = input.client_mutation_id.clone();
         let agency = agency_id(&input.agency_id, "agencyId")?;
         let reason = text(input.reason, "reason")?;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "dissolve agencies",
-            client.as_deref(),
-            None,
-            Some(reason.clone()),
-            |scope, _| {
-                scope.agency(agency)?;
-                Ok(Command::DissolveAgency {
-                    agency_id: agency,
-                    effective_on: input.effective_on,
-                    legal_basis: text(input.legal_basis, "legalBasis")?,
-                    reason,
-                })
-            },
-        )
+        let envelope = Envelope::new(SECRETARIAT, "dissolve agencies", input.client_mutation_id)
+            .because(reason.clone());
+        let sent = send(ctx, envelope, |scope, _| {
+            scope.agency(agency)?;
+            let command = Command::DissolveAgency {
+                agency_id: agency,
+                effective_on: input.effective_on,
+                legal_basis: text(input.legal_basis, "legalBasis")?,
+                reason,
+            };
+            Ok((command, agency))
+        })
         .await?;
-        Ok(agency_payload(&sent, client, agency))
+        Ok(sent.into())
     }
 }

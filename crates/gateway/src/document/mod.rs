@@ -18,7 +18,7 @@ use crate::history::{history, stream_version, HistoryEntry};
 use crate::node::Node;
 use crate::progress::RollupNodeView;
 use crate::relay::{global_id, Kind};
-use crate::scope::Scope;
+use crate::scope::{Found, Scope};
 use crate::task::Task;
 use crate::vocab::RollupRuleInfo;
 
@@ -82,6 +82,31 @@ pub struct Directive(pub DocumentData);
 /// A plan (kế hoạch): assigns tasks to agencies.
 #[derive(Clone)]
 pub struct Plan(pub DocumentData);
+
+impl Found for Program {
+    type Id = DocumentId;
+    fn found(scope: &Scope, id: DocumentId) -> Option<Program> {
+        match scope.document(id) {
+            Ok(Document::Program(p)) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+impl Found for Plan {
+    type Id = DocumentId;
+    fn found(scope: &Scope, id: DocumentId) -> Option<Plan> {
+        scope.document(id).ok().and_then(Document::into_plan)
+    }
+}
+
+/// A document node: a program, directive or plan.
+impl Found for Node {
+    type Id = DocumentId;
+    fn found(scope: &Scope, id: DocumentId) -> Option<Node> {
+        scope.document(id).ok().map(Node::from)
+    }
+}
 
 impl Scope {
     /// A document the viewer may see, as its kind's type.

@@ -1,63 +1,41 @@
 //! Recording programs, directives and plans, amending them and choosing how a
 //! program's percentages are made (the secretariat's).
 
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, InputObject, Object, ID};
 use chrono::NaiveDate;
 use reform_domain::{AgencyId, Command, DirectivePoint, DocumentHeader, DocumentId, Period};
 
-use crate::document::{Document, Plan, Program};
+use crate::document::{Plan, Program};
 use crate::error::ApiError;
 use crate::node::Node;
 use crate::relay::{parse, parse_any, Kind};
-use crate::send::{agency_id, in_jurisdiction, send, text, Sent, SECRETARIAT};
+use crate::send::{agency_id, in_jurisdiction, payload, send, text, Envelope, SECRETARIAT};
 use crate::vocab::{PillarCode, ProgramLevelCode, RollupRuleCode};
 
 /// The document mutations.
 #[derive(Default)]
 pub struct DocumentMutation;
 
-/// What a mutation on a program returns.
-#[derive(SimpleObject)]
-pub struct ProgramPayload {
-    /// The id the client sent, echoed.
-    pub client_mutation_id: Option<String>,
-    /// The program after the change.
-    pub program: Option<Program>,
-    /// Its version after the change.
-    pub version: u64,
-    /// Whether this mutation had already been applied.
-    pub replayed: bool,
-}
+payload!(
+    /// What a mutation on a program returns.
+    ProgramPayload,
+    program: Program,
+    "The program after the change."
+);
 
-/// What a mutation on a plan returns.
-#[derive(SimpleObject)]
-pub struct PlanPayload {
-    /// The id the client sent, echoed.
-    pub client_mutation_id: Option<String>,
-    /// The plan after the change.
-    pub plan: Option<Plan>,
-    /// Its version after the change.
-    pub version: u64,
-    /// Whether this mutation had already been applied.
-    pub replayed: bool,
-}
+payload!(
+    /// What a mutation on a plan returns.
+    PlanPayload,
+    plan: Plan,
+    "The plan after the change."
+);
 
-/// What a mutation on a document returns.
-#[derive(SimpleObject)]
-pub struct DocumentPayload {
-    /// The id the client sent, echoed.
-    pub client_mutation_id: Option<String>,
-    /// The program, directive or plan after the change.
-    pub document: Option<Node>,
-    /// Its version after the change.
-    pub version: u64,
-    /// Whether this mutation had already been applied.
-    pub replayed: bool,
-}
-
-fn document_of(sent: &Sent, id: DocumentId) -> Option<Document> {
-    sent.scope.document(id).ok()
-}
+payload!(
+    /// What a mutation on a document returns.
+    DocumentPayload,
+    document: Node,
+    "The program, directive or plan after the change."
+);
 
 /// A document's header as printed on it.
 #[derive(InputObject)]
@@ -197,47 +175,29 @@ impl DocumentMutation {
         ctx: &Context<'_>,
         input: IssueProgramInput,
     ) -> async_graphql::Result<ProgramPayload> {
-        let client = input.client_mutation_id.clone();
-        let mut id = None;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "record programs",
-            client.as_deref(),
-            None,
-            None,
-            |scope, new| {
-                in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
-                let document = DocumentId(new);
-                id = Some(document);
-                Ok(Command::IssueProgram {
-                    document_id: document,
-                    header: input.header.into_header(None)?,
-                    level: input.level.into(),
-                    jurisdiction: input.jurisdiction,
-                    parent_program: input
-                        .parent_program_id
-                        .as_ref()
-                        .map(|p| parse(p, Kind::Program, "parentProgramId").map(DocumentId))
-                        .transpose()?,
-                    period: Period {
-                        from_year: input.from_year,
-                        to_year: input.to_year,
-                    },
-                })
-            },
-        )
-        .await?;
-        let program = match id.and_then(|d| document_of(&sent, d)) {
-            Some(Document::Program(p)) => Some(p),
-            _ => None,
-        };
-        Ok(ProgramPayload {
-            client_mutation_id: client,
-            program,
-            version: sent.outcome.last_version,
-            replayed: sent.outcome.replayed,
+        let envelope = Envelope::new(SECRETARIAT, "record programs", input.client_mutation_id);
+        let sent = send(ctx, envelope, |scope, new| {
+            in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
+            let document = DocumentId(new);
+            let command = Command::IssueProgram {
+                document_id: document,
+                header: input.header.into_header(None)?,
+                level: input.level.into(),
+                jurisdiction: input.jurisdiction,
+                parent_program: input
+                    .parent_program_id
+                    .as_ref()
+                    .map(|p| parse(p, Kind::Program, "parentProgramId").map(DocumentId))
+                    .transpose()?,
+                period: Period {
+                    from_year: input.from_year,
+                    to_year: input.to_year,
+                },
+            };
+            Ok((command, document))
         })
+        .await?;
+        Ok(sent.into())
     }
 
     /// Record a directive with its numbered points (secretariat).
@@ -246,47 +206,33 @@ impl DocumentMutation {
         ctx: &Context<'_>,
         input: IssueDirectiveInput,
     ) -> async_graphql::Result<DocumentPayload> {
-        let client = input.client_mutation_id.clone();
-        let mut id = None;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "record directives",
-            client.as_deref(),
-            None,
-            None,
-            |scope, new| {
-                in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
-                let document = DocumentId(new);
-                id = Some(document);
-                Ok(Command::IssueDirective {
-                    document_id: document,
-                    header: input.header.into_header(None)?,
-                    program: input
-                        .program_id
-                        .as_ref()
-                        .map(|p| parse(p, Kind::Program, "programId").map(DocumentId))
-                        .transpose()?,
-                    jurisdiction: input.jurisdiction,
-                    points: input
-                        .points
-                        .into_iter()
-                        .map(|p| DirectivePoint {
-                            number: p.number,
-                            text: p.text,
-                            pillars: p.pillars.into_iter().map(Into::into).collect(),
-                        })
-                        .collect(),
-                })
-            },
-        )
-        .await?;
-        Ok(DocumentPayload {
-            client_mutation_id: client,
-            document: id.and_then(|d| sent.scope.document(d).ok()).map(Node::from),
-            version: sent.outcome.last_version,
-            replayed: sent.outcome.replayed,
+        let envelope = Envelope::new(SECRETARIAT, "record directives", input.client_mutation_id);
+        let sent = send(ctx, envelope, |scope, new| {
+            in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
+            let document = DocumentId(new);
+            let command = Command::IssueDirective {
+                document_id: document,
+                header: input.header.into_header(None)?,
+                program: input
+                    .program_id
+                    .as_ref()
+                    .map(|p| parse(p, Kind::Program, "programId").map(DocumentId))
+                    .transpose()?,
+                jurisdiction: input.jurisdiction,
+                points: input
+                    .points
+                    .into_iter()
+                    .map(|p| DirectivePoint {
+                        number: p.number,
+                        text: p.text,
+                        pillars: p.pillars.into_iter().map(Into::into).collect(),
+                    })
+                    .collect(),
+            };
+            Ok((command, document))
         })
+        .await?;
+        Ok(sent.into())
     }
 
     /// Record a plan implementing a program or directive (secretariat).
@@ -295,53 +241,35 @@ impl DocumentMutation {
         ctx: &Context<'_>,
         input: IssuePlanInput,
     ) -> async_graphql::Result<PlanPayload> {
-        let client = input.client_mutation_id.clone();
-        let mut id = None;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "record plans",
-            client.as_deref(),
-            None,
-            None,
-            |scope, new| {
-                in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
-                let implements = match crate::relay::parse_any(&input.implements_id) {
-                    Ok((Kind::Program | Kind::Directive, uuid)) => DocumentId(uuid),
-                    _ => {
-                        return Err(ApiError::bad_input(
-                            "implementsId",
-                            "give the id of a program or a directive",
-                        ))
-                    }
-                };
-                let issuing = agency_id(&input.issuing_agency_id, "issuingAgencyId")?;
-                let document = DocumentId(new);
-                id = Some(document);
-                Ok(Command::IssuePlan {
-                    document_id: document,
-                    header: input.header.into_header(Some(issuing))?,
-                    implements,
-                    issuing_agency: issuing,
-                    jurisdiction: input.jurisdiction,
-                    period: Period {
-                        from_year: input.from_year,
-                        to_year: input.to_year,
-                    },
-                })
-            },
-        )
-        .await?;
-        let plan = match id.and_then(|d| document_of(&sent, d)) {
-            Some(Document::Plan(p)) => Some(p),
-            _ => None,
-        };
-        Ok(PlanPayload {
-            client_mutation_id: client,
-            plan,
-            version: sent.outcome.last_version,
-            replayed: sent.outcome.replayed,
+        let envelope = Envelope::new(SECRETARIAT, "record plans", input.client_mutation_id);
+        let sent = send(ctx, envelope, |scope, new| {
+            in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
+            let implements = match crate::relay::parse_any(&input.implements_id) {
+                Ok((Kind::Program | Kind::Directive, uuid)) => DocumentId(uuid),
+                _ => {
+                    return Err(ApiError::bad_input(
+                        "implementsId",
+                        "give the id of a program or a directive",
+                    ))
+                }
+            };
+            let issuing = agency_id(&input.issuing_agency_id, "issuingAgencyId")?;
+            let document = DocumentId(new);
+            let command = Command::IssuePlan {
+                document_id: document,
+                header: input.header.into_header(Some(issuing))?,
+                implements,
+                issuing_agency: issuing,
+                jurisdiction: input.jurisdiction,
+                period: Period {
+                    from_year: input.from_year,
+                    to_year: input.to_year,
+                },
+            };
+            Ok((command, document))
         })
+        .await?;
+        Ok(sent.into())
     }
 
     /// Amend a program, directive or plan: title, period (secretariat).
@@ -350,7 +278,6 @@ impl DocumentMutation {
         ctx: &Context<'_>,
         input: AmendDocumentInput,
     ) -> async_graphql::Result<DocumentPayload> {
-        let client = input.client_mutation_id.clone();
         let document = match parse_any(&input.document_id) {
             Ok((Kind::Program | Kind::Directive | Kind::Plan, uuid)) => DocumentId(uuid),
             _ => {
@@ -367,33 +294,24 @@ impl DocumentMutation {
             _ => return Err(ApiError::bad_input("toYear", "give both fromYear and toYear").into()),
         };
         let reason = text(input.reason, "reason")?;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "amend documents",
-            client.as_deref(),
-            input.expected_version,
-            Some(reason.clone()),
-            |scope, _| {
-                scope.document(document)?;
-                Ok(Command::AmendDocument {
-                    document_id: document,
-                    amended_by: input.amended_by,
-                    title: input.title,
-                    signer: None,
-                    period,
-                    points: None,
-                    reason,
-                })
-            },
-        )
-        .await?;
-        Ok(DocumentPayload {
-            client_mutation_id: client,
-            document: sent.scope.document(document).ok().map(Node::from),
-            version: sent.outcome.last_version,
-            replayed: sent.outcome.replayed,
+        let envelope = Envelope::new(SECRETARIAT, "amend documents", input.client_mutation_id)
+            .expecting(input.expected_version)
+            .because(reason.clone());
+        let sent = send(ctx, envelope, |scope, _| {
+            scope.document(document)?;
+            let command = Command::AmendDocument {
+                document_id: document,
+                amended_by: input.amended_by,
+                title: input.title,
+                signer: None,
+                period,
+                points: None,
+                reason,
+            };
+            Ok((command, document))
         })
+        .await?;
+        Ok(sent.into())
     }
 
     /// Choose a program's roll-up rule (secretariat); the change is kept in history.
@@ -402,35 +320,25 @@ impl DocumentMutation {
         ctx: &Context<'_>,
         input: SetRollupRuleInput,
     ) -> async_graphql::Result<ProgramPayload> {
-        let client = input.client_mutation_id.clone();
         let program = DocumentId(parse(&input.program_id, Kind::Program, "programId")?);
         let reason = text(input.reason, "reason")?;
-        let sent = send(
-            ctx,
+        let envelope = Envelope::new(
             SECRETARIAT,
             "change roll-up rules",
-            client.as_deref(),
-            input.expected_version,
-            Some(reason.clone()),
-            |scope, _| {
-                scope.document(program)?;
-                Ok(Command::SetRollupRule {
-                    document_id: program,
-                    rule: input.rule.into(),
-                    reason,
-                })
-            },
+            input.client_mutation_id,
         )
-        .await?;
-        let program = match document_of(&sent, program) {
-            Some(Document::Program(p)) => Some(p),
-            _ => None,
-        };
-        Ok(ProgramPayload {
-            client_mutation_id: client,
-            program,
-            version: sent.outcome.last_version,
-            replayed: sent.outcome.replayed,
+        .expecting(input.expected_version)
+        .because(reason.clone());
+        let sent = send(ctx, envelope, |scope, _| {
+            scope.document(program)?;
+            let command = Command::SetRollupRule {
+                document_id: program,
+                rule: input.rule.into(),
+                reason,
+            };
+            Ok((command, program))
         })
+        .await?;
+        Ok(sent.into())
     }
 }

@@ -5,10 +5,10 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::NaiveDate;
 use reform_domain::{BandDefinition, Command, DossierCounts, FieldScore, ParOutcome, Role};
 
-use crate::agency::mutation::{agency_payload, AgencyPayload};
+use crate::agency::mutation::AgencyPayload;
 use crate::error::ApiError;
 use crate::evaluation::bands::{schemes, BandScheme};
-use crate::send::{agency_id, in_jurisdiction, send, text, SECRETARIAT};
+use crate::send::{agency_id, in_jurisdiction, send, text, Envelope, SECRETARIAT};
 use crate::vocab::BlockCode;
 
 /// The evaluation mutations.
@@ -167,7 +167,6 @@ impl EvaluationMutation {
         ctx: &Context<'_>,
         input: PublishParIndexInput,
     ) -> async_graphql::Result<AgencyPayload> {
-        let client = input.client_mutation_id.clone();
         let agency = agency_id(&input.agency_id, "agencyId")?;
         let outcome = match (input.total, input.not_evaluated_reason) {
             (Some(total), None) => ParOutcome::Scored {
@@ -195,27 +194,22 @@ impl EvaluationMutation {
             }
         };
         let correction_reason = input.reason.map(|r| text(r, "reason")).transpose()?;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "publish evaluations",
-            client.as_deref(),
-            None,
-            correction_reason.clone(),
-            |scope, _| {
-                scope.agency(agency)?;
-                Ok(Command::PublishParIndex {
-                    agency_id: agency,
-                    year: input.year,
-                    block: input.block.into(),
-                    outcome,
-                    decision: input.decision,
-                    reason: correction_reason,
-                })
-            },
-        )
+        let envelope = Envelope::new(SECRETARIAT, "publish evaluations", input.client_mutation_id)
+            .because(correction_reason.clone());
+        let sent = send(ctx, envelope, |scope, _| {
+            scope.agency(agency)?;
+            let command = Command::PublishParIndex {
+                agency_id: agency,
+                year: input.year,
+                block: input.block.into(),
+                outcome,
+                decision: input.decision,
+                reason: correction_reason,
+            };
+            Ok((command, agency))
+        })
         .await?;
-        Ok(agency_payload(&sent, client, agency))
+        Ok(sent.into())
     }
 
     /// Publish an agency's SIPAS result (secretariat).
@@ -224,29 +218,23 @@ impl EvaluationMutation {
         ctx: &Context<'_>,
         input: PublishSipasInput,
     ) -> async_graphql::Result<AgencyPayload> {
-        let client = input.client_mutation_id.clone();
         let agency = agency_id(&input.agency_id, "agencyId")?;
         let correction_reason = input.reason.map(|r| text(r, "reason")).transpose()?;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "publish evaluations",
-            client.as_deref(),
-            None,
-            correction_reason.clone(),
-            |scope, _| {
-                scope.agency(agency)?;
-                Ok(Command::PublishSipas {
-                    agency_id: agency,
-                    year: input.year,
-                    satisfaction_percent: input.satisfaction_percent,
-                    respondents: input.respondents,
-                    reason: correction_reason,
-                })
-            },
-        )
+        let envelope = Envelope::new(SECRETARIAT, "publish evaluations", input.client_mutation_id)
+            .because(correction_reason.clone());
+        let sent = send(ctx, envelope, |scope, _| {
+            scope.agency(agency)?;
+            let command = Command::PublishSipas {
+                agency_id: agency,
+                year: input.year,
+                satisfaction_percent: input.satisfaction_percent,
+                respondents: input.respondents,
+                reason: correction_reason,
+            };
+            Ok((command, agency))
+        })
         .await?;
-        Ok(agency_payload(&sent, client, agency))
+        Ok(sent.into())
     }
 
     /// Report dossier statistics: officers for their own agency, the secretariat for any.
@@ -256,66 +244,61 @@ impl EvaluationMutation {
         ctx: &Context<'_>,
         input: ReportDossierStatisticsInput,
     ) -> async_graphql::Result<AgencyPayload> {
-        let client = input.client_mutation_id.clone();
-        let mut id = None;
         let correction_reason = input
             .reason
             .clone()
             .map(|r| text(r, "reason"))
             .transpose()?;
-        let sent = send(
-            ctx,
+        let envelope = Envelope::new(
             &[Role::Secretariat, Role::Officer],
             "report dossier statistics",
-            client.as_deref(),
-            None,
-            correction_reason.clone(),
-            |scope, _| {
-                let own = scope.viewer.actor.agency;
-                let agency = match (&input.agency_id, scope.viewer.role()) {
-                    (Some(given), Role::Officer) => {
-                        let given = agency_id(given, "agencyId")?;
-                        if Some(given) != own {
-                            return Err(ApiError::Forbidden(
-                                "an officer reports for their own agency only".into(),
-                            ));
-                        }
-                        given
-                    }
-                    (Some(given), _) => agency_id(given, "agencyId")?,
-                    (None, Role::Officer) => {
-                        own.ok_or_else(|| ApiError::Forbidden("your token names no agency".into()))?
-                    }
-                    (None, _) => return Err(ApiError::bad_input("agencyId", "name the agency")),
-                };
-                scope.agency(agency)?;
-                id = Some(agency);
-                let c = input.counts;
-                Ok(Command::ReportDossierStatistics {
-                    agency_id: agency,
-                    period_from: input.period_from,
-                    period_to: input.period_to,
-                    field: input.field,
-                    counts: DossierCounts {
-                        received_online: c.received_online,
-                        received_in_person: c.received_in_person,
-                        carried_over: c.carried_over,
-                        resolved_early: c.resolved_early,
-                        resolved_on_time: c.resolved_on_time,
-                        resolved_late: c.resolved_late,
-                        in_process_within_deadline: c.in_process_within_deadline,
-                        in_process_overdue: c.in_process_overdue,
-                        apology_letters: c.apology_letters,
-                        digitised: c.digitised,
-                    },
-                    satisfaction_percent: input.satisfaction_percent,
-                    reason: correction_reason,
-                })
-            },
+            input.client_mutation_id,
         )
+        .because(correction_reason.clone());
+        let sent = send(ctx, envelope, |scope, _| {
+            let own = scope.viewer.actor.agency;
+            let agency = match (&input.agency_id, scope.viewer.role()) {
+                (Some(given), Role::Officer) => {
+                    let given = agency_id(given, "agencyId")?;
+                    if Some(given) != own {
+                        return Err(ApiError::Forbidden(
+                            "an officer reports for their own agency only".into(),
+                        ));
+                    }
+                    given
+                }
+                (Some(given), _) => agency_id(given, "agencyId")?,
+                (None, Role::Officer) => {
+                    own.ok_or_else(|| ApiError::Forbidden("your token names no agency".into()))?
+                }
+                (None, _) => return Err(ApiError::bad_input("agencyId", "name the agency")),
+            };
+            scope.agency(agency)?;
+            let c = input.counts;
+            let command = Command::ReportDossierStatistics {
+                agency_id: agency,
+                period_from: input.period_from,
+                period_to: input.period_to,
+                field: input.field,
+                counts: DossierCounts {
+                    received_online: c.received_online,
+                    received_in_person: c.received_in_person,
+                    carried_over: c.carried_over,
+                    resolved_early: c.resolved_early,
+                    resolved_on_time: c.resolved_on_time,
+                    resolved_late: c.resolved_late,
+                    in_process_within_deadline: c.in_process_within_deadline,
+                    in_process_overdue: c.in_process_overdue,
+                    apology_letters: c.apology_letters,
+                    digitised: c.digitised,
+                },
+                satisfaction_percent: input.satisfaction_percent,
+                reason: correction_reason,
+            };
+            Ok((command, agency))
+        })
         .await?;
-        let agency = id.ok_or_else(|| ApiError::Internal("no agency".into()))?;
-        Ok(agency_payload(&sent, client, agency))
+        Ok(sent.into())
     }
 
     /// Set a jurisdiction's PAR INDEX bands from a year on (secretariat). Rankings,
@@ -326,36 +309,30 @@ impl EvaluationMutation {
         ctx: &Context<'_>,
         input: SetBandSchemeInput,
     ) -> async_graphql::Result<BandSchemePayload> {
-        let client = input.client_mutation_id.clone();
         let jurisdiction = input.jurisdiction.trim().to_uppercase();
         let reason = input.reason.map(|r| text(r, "reason")).transpose()?;
-        let sent = send(
-            ctx,
-            &[Role::Secretariat],
-            "set band schemes",
-            client.as_deref(),
-            None,
-            reason.clone(),
-            |scope, _| {
-                in_jurisdiction(scope, &jurisdiction, "jurisdiction")?;
-                Ok(Command::SetBandScheme {
-                    jurisdiction: jurisdiction.clone(),
-                    from_year: input.from_year,
-                    bands: input
-                        .bands
-                        .into_iter()
-                        .map(|b| BandDefinition {
-                            name: b.name,
-                            min_total: b.min_total,
-                        })
-                        .collect(),
-                    reason,
-                })
-            },
-        )
+        let envelope = Envelope::new(SECRETARIAT, "set band schemes", input.client_mutation_id)
+            .because(reason.clone());
+        let sent = send(ctx, envelope, |scope, _| {
+            in_jurisdiction(scope, &jurisdiction, "jurisdiction")?;
+            let command = Command::SetBandScheme {
+                jurisdiction: jurisdiction.clone(),
+                from_year: input.from_year,
+                bands: input
+                    .bands
+                    .into_iter()
+                    .map(|b| BandDefinition {
+                        name: b.name,
+                        min_total: b.min_total,
+                    })
+                    .collect(),
+                reason,
+            };
+            Ok((command, ()))
+        })
         .await?;
         Ok(BandSchemePayload {
-            client_mutation_id: client,
+            client_mutation_id: sent.client_mutation_id,
             schemes: schemes(&sent.scope.model, Some(&jurisdiction)),
             version: sent.outcome.last_version,
             replayed: sent.outcome.replayed,

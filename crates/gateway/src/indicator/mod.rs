@@ -10,7 +10,7 @@ use reform_projections::{queries, IndicatorRow};
 
 use crate::error::ApiError;
 use crate::relay::{global_id, Kind};
-use crate::scope::Scope;
+use crate::scope::{Found, Scope};
 use crate::vocab::DirectionInfo;
 
 /// An indicator with its targets and measurements.
@@ -18,6 +18,13 @@ use crate::vocab::DirectionInfo;
 pub struct Indicator {
     scope: Scope,
     pub(crate) row: IndicatorRow,
+}
+
+impl Found for Indicator {
+    type Id = reform_domain::IndicatorId;
+    fn found(scope: &Scope, id: Self::Id) -> Option<Indicator> {
+        scope.indicator(id).ok()
+    }
 }
 
 impl Scope {

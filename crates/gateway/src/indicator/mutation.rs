@@ -1,40 +1,25 @@
 //! Defining indicators, their targets and their measurements (the secretariat's).
 
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, InputObject, Object, ID};
 use chrono::NaiveDate;
 use reform_domain::{Command, DocumentId, IndicatorId};
 
 use crate::error::ApiError;
 use crate::indicator::Indicator;
 use crate::relay::{parse, Kind};
-use crate::send::{in_jurisdiction, send, text, Sent, SECRETARIAT};
+use crate::send::{in_jurisdiction, payload, send, text, Envelope, SECRETARIAT};
 use crate::vocab::DirectionCode;
 
 /// The indicator mutations.
 #[derive(Default)]
 pub struct IndicatorMutation;
 
-/// What a mutation on an indicator returns.
-#[derive(SimpleObject)]
-pub struct IndicatorPayload {
-    /// The id the client sent, echoed.
-    pub client_mutation_id: Option<String>,
-    /// The indicator after the change.
-    pub indicator: Option<Indicator>,
-    /// Its version after the change.
-    pub version: u64,
-    /// Whether this mutation had already been applied.
-    pub replayed: bool,
-}
-
-fn indicator_payload(sent: &Sent, client: Option<String>, id: IndicatorId) -> IndicatorPayload {
-    IndicatorPayload {
-        client_mutation_id: client,
-        indicator: sent.scope.indicator(id).ok(),
-        version: sent.outcome.last_version,
-        replayed: sent.outcome.replayed,
-    }
-}
+payload!(
+    /// What a mutation on an indicator returns.
+    IndicatorPayload,
+    indicator: Indicator,
+    "The indicator after the change."
+);
 
 fn indicator_id(id: &ID) -> Result<IndicatorId, ApiError> {
     Ok(IndicatorId(parse(id, Kind::Indicator, "indicatorId")?))
@@ -99,35 +84,28 @@ impl IndicatorMutation {
         ctx: &Context<'_>,
         input: DefineIndicatorInput,
     ) -> async_graphql::Result<IndicatorPayload> {
-        let client = input.client_mutation_id.clone();
         let id = IndicatorId::for_code(&input.code);
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "define indicators",
-            client.as_deref(),
-            None,
-            None,
-            |scope, _| {
-                in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
-                Ok(Command::DefineIndicator {
-                    code: text(input.code, "code")?,
-                    name: text(input.name, "name")?,
-                    unit: text(input.unit, "unit")?,
-                    direction: input.direction.into(),
-                    baseline: input.baseline,
-                    baseline_on: input.baseline_on,
-                    jurisdiction: input.jurisdiction,
-                    program: input
-                        .program_id
-                        .as_ref()
-                        .map(|p| parse(p, Kind::Program, "programId").map(DocumentId))
-                        .transpose()?,
-                })
-            },
-        )
+        let envelope = Envelope::new(SECRETARIAT, "define indicators", input.client_mutation_id);
+        let sent = send(ctx, envelope, |scope, _| {
+            in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
+            let command = Command::DefineIndicator {
+                code: text(input.code, "code")?,
+                name: text(input.name, "name")?,
+                unit: text(input.unit, "unit")?,
+                direction: input.direction.into(),
+                baseline: input.baseline,
+                baseline_on: input.baseline_on,
+                jurisdiction: input.jurisdiction,
+                program: input
+                    .program_id
+                    .as_ref()
+                    .map(|p| parse(p, Kind::Program, "programId").map(DocumentId))
+                    .transpose()?,
+            };
+            Ok((command, id))
+        })
         .await?;
-        Ok(indicator_payload(&sent, client, id))
+        Ok(sent.into())
     }
 
     /// Set an indicator's target for a year (secretariat).
@@ -136,26 +114,19 @@ impl IndicatorMutation {
         ctx: &Context<'_>,
         input: SetIndicatorTargetInput,
     ) -> async_graphql::Result<IndicatorPayload> {
-        let client = input.client_mutation_id.clone();
         let id = indicator_id(&input.indicator_id)?;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "set targets",
-            client.as_deref(),
-            None,
-            None,
-            |scope, _| {
-                scope.indicator(id)?;
-                Ok(Command::SetIndicatorTarget {
-                    indicator_id: id,
-                    year: input.year,
-                    value: input.value,
-                })
-            },
-        )
+        let envelope = Envelope::new(SECRETARIAT, "set targets", input.client_mutation_id);
+        let sent = send(ctx, envelope, |scope, _| {
+            scope.indicator(id)?;
+            let command = Command::SetIndicatorTarget {
+                indicator_id: id,
+                year: input.year,
+                value: input.value,
+            };
+            Ok((command, id))
+        })
         .await?;
-        Ok(indicator_payload(&sent, client, id))
+        Ok(sent.into())
     }
 
     /// Record a measurement of an indicator (secretariat).
@@ -164,26 +135,19 @@ impl IndicatorMutation {
         ctx: &Context<'_>,
         input: RecordMeasurementInput,
     ) -> async_graphql::Result<IndicatorPayload> {
-        let client = input.client_mutation_id.clone();
         let id = indicator_id(&input.indicator_id)?;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "record measurements",
-            client.as_deref(),
-            None,
-            None,
-            |scope, _| {
-                scope.indicator(id)?;
-                Ok(Command::RecordMeasurement {
-                    indicator_id: id,
-                    measured_on: input.measured_on,
-                    value: input.value,
-                    source: input.source,
-                })
-            },
-        )
+        let envelope = Envelope::new(SECRETARIAT, "record measurements", input.client_mutation_id);
+        let sent = send(ctx, envelope, |scope, _| {
+            scope.indicator(id)?;
+            let command = Command::RecordMeasurement {
+                indicator_id: id,
+                measured_on: input.measured_on,
+                value: input.value,
+                source: input.source,
+            };
+            Ok((command, id))
+        })
         .await?;
-        Ok(indicator_payload(&sent, client, id))
+        Ok(sent.into())
     }
 }

@@ -15,7 +15,7 @@ use crate::document::{Document, Plan};
 use crate::error::ApiError;
 use crate::history::{history, stream_version, HistoryEntry};
 use crate::relay::{global_id, Kind};
-use crate::scope::Scope;
+use crate::scope::{Found, Scope};
 use crate::vocab::{CategoryInfo, TaskStatus, TimelinessInfo};
 
 /// A task (nhiệm vụ) a plan assigns to a lead agency, with coordinating agencies.
@@ -24,6 +24,13 @@ pub struct Task {
     scope: Scope,
     /// The row.
     pub row: TaskRow,
+}
+
+impl Found for Task {
+    type Id = TaskId;
+    fn found(scope: &Scope, id: TaskId) -> Option<Task> {
+        scope.task(id).ok()
+    }
 }
 
 impl Scope {

@@ -1,15 +1,14 @@
 //! Assigning, moving, reporting on and closing tasks: the secretariat assigns and
 //! extends, officers report and complete for their own agency.
 
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, InputObject, Object, ID};
 use chrono::NaiveDate;
 use reform_domain::{AgencyId, Command, Deadline, DocumentId, TaskId};
-use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::relay::{parse, Kind};
 use crate::scope::Scope;
-use crate::send::{agency_id, send, task_id, text, Sent, OFFICER, SECRETARIAT};
+use crate::send::{agency_id, payload, send, task_id, text, Envelope, OFFICER, SECRETARIAT};
 use crate::task::Task;
 use crate::vocab::CategoryCode;
 
@@ -17,27 +16,12 @@ use crate::vocab::CategoryCode;
 #[derive(Default)]
 pub struct TaskMutation;
 
-/// What a mutation on a task returns.
-#[derive(SimpleObject)]
-pub struct TaskPayload {
-    /// The id the client sent, echoed.
-    pub client_mutation_id: Option<String>,
-    /// The task after the change.
-    pub task: Option<Task>,
-    /// The task's version after the change.
-    pub version: u64,
-    /// Whether this mutation had already been applied (a retry): nothing new written.
-    pub replayed: bool,
-}
-
-pub(crate) fn task_payload(sent: &Sent, client: Option<String>, id: TaskId) -> TaskPayload {
-    TaskPayload {
-        client_mutation_id: client,
-        task: sent.scope.task(id).ok(),
-        version: sent.outcome.last_version,
-        replayed: sent.outcome.replayed,
-    }
-}
+payload!(
+    /// What a mutation on a task returns.
+    TaskPayload,
+    task: Task,
+    "The task after the change."
+);
 
 /// The caller's own agency (officers act for it).
 fn own_agency(scope: &Scope) -> Result<AgencyId, ApiError> {
@@ -188,50 +172,38 @@ impl TaskMutation {
         ctx: &Context<'_>,
         input: CreateTaskInput,
     ) -> async_graphql::Result<TaskPayload> {
-        let client = input.client_mutation_id.clone();
-        let mut id = None;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "assign tasks",
-            client.as_deref(),
-            None,
-            None,
-            |scope, new| {
-                let plan = DocumentId(parse(&input.plan_id, Kind::Plan, "planId")?);
-                scope.document(plan)?;
-                let task = TaskId(new);
-                id = Some(task);
-                Ok(Command::CreateTask {
-                    task_id: task,
-                    reference: input.reference.clone(),
-                    plan,
-                    parent_task: input
-                        .parent_task_id
-                        .as_ref()
-                        .map(|p| task_id(p, "parentTaskId"))
-                        .transpose()?,
-                    directive_point: None,
-                    category: input.category.into(),
-                    title: text(input.title, "title")?,
-                    description: input.description,
-                    lead: agency_id(&input.lead_id, "leadId")?,
-                    coordinators: input
-                        .coordinator_ids
-                        .iter()
-                        .map(|c| agency_id(c, "coordinatorIds"))
-                        .collect::<Result<_, _>>()?,
-                    deadline: input.deadline.map_or(Deadline::Ongoing, Deadline::On),
-                    expected_output: text(input.expected_output, "expectedOutput")?,
-                    weight: input.weight,
-                })
-            },
-        )
-        .await?;
-        Ok(match id {
-            Some(task) => task_payload(&sent, client, task),
-            None => return Err(ApiError::Internal("no task id".into()).into()),
+        let envelope = Envelope::new(SECRETARIAT, "assign tasks", input.client_mutation_id);
+        let sent = send(ctx, envelope, |scope, new| {
+            let plan = DocumentId(parse(&input.plan_id, Kind::Plan, "planId")?);
+            scope.document(plan)?;
+            let task = TaskId(new);
+            let command = Command::CreateTask {
+                task_id: task,
+                reference: input.reference.clone(),
+                plan,
+                parent_task: input
+                    .parent_task_id
+                    .as_ref()
+                    .map(|p| task_id(p, "parentTaskId"))
+                    .transpose()?,
+                directive_point: None,
+                category: input.category.into(),
+                title: text(input.title, "title")?,
+                description: input.description,
+                lead: agency_id(&input.lead_id, "leadId")?,
+                coordinators: input
+                    .coordinator_ids
+                    .iter()
+                    .map(|c| agency_id(c, "coordinatorIds"))
+                    .collect::<Result<_, _>>()?,
+                deadline: input.deadline.map_or(Deadline::Ongoing, Deadline::On),
+                expected_output: text(input.expected_output, "expectedOutput")?,
+                weight: input.weight,
+            };
+            Ok((command, task))
         })
+        .await?;
+        Ok(sent.into())
     }
 
     /// Give a task to another lead agency (secretariat).
@@ -240,41 +212,30 @@ impl TaskMutation {
         ctx: &Context<'_>,
         input: ReassignTaskInput,
     ) -> async_graphql::Result<TaskPayload> {
-        let client = input.client_mutation_id.clone();
         let reason = text(input.reason, "reason")?;
-        let mut id = None;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "reassign tasks",
-            client.as_deref(),
-            input.expected_version,
-            Some(reason.clone()),
-            |scope, _| {
-                let task = visible_task(scope, &input.task_id)?;
-                id = Some(task);
-                Ok(Command::ReassignTask {
-                    task_id: task,
-                    new_lead: agency_id(&input.new_lead_id, "newLeadId")?,
-                    coordinators: input
-                        .coordinator_ids
-                        .as_ref()
-                        .map(|ids| {
-                            ids.iter()
-                                .map(|c| agency_id(c, "coordinatorIds"))
-                                .collect::<Result<_, _>>()
-                        })
-                        .transpose()?,
-                    reason,
-                })
-            },
-        )
+        let envelope = Envelope::new(SECRETARIAT, "reassign tasks", input.client_mutation_id)
+            .expecting(input.expected_version)
+            .because(reason.clone());
+        let sent = send(ctx, envelope, |scope, _| {
+            let task = visible_task(scope, &input.task_id)?;
+            let command = Command::ReassignTask {
+                task_id: task,
+                new_lead: agency_id(&input.new_lead_id, "newLeadId")?,
+                coordinators: input
+                    .coordinator_ids
+                    .as_ref()
+                    .map(|ids| {
+                        ids.iter()
+                            .map(|c| agency_id(c, "coordinatorIds"))
+                            .collect::<Result<_, _>>()
+                    })
+                    .transpose()?,
+                reason,
+            };
+            Ok((command, task))
+        })
         .await?;
-        Ok(task_payload(
-            &sent,
-            client,
-            id.unwrap_or(TaskId(Uuid::nil())),
-        ))
+        Ok(sent.into())
     }
 
     /// Pass a task from a merged agency to its successor (secretariat).
@@ -283,27 +244,20 @@ impl TaskMutation {
         ctx: &Context<'_>,
         input: TransferTaskInput,
     ) -> async_graphql::Result<TaskPayload> {
-        let client = input.client_mutation_id.clone();
         let task = task_id(&input.task_id, "taskId")?;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "transfer tasks",
-            client.as_deref(),
-            None,
-            None,
-            |scope, _| {
-                scope.task(task)?;
-                Ok(Command::TransferTask {
-                    task_id: task,
-                    from_agency: agency_id(&input.from_agency_id, "fromAgencyId")?,
-                    to_agency: agency_id(&input.to_agency_id, "toAgencyId")?,
-                    legal_basis: text(input.legal_basis, "legalBasis")?,
-                })
-            },
-        )
+        let envelope = Envelope::new(SECRETARIAT, "transfer tasks", input.client_mutation_id);
+        let sent = send(ctx, envelope, |scope, _| {
+            scope.task(task)?;
+            let command = Command::TransferTask {
+                task_id: task,
+                from_agency: agency_id(&input.from_agency_id, "fromAgencyId")?,
+                to_agency: agency_id(&input.to_agency_id, "toAgencyId")?,
+                legal_basis: text(input.legal_basis, "legalBasis")?,
+            };
+            Ok((command, task))
+        })
         .await?;
-        Ok(task_payload(&sent, client, task))
+        Ok(sent.into())
     }
 
     /// Move a task's deadline later (secretariat).
@@ -312,32 +266,21 @@ impl TaskMutation {
         ctx: &Context<'_>,
         input: ExtendDeadlineInput,
     ) -> async_graphql::Result<TaskPayload> {
-        let client = input.client_mutation_id.clone();
         let reason = text(input.reason, "reason")?;
-        let mut id = None;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            "extend deadlines",
-            client.as_deref(),
-            input.expected_version,
-            Some(reason.clone()),
-            |scope, _| {
-                let task = visible_task(scope, &input.task_id)?;
-                id = Some(task);
-                Ok(Command::ExtendDeadline {
-                    task_id: task,
-                    new_deadline: input.new_deadline,
-                    reason,
-                })
-            },
-        )
+        let envelope = Envelope::new(SECRETARIAT, "extend deadlines", input.client_mutation_id)
+            .expecting(input.expected_version)
+            .because(reason.clone());
+        let sent = send(ctx, envelope, |scope, _| {
+            let task = visible_task(scope, &input.task_id)?;
+            let command = Command::ExtendDeadline {
+                task_id: task,
+                new_deadline: input.new_deadline,
+                reason,
+            };
+            Ok((command, task))
+        })
         .await?;
-        Ok(task_payload(
-            &sent,
-            client,
-            id.unwrap_or(TaskId(Uuid::nil())),
-        ))
+        Ok(sent.into())
     }
 
     /// Report progress on a task for the officer's own agency (lead: sets the percent;
@@ -347,38 +290,26 @@ impl TaskMutation {
         ctx: &Context<'_>,
         input: ReportProgressInput,
     ) -> async_graphql::Result<TaskPayload> {
-        let client = input.client_mutation_id.clone();
         let percent = u8::try_from(input.percent)
             .ok()
             .filter(|p| *p <= 100)
             .ok_or_else(|| ApiError::bad_input("percent", "give a percent from 0 to 100"))?;
-        let mut id = None;
-        let sent = send(
-            ctx,
-            OFFICER,
-            "report progress",
-            client.as_deref(),
-            input.expected_version,
-            None,
-            |scope, _| {
-                let task = visible_task(scope, &input.task_id)?;
-                id = Some(task);
-                Ok(Command::ReportProgress {
-                    task_id: task,
-                    reporter_agency: own_agency(scope)?,
-                    percent,
-                    note: text(input.note, "note")?,
-                    evidence: input.evidence,
-                    as_of: input.as_of.unwrap_or(scope.today),
-                })
-            },
-        )
+        let envelope = Envelope::new(OFFICER, "report progress", input.client_mutation_id)
+            .expecting(input.expected_version);
+        let sent = send(ctx, envelope, |scope, _| {
+            let task = visible_task(scope, &input.task_id)?;
+            let command = Command::ReportProgress {
+                task_id: task,
+                reporter_agency: own_agency(scope)?,
+                percent,
+                note: text(input.note, "note")?,
+                evidence: input.evidence,
+                as_of: input.as_of.unwrap_or(scope.today),
+            };
+            Ok((command, task))
+        })
         .await?;
-        Ok(task_payload(
-            &sent,
-            client,
-            id.unwrap_or(TaskId(Uuid::nil())),
-        ))
+        Ok(sent.into())
     }
 
     /// Mark a task done, for the officer's own agency, which must lead it.
@@ -387,32 +318,20 @@ impl TaskMutation {
         ctx: &Context<'_>,
         input: CompleteTaskInput,
     ) -> async_graphql::Result<TaskPayload> {
-        let client = input.client_mutation_id.clone();
-        let mut id = None;
-        let sent = send(
-            ctx,
-            OFFICER,
-            "complete tasks",
-            client.as_deref(),
-            input.expected_version,
-            None,
-            |scope, _| {
-                let task = visible_task(scope, &input.task_id)?;
-                id = Some(task);
-                Ok(Command::CompleteTask {
-                    task_id: task,
-                    reporter_agency: own_agency(scope)?,
-                    output: text(input.output, "output")?,
-                    completed_on: input.completed_on.unwrap_or(scope.today),
-                })
-            },
-        )
+        let envelope = Envelope::new(OFFICER, "complete tasks", input.client_mutation_id)
+            .expecting(input.expected_version);
+        let sent = send(ctx, envelope, |scope, _| {
+            let task = visible_task(scope, &input.task_id)?;
+            let command = Command::CompleteTask {
+                task_id: task,
+                reporter_agency: own_agency(scope)?,
+                output: text(input.output, "output")?,
+                completed_on: input.completed_on.unwrap_or(scope.today),
+            };
+            Ok((command, task))
+        })
         .await?;
-        Ok(task_payload(
-            &sent,
-            client,
-            id.unwrap_or(TaskId(Uuid::nil())),
-        ))
+        Ok(sent.into())
     }
 
     /// Reopen a completed task (secretariat).
@@ -441,34 +360,23 @@ impl TaskMutation {
 }
 
 impl TaskMutation {
+    /// A secretariat's command on one task that needs only a reason.
     async fn task_with_reason(
         &self,
         ctx: &Context<'_>,
         input: TaskReasonInput,
-        what: &str,
+        what: &'static str,
         command: impl FnOnce(TaskId, String) -> Command,
     ) -> async_graphql::Result<TaskPayload> {
-        let client = input.client_mutation_id.clone();
         let reason = text(input.reason, "reason")?;
-        let mut id = None;
-        let sent = send(
-            ctx,
-            SECRETARIAT,
-            what,
-            client.as_deref(),
-            input.expected_version,
-            Some(reason.clone()),
-            |scope, _| {
-                let task = visible_task(scope, &input.task_id)?;
-                id = Some(task);
-                Ok(command(task, reason))
-            },
-        )
+        let envelope = Envelope::new(SECRETARIAT, what, input.client_mutation_id)
+            .expecting(input.expected_version)
+            .because(reason.clone());
+        let sent = send(ctx, envelope, |scope, _| {
+            let task = visible_task(scope, &input.task_id)?;
+            Ok((command(task, reason), task))
+        })
         .await?;
-        Ok(task_payload(
-            &sent,
-            client,
-            id.unwrap_or(TaskId(Uuid::nil())),
-        ))
+        Ok(sent.into())
     }
 }
