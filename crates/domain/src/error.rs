@@ -133,7 +133,40 @@ pub enum DomainError {
     },
 }
 
+/// What the caller can do about a refusal: the class every interface maps to its own
+/// codes (the API's `extensions.code`, an exit status).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The input is wrong: fix it and send again.
+    Invalid,
+    /// Something named is not on record: check the identifier.
+    NotFound,
+    /// The record's state does not allow it (already there, a status that forbids it):
+    /// reload and decide again.
+    Conflict,
+    /// The caller's agency has no part in it: someone else must act.
+    NotYours,
+}
+
 impl DomainError {
+    /// What the caller can do about it. Every variant is classed here, so a new one
+    /// must be classed before it compiles.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            DomainError::InvalidInput { .. }
+            | DomainError::AgencyNotActive { .. }
+            | DomainError::DeadlineNotLater { .. }
+            | DomainError::DossiersUnbalanced { .. } => ErrorKind::Invalid,
+            DomainError::NotFound { .. } => ErrorKind::NotFound,
+            DomainError::AlreadyExists { .. } | DomainError::TaskStatusForbids { .. } => {
+                ErrorKind::Conflict
+            }
+            DomainError::NotAParticipant { .. } | DomainError::NotTheLead { .. } => {
+                ErrorKind::NotYours
+            }
+        }
+    }
+
     /// The command field the error is about, when there is one (for API clients).
     pub fn field(&self) -> Option<&'static str> {
         match self {

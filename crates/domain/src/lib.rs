@@ -23,7 +23,7 @@ pub const NATIONAL: &str = "VN";
 
 pub use command::Command;
 pub use decide::decide;
-pub use error::{DomainError, Entity};
+pub use error::{DomainError, Entity, ErrorKind};
 pub use event::*;
 pub use fold::fold_for_search;
 pub use ids::{AgencyId, BandSchemeId, DocumentId, EvaluationsId, IndicatorId, StreamId, TaskId};

@@ -1,8 +1,16 @@
 //! Every failure a client can see, each with a stable `extensions.code`.
-//! Database text never reaches a client: it is logged and replaced by a reference.
+//! Database text never reaches a client: it is replaced by a reference, and the
+//! [`ErrorLog`] extension logs the detail under that reference. Conversions here have
+//! no side effects.
 
-use async_graphql::ErrorExtensions;
-use reform_domain::DomainError;
+use std::sync::Arc;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextSubscribe,
+};
+use async_graphql::{ErrorExtensions, Response, ServerError};
+use futures::stream::{BoxStream, StreamExt};
+use reform_domain::{DomainError, ErrorKind};
 use reform_store::{CommandError, StoreError};
 
 /// A failure as the API reports it. (Deliberately not `Display`: every conversion to a
@@ -68,17 +76,33 @@ impl ApiError {
     }
 }
 
+/// What an internal error was, kept beside the client's error (never serialised) for
+/// [`ErrorLog`] to log under the reference the client was given.
+#[derive(Debug)]
+pub(crate) struct InternalDetail {
+    /// The reference quoted to the client.
+    pub(crate) reference: uuid::Uuid,
+    /// What failed, for the operators.
+    pub(crate) detail: String,
+}
+
 impl From<ApiError> for async_graphql::Error {
     fn from(error: ApiError) -> Self {
-        let message = match &error {
+        let converted = match &error {
             ApiError::Internal(detail) => {
                 let reference = uuid::Uuid::now_v7();
-                tracing::error!(%reference, detail, "internal error");
-                format!("internal error; quote reference {reference} to the operators")
+                let mut e = async_graphql::Error::new(format!(
+                    "internal error; quote reference {reference} to the operators"
+                ));
+                e.source = Some(Arc::new(InternalDetail {
+                    reference,
+                    detail: detail.clone(),
+                }));
+                e
             }
-            other => other.message(),
+            other => async_graphql::Error::new(other.message()),
         };
-        async_graphql::Error::new(message).extend_with(|_, e| {
+        converted.extend_with(|_, e| {
             e.set("code", error.code());
             match &error {
                 ApiError::BadUserInput {
@@ -91,6 +115,53 @@ impl From<ApiError> for async_graphql::Error {
                 _ => {}
             }
         })
+    }
+}
+
+/// Logs the detail of every internal error a response carries, under the reference
+/// its client was given: for queries, mutations and every item of a subscription.
+pub(crate) struct ErrorLog;
+
+impl ExtensionFactory for ErrorLog {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ErrorLog)
+    }
+}
+
+fn log_internal(errors: &[ServerError]) {
+    for error in errors {
+        if let Some(internal) = error.source::<InternalDetail>() {
+            tracing::error!(
+                reference = %internal.reference,
+                detail = internal.detail,
+                "internal error"
+            );
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for ErrorLog {
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let response = next.run(ctx, operation_name).await;
+        log_internal(&response.errors);
+        response
+    }
+
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: BoxStream<'s, Response>,
+        next: NextSubscribe<'_>,
+    ) -> BoxStream<'s, Response> {
+        next.run(ctx, stream)
+            .inspect(|response| log_internal(&response.errors))
+            .boxed()
     }
 }
 
@@ -111,21 +182,18 @@ pub(crate) fn camel(field: &str) -> String {
     out
 }
 
+/// Each kind of refusal has its code; a new kind must be given one to compile.
 impl From<DomainError> for ApiError {
     fn from(error: DomainError) -> Self {
         let message = error.to_string();
-        match &error {
-            DomainError::NotFound { .. } => ApiError::NotFound(message),
-            DomainError::AlreadyExists { .. } | DomainError::TaskStatusForbids { .. } => {
-                ApiError::Conflict {
-                    message,
-                    current_version: None,
-                }
-            }
-            DomainError::NotAParticipant { .. } | DomainError::NotTheLead { .. } => {
-                ApiError::Forbidden(message)
-            }
-            _ => ApiError::BadUserInput {
+        match error.kind() {
+            ErrorKind::NotFound => ApiError::NotFound(message),
+            ErrorKind::Conflict => ApiError::Conflict {
+                message,
+                current_version: None,
+            },
+            ErrorKind::NotYours => ApiError::Forbidden(message),
+            ErrorKind::Invalid => ApiError::BadUserInput {
                 field: error.field().map(camel),
                 message,
             },
@@ -190,5 +258,50 @@ mod tests {
         let error: async_graphql::Error =
             ApiError::Internal("relation \"events\" does not exist".into()).into();
         assert!(!error.message.contains("events"), "{}", error.message);
+        let detail = error
+            .source
+            .as_ref()
+            .and_then(|s| s.downcast_ref::<InternalDetail>())
+            .expect("the detail, for the log");
+        assert!(detail.detail.contains("events"));
+        assert!(error.message.contains(&detail.reference.to_string()));
+        let shown = serde_json::to_string(&error).expect("json");
+        assert!(!shown.contains("relation"), "{shown}");
+        assert!(shown.contains("INTERNAL"), "{shown}");
+    }
+
+    #[test]
+    fn every_kind_of_refusal_has_its_code() {
+        let cases = [
+            (
+                DomainError::invalid("title", "must not be empty"),
+                "BAD_USER_INPUT",
+            ),
+            (
+                DomainError::NotFound {
+                    entity: reform_domain::Entity::Task,
+                    id: "x".into(),
+                },
+                "NOT_FOUND",
+            ),
+            (
+                DomainError::AlreadyExists {
+                    entity: reform_domain::Entity::Task,
+                    id: "x".into(),
+                },
+                "CONFLICT",
+            ),
+            (
+                DomainError::NotTheLead {
+                    task: reform_domain::TaskId::generate(),
+                    task_title: "t".into(),
+                    agency: reform_domain::AgencyId::generate(),
+                },
+                "FORBIDDEN",
+            ),
+        ];
+        for (error, code) in cases {
+            assert_eq!(ApiError::from(error).code(), code);
+        }
     }
 }

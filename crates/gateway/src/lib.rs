@@ -71,6 +71,7 @@ pub fn schema(gateway: Option<Gateway>, introspection: bool) -> ApiSchema {
         MutationRoot::default(),
         SubscriptionRoot::default(),
     )
+    .extension(error::ErrorLog)
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
     .limit_directives(MAX_DIRECTIVES);
