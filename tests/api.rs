@@ -15,6 +15,7 @@ on_both_engines!(
     subscribers_of_one_instance_see_what_another_committed,
     the_record_around_the_plans_is_kept_through_mutations,
     every_role_is_refused_every_mutation_it_may_not_send,
+    the_gateway_judges_and_records_by_its_clock,
 );
 
 const REGISTER: &str = r#"mutation($input: RegisterAgencyInput!) {
@@ -1358,5 +1359,34 @@ async fn every_role_is_refused_every_mutation_it_may_not_send(t: TestStore) {
     }
     assert!(checked >= 70, "{checked} refusals checked");
     assert_eq!(t.store.head().await.expect("head"), head, "nothing written");
+    api.stop().await;
+}
+
+/// The gateway reads the time only through its clock: a fixed clock decides what is
+/// overdue and the recorded time of the commands it sends.
+async fn the_gateway_judges_and_records_by_its_clock(t: TestStore) {
+    let at: chrono::DateTime<Utc> = "2030-01-01T08:00:00Z".parse().expect("an instant");
+    let options = Options {
+        clock: reform_gateway::Clock::fixed(at),
+        ..Options::default()
+    };
+    let api = ApiServer::start(&t, options).await;
+    let secretariat = api.token(Role::Secretariat, "snv-thu-ky", None);
+    let p = province(&api, &secretariat).await;
+    let created = api
+        .ok(
+            &secretariat,
+            r#"mutation($input: CreateTaskInput!) {
+                 createTask(input: $input) { task { overdue daysOverdue history { recordedAt occurredAt } } } }"#,
+            json!({ "input": {
+                "planId": p.plan, "category": "INSTITUTIONAL", "title": "Rà soát thủ tục",
+                "leadId": p.tu_phap.0, "deadline": "2029-06-30", "expectedOutput": "Báo cáo"
+            }}),
+        )
+        .await;
+    let task = &created["createTask"]["task"];
+    assert_eq!(task["overdue"], true, "{created}");
+    assert_eq!(task["daysOverdue"], 185, "30/6/2029 to 1/1/2030: {created}");
+    assert_eq!(task["history"][0]["occurredAt"], "2030-01-01T08:00:00+00:00", "{created}");
     api.stop().await;
 }

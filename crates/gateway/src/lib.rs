@@ -51,7 +51,7 @@ use async_graphql::Schema;
 pub use auth::{claims, Claims, Keys, Viewer};
 pub use error::ApiError;
 pub use roots::{MutationRoot, QueryRoot, SubscriptionRoot};
-pub use scope::Gateway;
+pub use scope::{Clock, Gateway};
 pub use server::{start, Options, Running};
 
 /// The schema type.

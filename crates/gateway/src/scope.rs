@@ -49,11 +49,12 @@ impl Scope {
                 "send a bearer token (Authorization: Bearer …); `reform token` prints one".into(),
             )
         })?;
+        let gateway = gateway(ctx)?;
         let snapshot = match ctx.data_opt::<Snapshot>() {
             Some(snapshot) => snapshot.clone(),
-            None => gateway(ctx)?.live.snapshot(),
+            None => gateway.live.snapshot(),
         };
-        Ok(Scope::new(&snapshot, Utc::now().date_naive(), viewer))
+        Ok(Scope::new(&snapshot, gateway.clock.today(), viewer))
     }
 
     /// A scope over `snapshot`, judged on `today`, for `viewer`.
@@ -136,6 +137,46 @@ pub(crate) trait Found: Sized {
     fn found(scope: &Scope, id: Self::Id) -> Option<Self>;
 }
 
+/// Where "now" comes from: the system clock in service, a fixed instant in tests.
+/// The gateway reads the time only through it: today for "overdue", and the recorded
+/// time of the commands it sends.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Clock {
+        Clock(Arc::new(Utc::now))
+    }
+
+    /// Always `at`.
+    pub fn fixed(at: DateTime<Utc>) -> Clock {
+        Clock(Arc::new(move || at))
+    }
+
+    /// Now.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+
+    /// Today (UTC), the day "overdue" is judged against.
+    pub fn today(&self) -> NaiveDate {
+        self.now().date_naive()
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Clock {
+        Clock::system()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Clock({})", self.now())
+    }
+}
+
 /// The gateway's shared state.
 pub fn gateway<'c>(ctx: &Context<'c>) -> Result<&'c Gateway, ApiError> {
     ctx.data::<Gateway>()
@@ -152,4 +193,6 @@ pub struct Gateway {
     pub bands: Vec<Band>,
     /// The emulation-reward rule of the accountability view.
     pub reward_rule: RewardRule,
+    /// Where "now" comes from.
+    pub clock: Clock,
 }

@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use async_graphql::{Context, ID};
-use chrono::Utc;
 use reform_domain::{AgencyId, Command, Role, TaskId};
 use reform_store::{AppendOutcome, CommandMetadata};
 use uuid::Uuid;
@@ -86,7 +85,7 @@ pub(crate) async fn send<S>(
     let scope = Scope::of(ctx)?;
     scope.viewer.require(envelope.roles, envelope.what)?;
     let gateway = gateway(ctx)?;
-    let mut metadata = CommandMetadata::new(scope.viewer.actor.clone(), Utc::now());
+    let mut metadata = CommandMetadata::new(scope.viewer.actor.clone(), gateway.clock.now());
     if let Some(client_id) = &envelope.client_mutation_id {
         if client_id.is_empty() || client_id.len() > 200 {
             return Err(ApiError::bad_input(

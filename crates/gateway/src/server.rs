@@ -29,6 +29,7 @@ use crate::auth::Keys;
 use crate::error::ApiError;
 use crate::loader::{Batched, Loader};
 use crate::metrics::{track, Metrics};
+use crate::scope::Clock;
 use crate::{schema, ApiSchema, Gateway};
 
 /// How the server behaves.
@@ -44,6 +45,8 @@ pub struct Options {
     pub max_batch: usize,
     /// Largest request body, bytes.
     pub body_limit: usize,
+    /// Where "now" comes from (the system clock unless a test fixes it).
+    pub clock: Clock,
 }
 
 impl Default for Options {
@@ -54,6 +57,7 @@ impl Default for Options {
             cors_origins: Vec::new(),
             max_batch: 10,
             body_limit: 1 << 20,
+            clock: Clock::system(),
         }
     }
 }
@@ -112,6 +116,7 @@ pub async fn start(
         live: live.clone(),
         bands: da_nang_bands(),
         reward_rule: RewardRule::default(),
+        clock: options.clock.clone(),
     };
     let state = Arc::new(AppState {
         schema: schema(Some(gateway), options.introspection),

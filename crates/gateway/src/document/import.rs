@@ -3,7 +3,6 @@
 
 use async_graphql::{Context, ErrorExtensions, InputObject, Object, SimpleObject, ID};
 use base64::Engine as _;
-use chrono::Utc;
 use reform_domain::{DocumentId, Role};
 use reform_interchange::{Format, ImportOptions, ImportReport, Problem};
 use reform_store::CommandMetadata;
@@ -171,7 +170,7 @@ impl TableMutations {
             .or_else(|| input.file_name.as_deref().and_then(Format::from_name))
             .unwrap_or_else(|| Format::sniff(&bytes));
         let gateway = gateway(ctx)?;
-        let mut metadata = CommandMetadata::new(scope.viewer.actor.clone(), Utc::now());
+        let mut metadata = CommandMetadata::new(scope.viewer.actor.clone(), gateway.clock.now());
         metadata.reason = Some(reason.clone());
         let options = ImportOptions {
             partial: input.partial,

@@ -1,7 +1,6 @@
 //! A program's pillar progress, live: now, then on every change.
 
 use async_graphql::{Context, SimpleObject, Subscription, ID};
-use chrono::Utc;
 use futures::Stream;
 use reform_domain::DocumentId;
 
@@ -38,6 +37,7 @@ impl ProgressSubscription {
         let mut changes = gateway.live.subscribe();
         changes.mark_changed();
         let viewer = scope.viewer.clone();
+        let clock = gateway.clock.clone();
         let state = (
             changes,
             viewer,
@@ -45,39 +45,42 @@ impl ProgressSubscription {
         );
         Ok(futures::stream::unfold(
             state,
-            move |(mut changes, viewer, mut last)| async move {
-                loop {
-                    changes.changed().await.ok()?;
-                    let snapshot = changes.borrow_and_update().clone();
-                    let today = Utc::now().date_naive();
-                    let scope = Scope::new(&snapshot, today, viewer.clone());
-                    let tree = scope.rollup_tree(Some(program));
-                    let figures: Vec<_> = tree
-                        .children
-                        .iter()
-                        .map(|n| {
-                            (
-                                n.percent,
-                                n.counts.counted(),
-                                n.counts.completed(),
-                                n.counts.overdue,
-                            )
-                        })
-                        .collect();
-                    if last.as_ref() == Some(&figures) {
-                        continue;
+            move |(mut changes, viewer, mut last)| {
+                let clock = clock.clone();
+                async move {
+                    loop {
+                        changes.changed().await.ok()?;
+                        let snapshot = changes.borrow_and_update().clone();
+                        let today = clock.today();
+                        let scope = Scope::new(&snapshot, today, viewer.clone());
+                        let tree = scope.rollup_tree(Some(program));
+                        let figures: Vec<_> = tree
+                            .children
+                            .iter()
+                            .map(|n| {
+                                (
+                                    n.percent,
+                                    n.counts.counted(),
+                                    n.counts.completed(),
+                                    n.counts.overdue,
+                                )
+                            })
+                            .collect();
+                        if last.as_ref() == Some(&figures) {
+                            continue;
+                        }
+                        last = Some(figures);
+                        let pillars = RollupNodeView::new(scope, tree)
+                            .children_unfiltered()
+                            .into_iter()
+                            .filter(|n| n.is_pillar())
+                            .collect();
+                        let update = PillarProgressUpdate {
+                            position: snapshot.position,
+                            pillars,
+                        };
+                        return Some((update, (changes, viewer, last)));
                     }
-                    last = Some(figures);
-                    let pillars = RollupNodeView::new(scope, tree)
-                        .children_unfiltered()
-                        .into_iter()
-                        .filter(|n| n.is_pillar())
-                        .collect();
-                    let update = PillarProgressUpdate {
-                        position: snapshot.position,
-                        pillars,
-                    };
-                    return Some((update, (changes, viewer, last)));
                 }
             },
         ))

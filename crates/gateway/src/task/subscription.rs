@@ -15,7 +15,7 @@ use tokio::sync::watch;
 use crate::auth::Viewer;
 use crate::history::ActorView;
 use crate::relay::{global_id, parse, Kind};
-use crate::scope::{gateway, Scope};
+use crate::scope::{gateway, Clock, Scope};
 use crate::task::Task;
 
 /// Something that happened to a task.
@@ -48,6 +48,7 @@ struct Follow {
     viewer: Viewer,
     after: u64,
     pending: VecDeque<TaskEvent>,
+    clock: Clock,
 }
 
 impl Follow {
@@ -55,7 +56,7 @@ impl Follow {
     async fn next_batch(&mut self, filter: TaskFilter) -> Option<()> {
         self.changes.changed().await.ok()?;
         let snapshot = self.changes.borrow_and_update().clone();
-        let scope = Scope::new(&snapshot, Utc::now().date_naive(), self.viewer.clone());
+        let scope = Scope::new(&snapshot, self.clock.today(), self.viewer.clone());
         while self.after < snapshot.position {
             let page = match self.store.read_all(self.after, 500).await {
                 Ok(page) => page,
@@ -146,6 +147,7 @@ impl TaskSubscription {
             viewer: scope.viewer.clone(),
             after,
             pending: VecDeque::new(),
+            clock: gateway.clock.clone(),
         };
         Ok(futures::stream::unfold(
             follow,
