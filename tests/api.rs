@@ -1387,6 +1387,9 @@ async fn the_gateway_judges_and_records_by_its_clock(t: TestStore) {
     let task = &created["createTask"]["task"];
     assert_eq!(task["overdue"], true, "{created}");
     assert_eq!(task["daysOverdue"], 185, "30/6/2029 to 1/1/2030: {created}");
-    assert_eq!(task["history"][0]["occurredAt"], "2030-01-01T08:00:00+00:00", "{created}");
+    assert_eq!(
+        task["history"][0]["occurredAt"], "2030-01-01T08:00:00+00:00",
+        "{created}"
+    );
     api.stop().await;
 }

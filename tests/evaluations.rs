@@ -57,7 +57,8 @@ async fn band_changes_re_rank_and_earlier_years_keep_their_bands(t: TestStore) {
     let leader = api.token(Role::Leader, "lanh.dao", None);
     let secretariat = api.token(Role::Secretariat, "tran.thi.b", None);
 
-    // The demo's scheme for Đà Nẵng reproduces the 2022 table DOMAIN.md gives.
+    // The demo's scheme for Đà Nẵng reproduces its published 2022 league table
+    // (Đà Nẵng's PAR INDEX 2022 results, announced 21/4/2023).
     let before = api.ok(&leader, RANKING, json!({ "year": 2022 })).await;
     assert_eq!(
         counts(&before),

@@ -123,7 +123,7 @@ vocabulary!(
 );
 
 vocabulary!(
-    /// What a user may do (DOMAIN.md §5). Kept in event metadata; enforced by the gateway.
+    /// What a user may do. Kept in event metadata; enforced by the gateway.
     Role {
         Leader = "LEADER" => "Lãnh đạo", "Leader";
         Secretariat = "SECRETARIAT" => "Cơ quan thường trực (Sở Nội vụ)", "Reform secretariat";

@@ -1,5 +1,7 @@
 //! Who is asking: HS256 bearer tokens, and what each role may see and do
-//! (DOMAIN.md §5). The server enforces these on every field; nothing trusts the input.
+//! (leaders read their jurisdiction; the secretariat plans and assigns; officers act for
+//! their own agency; auditors read history). The server enforces these on every field;
+//! nothing trusts the input.
 
 use chrono::{Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
