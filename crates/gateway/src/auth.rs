@@ -147,6 +147,28 @@ impl Viewer {
         }
     }
 
+    /// Whether they may change something of `jurisdiction`: a viewer bound to a
+    /// jurisdiction writes only there (and in jurisdictions under it, coded
+    /// `VN-DN-…`); national records only an unbound, national viewer.
+    pub fn may_write(&self, jurisdiction: &str) -> bool {
+        match &self.jurisdiction {
+            None => true,
+            Some(mine) => {
+                jurisdiction == mine
+                    || jurisdiction
+                        .strip_prefix(mine.as_str())
+                        .is_some_and(|rest| rest.starts_with('-'))
+            }
+        }
+    }
+
+    /// Whether a command of theirs may name something of `jurisdiction`: what they
+    /// may write, and national records (a province's plan implements the national
+    /// program).
+    pub fn may_refer(&self, jurisdiction: &str) -> bool {
+        self.may_write(jurisdiction) || jurisdiction == NATIONAL
+    }
+
     /// Documents: everything in their jurisdiction (and national ones).
     pub fn sees_document(&self, document: &DocumentRow) -> bool {
         self.in_scope(&document.jurisdiction)

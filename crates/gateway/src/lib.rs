@@ -12,6 +12,7 @@
 // (sending a mutation's command), `relay` (ids, pages), `vocab` (codes and labels),
 // `auth` and `error`. No object module imports a mutation module.
 // The GraphQL types are published through the schema, not as Rust API.
+mod access;
 #[allow(unreachable_pub)]
 mod agency;
 #[allow(unreachable_pub)]

@@ -100,6 +100,7 @@ pub(crate) async fn send<S>(
     metadata.reason = envelope.reason;
     let new_id = Uuid::new_v5(&metadata.command_id, b"new entity");
     let (command, subject) = build(&scope, new_id)?;
+    crate::access::check(&scope.viewer, &scope.model, &command)?;
     let executed = gateway
         .handler
         .execute(command, metadata, envelope.expected_version)
@@ -172,19 +173,4 @@ pub(crate) fn agency_id(id: &ID, field: &str) -> Result<AgencyId, ApiError> {
 /// A task's global id, or `BAD_USER_INPUT` naming `field`.
 pub(crate) fn task_id(id: &ID, field: &str) -> Result<TaskId, ApiError> {
     Ok(TaskId(parse(id, Kind::Task, field)?))
-}
-
-/// Refuses a secretariat acting outside its jurisdiction.
-pub(crate) fn in_jurisdiction(
-    scope: &Scope,
-    jurisdiction: &str,
-    field: &str,
-) -> Result<(), ApiError> {
-    if scope.viewer.in_scope(jurisdiction) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!(
-            "{field}: {jurisdiction} is outside your jurisdiction"
-        )))
-    }
 }

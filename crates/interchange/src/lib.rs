@@ -18,5 +18,7 @@ pub use export::{plan_table, Cell, ExportError, Row, Table};
 pub use import::{
     plan_import, Column, ImportError, ImportOptions, ImportPlan, ImportReport, Problem,
 };
-pub use run::{export_plan, import_plan, load_plan_world, resolve_plan, RunError};
+pub use run::{
+    export_plan, import_plan, import_plan_admitting, load_plan_world, resolve_plan, RunError,
+};
 pub use sheet::{limits, Format, Sheet, SheetError};

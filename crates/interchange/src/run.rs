@@ -24,6 +24,10 @@ pub enum RunError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The caller may not send one of the commands the rows became (a row naming an
+    /// agency of another jurisdiction, say). Nothing was written.
+    #[error("{0}")]
+    NotAdmitted(String),
     /// The commands were refused when executed (another writer changed the plan
     /// between reading and writing, in a way the rows no longer fit). Nothing was
     /// written.
@@ -92,9 +96,38 @@ pub async fn import_plan(
     metadata: &CommandMetadata,
     dry_run: bool,
 ) -> Result<ImportReport, RunError> {
+    import_plan_admitting(
+        handler,
+        plan,
+        bytes,
+        format,
+        options,
+        metadata,
+        dry_run,
+        |_| Ok(()),
+    )
+    .await
+}
+
+/// [`import_plan`], with every command the rows become put to `admit` first (the
+/// API's write rule): one refused, and nothing is written, dry run or not.
+#[allow(clippy::too_many_arguments)]
+pub async fn import_plan_admitting(
+    handler: &CommandHandler,
+    plan: DocumentId,
+    bytes: &[u8],
+    format: Format,
+    options: &ImportOptions,
+    metadata: &CommandMetadata,
+    dry_run: bool,
+    admit: impl Fn(&reform_domain::Command) -> Result<(), String>,
+) -> Result<ImportReport, RunError> {
     let sheets = sheet::read(bytes, format)?;
     let world = load_plan_world(handler, plan).await?;
     let planned = plan_import(&world, plan, &sheets, options)?;
+    for command in &planned.commands {
+        admit(command).map_err(RunError::NotAdmitted)?;
+    }
     let mut report = planned.report;
     if dry_run || planned.commands.is_empty() {
         return Ok(report);

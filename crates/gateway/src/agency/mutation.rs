@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use reform_domain::{AgencyId, Command, Person};
 
 use crate::agency::Agency;
-use crate::send::{agency_id, in_jurisdiction, payload, send, text, Envelope, SECRETARIAT};
+use crate::send::{agency_id, payload, send, text, Envelope, SECRETARIAT};
 use crate::vocab::{AgencyTierCode, BlockCode};
 
 /// The agency mutations.
@@ -114,8 +114,7 @@ impl AgencyMutation {
         input: RegisterAgencyInput,
     ) -> async_graphql::Result<AgencyPayload> {
         let envelope = Envelope::new(SECRETARIAT, "register agencies", input.client_mutation_id);
-        let sent = send(ctx, envelope, |scope, new| {
-            in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
+        let sent = send(ctx, envelope, |_, new| {
             let agency = AgencyId(new);
             let command = Command::RegisterAgency {
                 agency_id: agency,

@@ -12,7 +12,7 @@ use crate::document::Plan;
 use crate::error::ApiError;
 use crate::relay::{parse, Kind};
 use crate::scope::{gateway, Scope};
-use crate::send::{in_jurisdiction, text};
+use crate::send::text;
 
 /// Largest file accepted, decoded (the request body is capped at 1 MiB anyway).
 const MAX_FILE_BYTES: usize = reform_interchange::limits::FILE_BYTES;
@@ -149,7 +149,7 @@ impl TableMutations {
         let Some(found) = scope.document(plan)?.into_plan() else {
             return Err(ApiError::bad_input("planId", "is not a plan").into());
         };
-        in_jurisdiction(&scope, &found.0.row.jurisdiction, "planId")?;
+        crate::access::check_writable(&scope.viewer, &found.0.row.jurisdiction, "the plan")?;
         let reason = text(input.reason, "reason")?;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(input.content.trim())
@@ -176,7 +176,8 @@ impl TableMutations {
             partial: input.partial,
             reason,
         };
-        let report = reform_interchange::import_plan(
+        let (viewer, model) = (&scope.viewer, &scope.model);
+        let report = reform_interchange::import_plan_admitting(
             &gateway.handler,
             plan,
             &bytes,
@@ -184,6 +185,7 @@ impl TableMutations {
             &options,
             &metadata,
             input.dry_run,
+            |command| crate::access::check(viewer, model, command).map_err(|e| e.message()),
         )
         .await
         .map_err(api_error)?;

@@ -9,7 +9,7 @@ use crate::document::{Plan, Program};
 use crate::error::ApiError;
 use crate::node::Node;
 use crate::relay::{parse, parse_any, Kind};
-use crate::send::{agency_id, in_jurisdiction, payload, send, text, Envelope, SECRETARIAT};
+use crate::send::{agency_id, payload, send, text, Envelope, SECRETARIAT};
 use crate::vocab::{PillarCode, ProgramLevelCode, RollupRuleCode};
 
 /// The document mutations.
@@ -176,8 +176,7 @@ impl DocumentMutation {
         input: IssueProgramInput,
     ) -> async_graphql::Result<ProgramPayload> {
         let envelope = Envelope::new(SECRETARIAT, "record programs", input.client_mutation_id);
-        let sent = send(ctx, envelope, |scope, new| {
-            in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
+        let sent = send(ctx, envelope, |_, new| {
             let document = DocumentId(new);
             let command = Command::IssueProgram {
                 document_id: document,
@@ -207,8 +206,7 @@ impl DocumentMutation {
         input: IssueDirectiveInput,
     ) -> async_graphql::Result<DocumentPayload> {
         let envelope = Envelope::new(SECRETARIAT, "record directives", input.client_mutation_id);
-        let sent = send(ctx, envelope, |scope, new| {
-            in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
+        let sent = send(ctx, envelope, |_, new| {
             let document = DocumentId(new);
             let command = Command::IssueDirective {
                 document_id: document,
@@ -242,8 +240,7 @@ impl DocumentMutation {
         input: IssuePlanInput,
     ) -> async_graphql::Result<PlanPayload> {
         let envelope = Envelope::new(SECRETARIAT, "record plans", input.client_mutation_id);
-        let sent = send(ctx, envelope, |scope, new| {
-            in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
+        let sent = send(ctx, envelope, |_, new| {
             let implements = match crate::relay::parse_any(&input.implements_id) {
                 Ok((Kind::Program | Kind::Directive, uuid)) => DocumentId(uuid),
                 _ => {

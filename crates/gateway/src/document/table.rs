@@ -42,6 +42,7 @@ pub struct TableFile {
 pub(crate) fn api_error(error: RunError) -> async_graphql::Error {
     let api = match error {
         RunError::Sheet(e) => ApiError::bad_input("content", e.to_string()),
+        RunError::NotAdmitted(m) => ApiError::Forbidden(m),
         RunError::Import(reform_interchange::ImportError::Plan(m)) => ApiError::NotFound(m),
         RunError::Import(e) => ApiError::bad_input("content", e.to_string()),
         RunError::Export(e) => ApiError::Internal(e.to_string()),

@@ -8,7 +8,7 @@ use reform_domain::{BandDefinition, Command, DossierCounts, FieldScore, ParOutco
 use crate::agency::mutation::AgencyPayload;
 use crate::error::ApiError;
 use crate::evaluation::bands::{schemes, BandScheme};
-use crate::send::{agency_id, in_jurisdiction, send, text, Envelope, SECRETARIAT};
+use crate::send::{agency_id, send, text, Envelope, SECRETARIAT};
 use crate::vocab::BlockCode;
 
 /// The evaluation mutations.
@@ -313,8 +313,7 @@ impl EvaluationMutation {
         let reason = input.reason.map(|r| text(r, "reason")).transpose()?;
         let envelope = Envelope::new(SECRETARIAT, "set band schemes", input.client_mutation_id)
             .because(reason.clone());
-        let sent = send(ctx, envelope, |scope, _| {
-            in_jurisdiction(scope, &jurisdiction, "jurisdiction")?;
+        let sent = send(ctx, envelope, |_, _| {
             let command = Command::SetBandScheme {
                 jurisdiction: jurisdiction.clone(),
                 from_year: input.from_year,

@@ -7,7 +7,7 @@ use reform_domain::{Command, DocumentId, IndicatorId};
 use crate::error::ApiError;
 use crate::indicator::Indicator;
 use crate::relay::{parse, Kind};
-use crate::send::{in_jurisdiction, payload, send, text, Envelope, SECRETARIAT};
+use crate::send::{payload, send, text, Envelope, SECRETARIAT};
 use crate::vocab::DirectionCode;
 
 /// The indicator mutations.
@@ -86,8 +86,7 @@ impl IndicatorMutation {
     ) -> async_graphql::Result<IndicatorPayload> {
         let id = IndicatorId::for_code(&input.code);
         let envelope = Envelope::new(SECRETARIAT, "define indicators", input.client_mutation_id);
-        let sent = send(ctx, envelope, |scope, _| {
-            in_jurisdiction(scope, &input.jurisdiction, "jurisdiction")?;
+        let sent = send(ctx, envelope, |_, _| {
             let command = Command::DefineIndicator {
                 code: text(input.code, "code")?,
                 name: text(input.name, "name")?,

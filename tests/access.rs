@@ -1,0 +1,211 @@
+//! Jurisdictions are the trust boundary for writes: a secretariat bound to a province
+//! changes only that province's records and names only its own or national ones;
+//! national records only a national secretariat changes. Over HTTP, on the demo, on
+//! both engines; every refusal is FORBIDDEN and writes nothing.
+
+use reform_domain::Role;
+use reform_gateway::{claims, Options};
+use reform_store::CommandHandler;
+use serde_json::{json, Value};
+
+use crate::support::api::ApiServer;
+use crate::support::stores::{on_both_engines, TestStore};
+
+on_both_engines!(a_provincial_secretariat_writes_only_its_own_province);
+
+/// Ids the demo gives, found as a national leader would find them.
+struct Demo {
+    national_program: String,
+    ha_tinh_program: String,
+    da_nang_plan: String,
+    national_indicator: String,
+    da_nang_agency: String,
+    other_da_nang_agency: String,
+    ha_noi_agency: String,
+}
+
+async fn demo_ids(api: &ApiServer) -> Demo {
+    let leader = api.token(Role::Leader, "lanh-dao-trung-uong", None);
+    let data = api
+        .ok(
+            &leader,
+            r#"{ programs { id number jurisdiction plans { id number jurisdiction } }
+                 agencies(first: 100) { nodes { id name jurisdiction } }
+                 indicators { id jurisdiction } }"#,
+            json!({}),
+        )
+        .await;
+    let programs = data["programs"].as_array().expect("programs");
+    let program = |number: &str| {
+        programs
+            .iter()
+            .find(|p| p["number"] == number)
+            .map(|p| p["id"].as_str().expect("id").to_owned())
+            .unwrap_or_else(|| panic!("program {number}: {data}"))
+    };
+    let da_nang_plan = programs
+        .iter()
+        .flat_map(|p| p["plans"].as_array().cloned().unwrap_or_default())
+        .find(|p| p["number"] == "318/KH-UBND")
+        .map(|p| p["id"].as_str().expect("id").to_owned())
+        .expect("the Đà Nẵng plan");
+    let agencies = data["agencies"]["nodes"].as_array().expect("agencies");
+    let in_province = |code: &str| -> Vec<String> {
+        agencies
+            .iter()
+            .filter(|a| a["jurisdiction"] == code)
+            .map(|a| a["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let da_nang = in_province("VN-DN");
+    Demo {
+        national_program: program("76/NQ-CP"),
+        ha_tinh_program: program("3504/QĐ-UBND"),
+        da_nang_plan,
+        national_indicator: data["indicators"]
+            .as_array()
+            .and_then(|all| all.iter().find(|i| i["jurisdiction"] == "VN"))
+            .map(|i| i["id"].as_str().expect("id").to_owned())
+            .expect("a national indicator"),
+        da_nang_agency: da_nang[0].clone(),
+        other_da_nang_agency: da_nang[1].clone(),
+        ha_noi_agency: in_province("VN-HN")[0].clone(),
+    }
+}
+
+fn task_input(d: &Demo, lead: &str, client: &str) -> Value {
+    json!({ "input": {
+        "planId": d.da_nang_plan, "category": "INSTITUTIONAL", "title": "Rà soát văn bản",
+        "leadId": lead, "deadline": "2024-12-31", "expectedOutput": "Báo cáo",
+        "clientMutationId": client
+    }})
+}
+
+async fn a_provincial_secretariat_writes_only_its_own_province(t: TestStore) {
+    reform_cli::demo::load_demo(&CommandHandler::new(t.store.clone()))
+        .await
+        .expect("demo");
+    let api = ApiServer::start(&t, Options::default()).await;
+    let d = demo_ids(&api).await;
+    let da_nang = api
+        .keys
+        .issue(&claims(
+            Role::Secretariat,
+            "snv-da-nang",
+            None,
+            Some("VN-DN".into()),
+            1,
+        ))
+        .map_err(|e| e.message())
+        .expect("a token");
+    let head = t.store.head().await.expect("head");
+
+    let refused: Vec<(&str, &str, Value)> = vec![
+        (
+            "the national band scheme",
+            r#"mutation($input: SetBandSchemeInput!) { setBandScheme(input: $input) { version } }"#,
+            json!({ "input": { "jurisdiction": "VN", "fromYear": 2025,
+                               "bands": [{ "name": "A", "minTotal": 90 }] } }),
+        ),
+        (
+            "the national program's roll-up rule",
+            r#"mutation($input: SetRollupRuleInput!) { setRollupRule(input: $input) { version } }"#,
+            json!({ "input": { "programId": d.national_program, "rule": "WEIGHTED_AVERAGE",
+                               "reason": "thử" } }),
+        ),
+        (
+            "an amendment of the national program",
+            r#"mutation($input: AmendDocumentInput!) { amendDocument(input: $input) { version } }"#,
+            json!({ "input": { "documentId": d.national_program, "amendedBy": "1/QĐ",
+                               "title": "Đổi tên", "reason": "thử" } }),
+        ),
+        (
+            "a national indicator's target",
+            r#"mutation($input: SetIndicatorTargetInput!) { setIndicatorTarget(input: $input) { version } }"#,
+            json!({ "input": { "indicatorId": d.national_indicator, "year": 2030, "value": 1.0 } }),
+        ),
+        (
+            "a national indicator's measurement",
+            r#"mutation($input: RecordMeasurementInput!) { recordMeasurement(input: $input) { version } }"#,
+            json!({ "input": { "indicatorId": d.national_indicator, "measuredOn": "2025-01-01",
+                               "value": 1.0, "source": "thử" } }),
+        ),
+        (
+            "a national agency",
+            r#"mutation($input: RegisterAgencyInput!) { registerAgency(input: $input) { version } }"#,
+            json!({ "input": { "name": "Bộ Thử", "tier": "MINISTRY", "jurisdiction": "VN" } }),
+        ),
+        (
+            "a plan implementing another province's program",
+            r#"mutation($input: IssuePlanInput!) { issuePlan(input: $input) { version } }"#,
+            json!({ "input": {
+                "header": { "number": "9/KH-UBND", "title": "Kế hoạch", "issuedOn": "2025-01-02",
+                            "issuer": "UBND thành phố Đà Nẵng" },
+                "implementsId": d.ha_tinh_program, "issuingAgencyId": d.da_nang_agency,
+                "jurisdiction": "VN-DN", "fromYear": 2025, "toYear": 2025 } }),
+        ),
+        (
+            "a task of its plan led by another province's agency",
+            r#"mutation($input: CreateTaskInput!) { createTask(input: $input) { version } }"#,
+            task_input(&d, &d.ha_noi_agency, "ha-noi-lead"),
+        ),
+        (
+            "a merger into another province's agency",
+            r#"mutation($input: MergeAgencyInput!) { mergeAgency(input: $input) { version } }"#,
+            json!({ "input": { "agencyId": d.da_nang_agency, "successorId": d.ha_noi_agency,
+                               "effectiveOn": "2025-07-01", "legalBasis": "thử" } }),
+        ),
+    ];
+    for (what, query, variables) in refused {
+        let (code, error) = api.error(&da_nang, query, variables).await;
+        assert_eq!(code, "FORBIDDEN", "{what}: {error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("outside your jurisdiction"),
+            "{what}: {error}"
+        );
+    }
+    assert_eq!(
+        t.store.head().await.expect("head"),
+        head,
+        "no refusal wrote anything"
+    );
+
+    // Its own province, naming its own agencies and the national program: accepted.
+    let own = api
+        .ok(
+            &da_nang,
+            r#"mutation($input: CreateTaskInput!) { createTask(input: $input) { task { lead { jurisdiction } } } }"#,
+            {
+                let mut input = task_input(&d, &d.da_nang_agency, "da-nang-lead");
+                input["input"]["coordinatorIds"] = json!([d.other_da_nang_agency]);
+                input
+            },
+        )
+        .await;
+    assert_eq!(own["createTask"]["task"]["lead"]["jurisdiction"], "VN-DN");
+    let plan = api
+        .ok(
+            &da_nang,
+            r#"mutation($input: IssuePlanInput!) { issuePlan(input: $input) { plan { jurisdiction } } }"#,
+            json!({ "input": {
+                "header": { "number": "10/KH-UBND", "title": "Kế hoạch CCHC năm 2025",
+                            "issuedOn": "2025-01-02", "issuer": "UBND thành phố Đà Nẵng" },
+                "implementsId": d.national_program, "issuingAgencyId": d.da_nang_agency,
+                "jurisdiction": "VN-DN", "fromYear": 2025, "toYear": 2025 } }),
+        )
+        .await;
+    assert_eq!(plan["issuePlan"]["plan"]["jurisdiction"], "VN-DN");
+
+    // A national secretariat may change national records.
+    let national = api.token(Role::Secretariat, "bo-noi-vu", None);
+    api.ok(
+        &national,
+        r#"mutation($input: SetIndicatorTargetInput!) { setIndicatorTarget(input: $input) { version } }"#,
+        json!({ "input": { "indicatorId": d.national_indicator, "year": 2030, "value": 90.0 } }),
+    )
+    .await;
+    api.stop().await;
+}
