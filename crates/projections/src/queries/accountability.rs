@@ -21,8 +21,10 @@ pub struct RewardRule {
 }
 
 impl Default for RewardRule {
-    /// The practice seeds 000 and 002 describe: no task overdue more than 30 days, at
-    /// least 80% on time, PAR band Khá or better.
+    /// The practice described by Hà Tĩnh's directive on administrative reform (reform
+    /// results as a criterion for emulation and rewards) and Đà Nẵng's PAR INDEX 2022
+    /// announcement: no task overdue more than 30 days, at least 80% on time, PAR band
+    /// Khá or better.
     fn default() -> Self {
         RewardRule {
             max_days_overdue: 30,

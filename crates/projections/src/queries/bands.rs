@@ -22,7 +22,8 @@ pub fn bands_for<'a>(
         .map_or(fallback, |(_, bands)| bands.as_slice())
 }
 
-/// The bands Đà Nẵng's 2022 results fit (seed 002): cut points 90 / 80 / 70 / 60 / 50.
+/// The bands of Đà Nẵng's PAR INDEX 2022 results (announced 21/4/2023), with the cut
+/// points its totals fit: 90 / 80 / 70 / 60 / 50.
 pub fn da_nang_bands() -> Vec<Band> {
     [
         ("Xuất sắc", 90.0),
