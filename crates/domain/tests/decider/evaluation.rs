@@ -8,7 +8,7 @@ use reform_domain::{
 
 use crate::support::*;
 
-// --- PAR INDEX (Đà Nẵng 2022, seed 002) ---------------------------------------------
+// --- PAR INDEX (Đà Nẵng's 2022 results, announced 21/4/2023) ------------------------
 
 const SO_NOI_VU_DA_NANG: AgencyId = agency(0x0D_01);
 const HOANG_SA: AgencyId = agency(0x0D_02);
@@ -336,7 +336,7 @@ fn republishing_sipas_is_a_correction_that_needs_a_reason() {
         })]);
 }
 
-// --- dossier statistics (Sơn La 2021, seed 004) -------------------------------------
+// --- dossier statistics (Sơn La, provincial level, 2021) ----------------------------
 
 const UBND_SON_LA: AgencyId = agency(0x05_01);
 

@@ -1,0 +1,161 @@
+//! Task lists: which tasks a filter admits, in which order, and what they add up to.
+
+use chrono::NaiveDate;
+use reform_domain::DocumentId;
+
+use crate::model::{ProgressModel, TaskRow, CANCELLED};
+use crate::tree::StatusCounts;
+
+/// Which tasks to list. Every field narrows; `Default` lists all.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TaskFilter {
+    /// Tasks of plans of this jurisdiction (or national ones): what a reader of that
+    /// jurisdiction may see.
+    pub jurisdiction: Option<String>,
+    /// Led or coordinated by this agency: what its officers may see.
+    pub involving: Option<reform_domain::AgencyId>,
+    /// Only top-level tasks (no subtasks).
+    pub top_level_only: bool,
+    /// Tasks of this plan.
+    pub plan: Option<DocumentId>,
+    /// Tasks of plans under this program.
+    pub program: Option<DocumentId>,
+    /// Pillar or cross-cutting category code (`CIVIL_SERVICE`, `INSPECTION`).
+    pub category: Option<String>,
+    /// Led by this agency.
+    pub lead: Option<reform_domain::AgencyId>,
+    /// With this agency among the coordinators.
+    pub coordinator: Option<reform_domain::AgencyId>,
+    /// `NOT_STARTED`, `IN_PROGRESS`, `COMPLETED` or `CANCELLED`.
+    pub status: Option<String>,
+    /// Deadline on or after this day.
+    pub deadline_from: Option<NaiveDate>,
+    /// Deadline on or before this day.
+    pub deadline_to: Option<NaiveDate>,
+    /// Open and past the deadline on this day.
+    pub overdue_on: Option<NaiveDate>,
+    /// Words the title must contain, with or without diacritics ("cai cach").
+    pub search: Option<String>,
+}
+
+/// How to order a task list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum TaskOrder {
+    /// Earliest deadline first (ongoing work last), then title.
+    #[default]
+    Deadline,
+    /// By title.
+    Title,
+}
+
+/// The tasks the filter admits, in the order asked.
+pub fn tasks<'m>(
+    model: &'m ProgressModel,
+    filter: &TaskFilter,
+    order: TaskOrder,
+) -> Vec<&'m TaskRow> {
+    let words: Vec<String> = filter
+        .search
+        .as_deref()
+        .map(|q| {
+            reform_domain::fold_for_search(q)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut found: Vec<&TaskRow> = model
+        .tasks
+        .values()
+        .filter(|t| filter.plan.is_none_or(|p| t.plan_id == p))
+        .filter(|t| !filter.top_level_only || t.parent_task_id.is_none())
+        .filter(|t| {
+            filter
+                .involving
+                .is_none_or(|a| t.lead_id == a || t.coordinator_ids.contains(&a))
+        })
+        .filter(|t| {
+            filter.jurisdiction.as_deref().is_none_or(|j| {
+                model.documents.get(&t.plan_id).is_some_and(|plan| {
+                    plan.jurisdiction == j || plan.jurisdiction == reform_domain::NATIONAL
+                })
+            })
+        })
+        .filter(|t| {
+            filter
+                .program
+                .is_none_or(|p| model.programs_of(t.plan_id).contains(&p))
+        })
+        .filter(|t| filter.category.as_ref().is_none_or(|c| &t.category == c))
+        .filter(|t| filter.lead.is_none_or(|a| t.lead_id == a))
+        .filter(|t| {
+            filter
+                .coordinator
+                .is_none_or(|a| t.coordinator_ids.contains(&a))
+        })
+        .filter(|t| filter.status.as_ref().is_none_or(|s| &t.status == s))
+        .filter(|t| {
+            filter
+                .deadline_from
+                .is_none_or(|d| t.deadline.is_some_and(|td| td >= d))
+        })
+        .filter(|t| {
+            filter
+                .deadline_to
+                .is_none_or(|d| t.deadline.is_some_and(|td| td <= d))
+        })
+        .filter(|t| filter.overdue_on.is_none_or(|d| t.is_overdue(d)))
+        .filter(|t| words.iter().all(|w| t.search.contains(w.as_str())))
+        .collect();
+    // The id breaks ties, so the faster unstable sort gives one order.
+    match order {
+        TaskOrder::Deadline => found.sort_unstable_by(|a, b| {
+            (a.deadline.is_none(), a.deadline, &a.title, a.task_id).cmp(&(
+                b.deadline.is_none(),
+                b.deadline,
+                &b.title,
+                b.task_id,
+            ))
+        }),
+        TaskOrder::Title => {
+            found.sort_unstable_by(|a, b| (&a.title, a.task_id).cmp(&(&b.title, b.task_id)));
+        }
+    }
+    found
+}
+
+/// A filtered, ordered task list and its aggregates as of one day.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TaskSelection {
+    /// The tasks, in order.
+    pub ids: Vec<reform_domain::TaskId>,
+    /// Counts by where they stand on the day.
+    pub counts: StatusCounts,
+    /// Their average percent, cancelled tasks left out; `None` when none count.
+    pub average_percent: Option<f64>,
+}
+
+/// [`tasks`] with its counts and average percent on `today`.
+pub fn select_tasks(
+    model: &ProgressModel,
+    filter: &TaskFilter,
+    order: TaskOrder,
+    today: NaiveDate,
+) -> TaskSelection {
+    let rows = tasks(model, filter, order);
+    let mut counts = StatusCounts::default();
+    let mut percent_sum = 0.0;
+    for task in &rows {
+        counts.count(task, today);
+        if task.status != CANCELLED {
+            percent_sum += f64::from(task.percent);
+        }
+    }
+    let counted = counts.counted();
+    TaskSelection {
+        ids: rows.iter().map(|t| t.task_id).collect(),
+        counts,
+        average_percent: (counted > 0).then(|| percent_sum / counted as f64),
+    }
+}
