@@ -13,6 +13,64 @@ use crate::support::stores::{on_both_engines, TestStore};
 
 on_both_engines!(a_provincial_secretariat_writes_only_its_own_province);
 
+/// Tokens the server must refuse, each with 401 in its own words (never the token
+/// library's), and the server still answering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_are_refused_in_the_servers_words() {
+    use base64::Engine as _;
+    let t = TestStore::sqlite().await;
+    let api = ApiServer::start(&t, Options::default()).await;
+    let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let now = chrono::Utc::now().timestamp();
+    let unsigned = format!(
+        "{}.{}.",
+        b64(&json!({ "alg": "none", "typ": "JWT" })),
+        b64(&json!({ "sub": "x", "name": "x", "role": "LEADER", "iat": now, "exp": now + 60 }))
+    );
+    let long_lived = api
+        .keys
+        .issue(&claims(Role::Leader, "x", None, None, 365))
+        .map_err(|e| e.message())
+        .expect("token");
+    let mut early = claims(Role::Leader, "x", None, None, 1);
+    early.nbf = Some(now + 3_600);
+    let early = api
+        .keys
+        .issue(&early)
+        .map_err(|e| e.message())
+        .expect("token");
+    for (what, token, says) in [
+        ("alg none", unsigned.as_str(), "the token is not valid"),
+        (
+            "a year-long token",
+            long_lived.as_str(),
+            "longer than the 30 days",
+        ),
+        (
+            "a token valid from an hour on",
+            early.as_str(),
+            "the token is not valid",
+        ),
+    ] {
+        let (status, body) = api
+            .post(Some(token), json!({ "query": "{ viewer { name } }" }))
+            .await;
+        assert_eq!(status, 401, "{what}: {body}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{what}: {body}");
+        assert!(
+            !message.contains("variant") && !message.contains("Invalid"),
+            "{what}: {body}"
+        );
+    }
+    let fine = api.token(Role::Leader, "x", None);
+    assert_eq!(
+        api.ok(&fine, "{ viewer { name } }", json!({})).await["viewer"]["name"],
+        "x"
+    );
+    api.stop().await;
+}
+
 /// Ids the demo gives, found as a national leader would find them.
 struct Demo {
     national_program: String,

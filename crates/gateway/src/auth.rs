@@ -34,13 +34,21 @@ pub struct Claims {
     pub iat: i64,
     /// Expires at (seconds since the epoch).
     pub exp: i64,
+    /// Not valid before (seconds since the epoch), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
 }
+
+/// The longest a token may live (from `iat` to `exp`) unless the server is told
+/// otherwise: a leaked token is good for a month at most.
+pub const DEFAULT_MAX_TOKEN_DAYS: i64 = 30;
 
 /// The signing secret, as keys.
 #[derive(Clone)]
 pub struct Keys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    max_lifetime: Duration,
 }
 
 impl Keys {
@@ -49,7 +57,19 @@ impl Keys {
         Keys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            max_lifetime: Duration::days(DEFAULT_MAX_TOKEN_DAYS),
         }
+    }
+
+    /// The same keys, refusing tokens that live longer than `days`.
+    pub fn with_max_lifetime_days(mut self, days: i64) -> Keys {
+        self.max_lifetime = Duration::days(days);
+        self
+    }
+
+    /// The longest lifetime accepted, in days.
+    pub fn max_lifetime_days(&self) -> i64 {
+        self.max_lifetime.num_days()
     }
 
     /// A signed token for `claims`.
@@ -61,10 +81,25 @@ impl Keys {
     /// The viewer a bearer token stands for.
     pub fn verify(&self, token: &str) -> Result<Viewer, ApiError> {
         let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_required_spec_claims(&["exp", "sub"]);
+        validation.set_required_spec_claims(&["exp", "sub", "iat"]);
+        validation.validate_nbf = true;
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
-            .map_err(|e| ApiError::Unauthenticated(format!("the token is not valid: {e}")))?
+            .map_err(|error| {
+                // The library's words (its parser's, the algorithm it saw) are for the
+                // log; the client learns only that the token is refused.
+                tracing::info!(%error, "a bearer token was refused");
+                ApiError::Unauthenticated(
+                    "the token is not valid (expired, not yet valid, or not signed by this server)"
+                        .into(),
+                )
+            })?
             .claims;
+        if claims.exp - claims.iat > self.max_lifetime.num_seconds() {
+            return Err(ApiError::Unauthenticated(format!(
+                "the token lives longer than the {} days this server accepts; ask for a new one",
+                self.max_lifetime.num_days()
+            )));
+        }
         Viewer::from_claims(claims)
     }
 }
@@ -86,6 +121,7 @@ pub fn claims(
         jurisdiction,
         iat: now.timestamp(),
         exp: (now + Duration::days(days)).timestamp(),
+        nbf: None,
     }
 }
 
@@ -239,6 +275,34 @@ mod tests {
             keys.verify(&expired),
             Err(ApiError::Unauthenticated(_))
         ));
+        // Longer-lived than the server accepts, or not valid yet: refused, in the
+        // server's words.
+        let long = keys
+            .issue(&claims(Role::Leader, "an", None, None, 31))
+            .expect("token");
+        match keys.verify(&long) {
+            Err(ApiError::Unauthenticated(m)) => assert!(m.contains("30 days"), "{m}"),
+            other => panic!("a 31-day token: {other:?}"),
+        }
+        assert!(keys
+            .clone()
+            .with_max_lifetime_days(31)
+            .verify(&long)
+            .is_ok());
+        let mut later = claims(Role::Leader, "an", None, None, 1);
+        later.nbf = Some(later.iat + 3_600);
+        let later = keys.issue(&later).expect("token");
+        assert!(
+            keys.verify(&later).is_err(),
+            "not valid before an hour from now"
+        );
+        let forged = format!("{}x", &token[..token.len() - 1]);
+        match keys.verify(&forged) {
+            Err(ApiError::Unauthenticated(m)) => {
+                assert!(m.starts_with("the token is not valid"), "{m}")
+            }
+            other => panic!("a forged token: {other:?}"),
+        }
         let officer_without_agency = keys
             .issue(&claims(Role::Officer, "x", None, None, 1))
             .expect("token");
