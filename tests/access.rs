@@ -11,7 +11,10 @@ use serde_json::{json, Value};
 use crate::support::api::ApiServer;
 use crate::support::stores::{on_both_engines, TestStore};
 
-on_both_engines!(a_provincial_secretariat_writes_only_its_own_province);
+on_both_engines!(
+    a_provincial_secretariat_writes_only_its_own_province,
+    the_national_program_reads_province_by_province,
+);
 
 /// Tokens the server must refuse, each with 401 in its own words (never the token
 /// library's), and the server still answering.
@@ -265,5 +268,147 @@ async fn a_provincial_secretariat_writes_only_its_own_province(t: TestStore) {
         json!({ "input": { "indicatorId": d.national_indicator, "year": 2030, "value": 90.0 } }),
     )
     .await;
+    api.stop().await;
+}
+
+const NATIONAL_ROLLUP: &str = r#"query($id: ID!, $j: String) { program(id: $id) {
+  pillarProgress(jurisdiction: $j) { counts { total } }
+  rollup(jurisdiction: $j) { counts { total } children { label children { label kind } } }
+  progressByJurisdiction { jurisdiction progress { counts { total } percent } } } }"#;
+
+fn total(nodes: &Value) -> u64 {
+    nodes
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["counts"]["total"].as_u64().expect("a total"))
+        .sum()
+}
+
+/// A provincial leader's roll-up of the national program is made of their own
+/// province's plans, and names no other province's; they may not ask for another
+/// province's; a national leader reads the whole country and province by province.
+async fn the_national_program_reads_province_by_province(t: TestStore) {
+    let handler = CommandHandler::new(t.store.clone());
+    reform_cli::demo::load_demo(&handler).await.expect("demo");
+    // Đà Nẵng's 2024 plan gets its tasks, so both provinces have some.
+    let plan = reform_interchange::resolve_plan(&handler, "318/KH-UBND")
+        .await
+        .expect("the plan");
+    let sample = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/data/ke-hoach-cchc-2024-da-nang.csv"
+    ))
+    .expect("the sample table");
+    let actor = reform_store::Actor {
+        user_id: "snv".into(),
+        display_name: "Sở Nội vụ".into(),
+        role: Role::Secretariat,
+        agency: None,
+    };
+    reform_interchange::import_plan(
+        &handler,
+        plan,
+        &sample,
+        reform_interchange::Format::Csv,
+        &reform_interchange::ImportOptions {
+            partial: false,
+            reason: "Kế hoạch 318/KH-UBND".into(),
+        },
+        &reform_store::CommandMetadata::new(actor, chrono::Utc::now()),
+        false,
+    )
+    .await
+    .expect("the import");
+    let api = ApiServer::start(&t, Options::default()).await;
+    let d = demo_ids(&api).await;
+    let leader = |jurisdiction: Option<&str>| {
+        api.keys
+            .issue(&claims(
+                Role::Leader,
+                "lanh-dao",
+                None,
+                jurisdiction.map(str::to_owned),
+                1,
+            ))
+            .map_err(|e| e.message())
+            .expect("a token")
+    };
+    let (national, da_nang, ha_noi) = (leader(None), leader(Some("VN-DN")), leader(Some("VN-HN")));
+    let ask = |token: String, j: Option<&str>| {
+        let api = &api;
+        let id = d.national_program.clone();
+        let j = j.map(str::to_owned);
+        async move {
+            api.ok(&token, NATIONAL_ROLLUP, json!({ "id": id, "j": j }))
+                .await["program"]
+                .clone()
+        }
+    };
+    let country = ask(national.clone(), None).await;
+    let by_province = country["progressByJurisdiction"]
+        .as_array()
+        .expect("provinces");
+    let codes: Vec<&str> = by_province
+        .iter()
+        .map(|p| p["jurisdiction"].as_str().expect("code"))
+        .collect();
+    assert!(codes.contains(&"VN-DN"), "{country}");
+    let province_total = |code: &str| {
+        by_province
+            .iter()
+            .find(|p| p["jurisdiction"] == code)
+            .map_or(0, |p| {
+                p["progress"]["counts"]["total"].as_u64().expect("total")
+            })
+    };
+    assert_eq!(
+        total(&country["pillarProgress"]),
+        by_province
+            .iter()
+            .map(|p| p["progress"]["counts"]["total"].as_u64().expect("total"))
+            .sum::<u64>(),
+        "the country is the sum of its provinces: {country}"
+    );
+
+    let own = ask(da_nang.clone(), None).await;
+    assert_eq!(
+        total(&own["pillarProgress"]),
+        province_total("VN-DN"),
+        "{own}"
+    );
+    assert!(
+        province_total("VN-DN") > 0 && province_total("VN-HN") > 0,
+        "{country}"
+    );
+    let of_da_nang = ask(national.clone(), Some("VN-DN")).await;
+    for field in ["pillarProgress", "rollup"] {
+        assert_eq!(
+            own[field], of_da_nang[field],
+            "Đà Nẵng's leader reads what a national leader reads of Đà Nẵng"
+        );
+    }
+    let codes: Vec<&Value> = own["progressByJurisdiction"]
+        .as_array()
+        .expect("provinces")
+        .iter()
+        .map(|p| &p["jurisdiction"])
+        .collect();
+    assert_eq!(codes, vec!["VN-DN"], "{own}");
+
+    let other = ask(ha_noi.clone(), None).await;
+    assert!(
+        !other.to_string().contains("318/KH-UBND"),
+        "Hà Nội's roll-up names no plan of Đà Nẵng: {other}"
+    );
+    assert_eq!(total(&other["pillarProgress"]), province_total("VN-HN"));
+    let (code, error) = api
+        .error(
+            &ha_noi,
+            NATIONAL_ROLLUP,
+            json!({ "id": d.national_program, "j": "VN-DN" }),
+        )
+        .await;
+    assert_eq!(code, "FORBIDDEN", "{error}");
     api.stop().await;
 }

@@ -187,15 +187,7 @@ impl Viewer {
     /// jurisdiction writes only there (and in jurisdictions under it, coded
     /// `VN-DN-…`); national records only an unbound, national viewer.
     pub fn may_write(&self, jurisdiction: &str) -> bool {
-        match &self.jurisdiction {
-            None => true,
-            Some(mine) => {
-                jurisdiction == mine
-                    || jurisdiction
-                        .strip_prefix(mine.as_str())
-                        .is_some_and(|rest| rest.starts_with('-'))
-            }
-        }
+        reform_projections::queries::lies_in(jurisdiction, self.jurisdiction.as_deref())
     }
 
     /// Whether a command of theirs may name something of `jurisdiction`: what they

@@ -49,7 +49,7 @@ mod vocab;
 
 use async_graphql::Schema;
 
-pub use auth::{claims, Claims, Keys, Viewer};
+pub use auth::{claims, Claims, Keys, Viewer, DEFAULT_MAX_TOKEN_DAYS};
 pub use error::ApiError;
 pub use roots::{MutationRoot, QueryRoot, SubscriptionRoot};
 pub use scope::{Clock, Gateway};

@@ -92,10 +92,21 @@ impl Scope {
         ))
     }
 
-    /// The roll-up tree of `program` (all plans when `None`) on this scope's day,
-    /// computed once per snapshot.
+    /// The roll-up tree of `program` (all plans when `None`) on this scope's day, made
+    /// of the plans of the viewer's jurisdiction, computed once per snapshot.
     pub fn rollup_tree(&self, program: Option<DocumentId>) -> Arc<RollupNode> {
-        self.memo.rollup_tree(&self.model, program, self.today)
+        self.rollup_tree_in(program, self.viewer.jurisdiction.as_deref())
+    }
+
+    /// The roll-up tree of `program` made of the plans of `jurisdiction` (the whole
+    /// country when `None`); the caller checks the viewer may ask for it.
+    pub fn rollup_tree_in(
+        &self,
+        program: Option<DocumentId>,
+        jurisdiction: Option<&str>,
+    ) -> Arc<RollupNode> {
+        self.memo
+            .rollup_tree(&self.model, program, jurisdiction, self.today)
     }
 
     /// An agency's task tally on this scope's day.

@@ -70,7 +70,7 @@ impl<K: Hash + Eq, V> Cache<K, V> {
 /// The answers computed from one model.
 #[derive(Default)]
 pub struct Memo {
-    trees: Cache<(Option<DocumentId>, NaiveDate), RollupNode>,
+    trees: Cache<(Option<DocumentId>, Option<String>, NaiveDate), RollupNode>,
     tallies: Cache<NaiveDate, HashMap<AgencyId, AgencyTally>>,
     tasks: Cache<(TaskFilter, TaskOrder, NaiveDate), TaskSelection>,
 }
@@ -86,16 +86,19 @@ impl std::fmt::Debug for Memo {
 }
 
 impl Memo {
-    /// [`queries::rollup_tree`] of `model`.
+    /// [`queries::rollup_tree_in`] of `model`: the tree of the plans of
+    /// `jurisdiction` (all when `None`).
     pub fn rollup_tree(
         &self,
         model: &ProgressModel,
         program: Option<DocumentId>,
+        jurisdiction: Option<&str>,
         today: NaiveDate,
     ) -> Arc<RollupNode> {
-        self.trees.get_or_init((program, today), || {
-            queries::rollup_tree(model, program, today)
-        })
+        self.trees
+            .get_or_init((program, jurisdiction.map(str::to_owned), today), || {
+                queries::rollup_tree_in(model, program, jurisdiction, today)
+            })
     }
 
     /// [`queries::agency_tallies`] of `model`.

@@ -206,6 +206,29 @@ pub fn rollup_tree(
     program: Option<DocumentId>,
     today: NaiveDate,
 ) -> RollupNode {
+    rollup_tree_in(model, program, None, today)
+}
+
+/// Whether a record of `jurisdiction` lies in `within` (itself, or a jurisdiction
+/// under it, coded `VN-DN-…`); everything lies in `None`, the whole country.
+pub fn lies_in(jurisdiction: &str, within: Option<&str>) -> bool {
+    within.is_none_or(|w| {
+        jurisdiction == w
+            || jurisdiction
+                .strip_prefix(w)
+                .is_some_and(|rest| rest.starts_with('-'))
+    })
+}
+
+/// [`rollup_tree`] made only of the plans of `jurisdiction` (every plan when `None`):
+/// a province's roll-up of the national program is computed from its own plans, not
+/// filtered from the country's.
+pub fn rollup_tree_in(
+    model: &ProgressModel,
+    program: Option<DocumentId>,
+    jurisdiction: Option<&str>,
+    today: NaiveDate,
+) -> RollupNode {
     let rule = rule_of(model, program);
     let mut subtasks: HashMap<TaskId, Vec<&TaskRow>> = HashMap::new();
     // Pillar index → plan → top-level tasks.
@@ -215,6 +238,10 @@ pub fn rollup_tree(
     for task in model.tasks.values() {
         let belongs = *in_program.entry(task.plan_id).or_insert_with(|| {
             program.is_none_or(|p| model.programs_of(task.plan_id).contains(&p))
+                && model
+                    .documents
+                    .get(&task.plan_id)
+                    .is_some_and(|plan| lies_in(&plan.jurisdiction, jurisdiction))
         });
         if !belongs {
             continue;

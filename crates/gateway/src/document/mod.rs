@@ -133,6 +133,32 @@ impl Scope {
     }
 }
 
+/// One jurisdiction's roll-up of a program.
+#[derive(async_graphql::SimpleObject)]
+pub struct JurisdictionProgress {
+    /// The jurisdiction's code (`VN-DN`).
+    pub jurisdiction: String,
+    /// The program's roll-up made of that jurisdiction's plans.
+    pub progress: RollupNodeView,
+}
+
+impl Program {
+    /// The program's roll-up for `jurisdiction` as asked (the viewer's by default; a
+    /// viewer bound to a province may not ask for another), at `as_of` when given.
+    async fn rollup_of(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<DateTime<Utc>>,
+        jurisdiction: Option<String>,
+    ) -> async_graphql::Result<RollupNodeView> {
+        self.0.scope.require_overview()?;
+        let jurisdiction = self.0.scope.jurisdiction_asked(jurisdiction)?;
+        let scope = self.0.scope.at(ctx, as_of).await?;
+        let tree = scope.rollup_tree_in(Some(self.0.row.document_id), jurisdiction.as_deref());
+        Ok(RollupNodeView::new(scope, tree))
+    }
+}
+
 #[Object]
 impl Program {
     /// Global id.
@@ -178,29 +204,65 @@ impl Program {
             .as_deref()
             .and_then(RollupRuleInfo::from_code)
     }
-    /// Progress by pillar, then cross-cutting work: the leader's headline. With
-    /// `asOf`, as it stood then (time travel).
+    /// Progress by pillar, then cross-cutting work: the leader's headline, made of
+    /// the plans of `jurisdiction` (default: the viewer's; the whole country for a
+    /// national viewer). With `asOf`, as it stood then (time travel).
     async fn pillar_progress(
         &self,
         ctx: &Context<'_>,
         as_of: Option<DateTime<Utc>>,
+        jurisdiction: Option<String>,
     ) -> async_graphql::Result<Vec<RollupNodeView>> {
-        self.0.scope.require_overview()?;
-        let scope = self.0.scope.at(ctx, as_of).await?;
-        let tree = scope.rollup_tree(Some(self.0.row.document_id));
-        Ok(RollupNodeView::new(scope, tree).children_unfiltered())
+        Ok(self
+            .rollup_of(ctx, as_of, jurisdiction)
+            .await?
+            .children_unfiltered())
     }
     /// The roll-up tree: program → pillar → plan → task → subtask, each node with its
-    /// counts, percent and how the percent was made. With `asOf`, as it stood then.
+    /// counts, percent and how the percent was made, made of the plans of
+    /// `jurisdiction` (default: the viewer's; the whole country for a national viewer).
+    /// With `asOf`, as it stood then.
     async fn rollup(
         &self,
         ctx: &Context<'_>,
         as_of: Option<DateTime<Utc>>,
+        jurisdiction: Option<String>,
     ) -> async_graphql::Result<RollupNodeView> {
+        self.rollup_of(ctx, as_of, jurisdiction).await
+    }
+    /// The program's progress province by province (each jurisdiction with plans under
+    /// it, by code): the league of provinces a national leader asks for. A viewer
+    /// bound to a province gets its own only.
+    async fn progress_by_jurisdiction(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> async_graphql::Result<Vec<JurisdictionProgress>> {
         self.0.scope.require_overview()?;
         let scope = self.0.scope.at(ctx, as_of).await?;
-        let tree = scope.rollup_tree(Some(self.0.row.document_id));
-        Ok(RollupNodeView::new(scope, tree))
+        let program = self.0.row.document_id;
+        let mut jurisdictions: Vec<String> = scope
+            .model
+            .documents
+            .values()
+            .filter(|d| {
+                d.kind == "PLAN" && scope.model.programs_of(d.document_id).contains(&program)
+            })
+            .filter(|d| scope.viewer.may_write(&d.jurisdiction))
+            .map(|d| d.jurisdiction.clone())
+            .collect();
+        jurisdictions.sort();
+        jurisdictions.dedup();
+        Ok(jurisdictions
+            .into_iter()
+            .map(|jurisdiction| {
+                let tree = scope.rollup_tree_in(Some(program), Some(&jurisdiction));
+                JurisdictionProgress {
+                    jurisdiction,
+                    progress: RollupNodeView::new(scope.clone(), tree),
+                }
+            })
+            .collect())
     }
     /// What changed in its tasks between two instants: tasks added, cancelled, and
     /// changed with their fields old → new (a baseline comparison).
