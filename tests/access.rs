@@ -260,6 +260,49 @@ async fn a_provincial_secretariat_writes_only_its_own_province(t: TestStore) {
         .await;
     assert_eq!(plan["issuePlan"]["plan"]["jurisdiction"], "VN-DN");
 
+    // An officer sees their agency's tasks of a plan, not the plan's whole table.
+    let officer_agency: uuid::Uuid = api
+        .ok(
+            &api.token(Role::Leader, "x", None),
+            "query($id: ID!) { agency(id: $id) { uuid } }",
+            json!({ "id": d.da_nang_agency }),
+        )
+        .await["agency"]["uuid"]
+        .as_str()
+        .expect("uuid")
+        .parse()
+        .expect("a uuid");
+    let officer = api.token(
+        Role::Officer,
+        "can-bo",
+        Some(reform_domain::AgencyId(officer_agency)),
+    );
+    let (code, error) = api
+        .error(
+            &officer,
+            "query($id: ID!) { node(id: $id) { ... on Plan { taskTable(format: CSV) { fileName } } } }",
+            json!({ "id": d.da_nang_plan }),
+        )
+        .await;
+    assert_eq!(code, "FORBIDDEN", "{error}");
+
+    // Published evaluations are everyone's to read; another agency's scorecard is not.
+    let other = json!({ "id": d.other_da_nang_agency });
+    api.ok(
+        &officer,
+        "query($id: ID!) { agency(id: $id) { parResults { year } sipasResults { year } } }",
+        other.clone(),
+    )
+    .await;
+    let (code, error) = api
+        .error(
+            &officer,
+            "query($id: ID!) { agency(id: $id) { scorecard { overdueNow } } }",
+            other,
+        )
+        .await;
+    assert_eq!(code, "FORBIDDEN", "{error}");
+
     // A national secretariat may change national records.
     let national = api.token(Role::Secretariat, "bo-noi-vu", None);
     api.ok(

@@ -207,7 +207,15 @@ impl Viewer {
         self.in_scope(&agency.jurisdiction)
     }
 
-    /// An agency's records (scorecard, heads, evaluations): officers only their own.
+    /// Published evaluations (PAR INDEX and SIPAS results, league tables): the
+    /// Ministry of Home Affairs and the provinces announce them publicly, so every
+    /// signed-in role reads them for the agencies of its directory.
+    pub fn sees_published_results_of(&self, agency: &AgencyRow) -> bool {
+        self.sees_agency(agency)
+    }
+
+    /// An agency's records that are not published (scorecard, heads, dossier
+    /// statistics, history): officers only their own agency's.
     pub fn sees_records_of(&self, agency: &AgencyRow) -> bool {
         match self.role() {
             Role::Officer => self.actor.agency == Some(agency.agency_id),

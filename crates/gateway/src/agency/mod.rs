@@ -120,16 +120,17 @@ impl Agency {
     }
     /// Its PAR INDEX results, oldest first: per field and in total, self-assessed
     /// against appraised, band under its jurisdiction's scheme for the year, rank in
-    /// its block, change on the year before.
+    /// its block, change on the year before. Published results: every role may read
+    /// them.
     async fn par_results(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<crate::evaluation::ParResultView>> {
         crate::evaluation::par_results(ctx, &self.scope, &self.row)
     }
-    /// Its SIPAS results (satisfaction surveys), oldest first.
+    /// Its SIPAS results (satisfaction surveys), oldest first. Published results:
+    /// every role may read them.
     async fn sipas_results(&self) -> async_graphql::Result<Vec<crate::evaluation::SipasView>> {
-        self.require_records()?;
         Ok(crate::evaluation::sipas(
             &self.scope,
             Some(self.row.agency_id),

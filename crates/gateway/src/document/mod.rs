@@ -405,13 +405,22 @@ impl Plan {
     }
     /// Its task table as a spreadsheet, in the shape `importPlanTable` reads (with
     /// progress, status, completion date and each task's id added): read from the
-    /// event log, so it is current to the last write.
+    /// event log, so it is current to the last write. The whole table holds every
+    /// agency's tasks, so officers are refused it (`tasks` lists theirs).
     async fn task_table(
         &self,
         ctx: &Context<'_>,
         #[graphql(default_with = "crate::document::table::TableFormat::Xlsx")]
         format: crate::document::table::TableFormat,
     ) -> async_graphql::Result<crate::document::table::TableFile> {
+        self.0.scope.viewer.require(
+            &[
+                reform_domain::Role::Leader,
+                reform_domain::Role::Secretariat,
+                reform_domain::Role::Auditor,
+            ],
+            "read a plan's whole task table (it holds other agencies' tasks)",
+        )?;
         crate::document::table::task_table(ctx, self.0.row.document_id, &self.0.row.number, format)
             .await
     }

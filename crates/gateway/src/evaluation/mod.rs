@@ -310,7 +310,7 @@ pub(crate) fn sipas(
         };
         if agency.is_some_and(|a| a != *id)
             || jurisdiction.is_some_and(|j| row.jurisdiction != j)
-            || !scope.viewer.sees_records_of(row)
+            || !scope.viewer.sees_published_results_of(row)
         {
             continue;
         }
