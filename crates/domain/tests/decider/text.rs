@@ -146,3 +146,23 @@ fn blank_is_empty() {
         assert_eq!(err.field(), Some("name"));
     }
 }
+
+#[test]
+fn invisible_and_direction_changing_characters_are_refused() {
+    let world = World::from_events(&ha_tinh_agencies());
+    for (hidden, code) in [
+        ('\u{202E}', "U+202E"),
+        ('\u{200B}', "U+200B"),
+        ('\u{FEFF}', "U+FEFF"),
+        ('\u{2066}', "U+2066"),
+    ] {
+        let name = format!("Ban Chỉ đạo{hidden} CCHC");
+        match decide(&world, register(name)) {
+            Err(DomainError::InvalidInput { field, message }) => {
+                assert_eq!(field, "name");
+                assert!(message.contains(code), "{message}");
+            }
+            other => panic!("{code} was accepted: {other:?}"),
+        }
+    }
+}
