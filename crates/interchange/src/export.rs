@@ -353,7 +353,6 @@ fn write_csv(table: &Table) -> Result<Vec<u8>, ExportError> {
             };
             write(&cells)?;
         }
-        drop(write);
         writer
             .flush()
             .map_err(|e| ExportError::Csv(e.to_string()))?;
