@@ -9,6 +9,7 @@ mod audit;
 mod cli;
 mod commands;
 mod evaluations;
+mod hostile;
 mod import;
 mod processes;
 mod projections;

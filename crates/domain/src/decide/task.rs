@@ -1,6 +1,6 @@
 //! Rules for tasks: creation, assignment, deadlines, progress, completion.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::command::Command;
 use crate::error::{DomainError, Entity};
@@ -9,7 +9,7 @@ use crate::event::{
     TaskDeadlineExtended, TaskProgressReported, TaskReassigned, TaskReopened, TaskRole,
     TaskTransferred,
 };
-use crate::ids::{AgencyId, TaskId};
+use crate::ids::{AgencyId, DocumentId, TaskId};
 use crate::state::{AgencyStatus, DocumentKind, Task, TaskStatus, World};
 use crate::vocab::Timeliness;
 
@@ -17,6 +17,79 @@ use super::{active_agency, existing_agency, existing_document, long, optional_lo
 
 /// The largest roll-up weight a task may carry.
 const MAX_WEIGHT: u32 = 1_000;
+/// How many years before a plan's first year a deadline it sets may fall (work
+/// carried over from the year before).
+const DEADLINE_YEARS_BEFORE: i32 = 1;
+/// How many years after a plan's last year a deadline it sets may fall.
+const DEADLINE_YEARS_AFTER: i32 = 10;
+
+/// A deadline a plan may set: within its years, give or take the margins above, and
+/// never outside 2000–2100 (a typo of a year, 0 or 9999, would count days overdue by
+/// the hundred thousand).
+fn deadline_of_plan(
+    world: &World,
+    plan: DocumentId,
+    field: &'static str,
+    deadline: Deadline,
+) -> Result<Deadline, DomainError> {
+    let Deadline::On(day) = deadline else {
+        return Ok(deadline);
+    };
+    let (number, period) = match world.documents.get(&plan) {
+        Some(doc) => match &doc.kind {
+            DocumentKind::Plan { period, .. } => (doc.header.number.as_str(), Some(*period)),
+            _ => (doc.header.number.as_str(), None),
+        },
+        None => ("", None),
+    };
+    let (first, last) = period.map_or((2000, 2100), |p| {
+        (
+            (p.from_year - DEADLINE_YEARS_BEFORE).max(2000),
+            (p.to_year + DEADLINE_YEARS_AFTER).min(2100),
+        )
+    });
+    if (first..=last).contains(&day.year()) {
+        Ok(deadline)
+    } else {
+        Err(DomainError::invalid(
+            field,
+            format!(
+                "{day} is outside the years plan {number} may set deadlines in ({first}–{last}); check the year"
+            ),
+        ))
+    }
+}
+
+/// A new deadline for an existing task: within 2000–2100 and at most
+/// [`DEADLINE_YEARS_AFTER`] years from the deadline it replaces (the plan is not among
+/// what these commands read, so the task's own deadline is the yardstick).
+fn moved_deadline(
+    field: &'static str,
+    current: Deadline,
+    deadline: Deadline,
+) -> Result<Deadline, DomainError> {
+    let Deadline::On(day) = deadline else {
+        return Ok(deadline);
+    };
+    let (first, last) = match current {
+        Deadline::On(now) => (
+            (now.year() - DEADLINE_YEARS_AFTER).max(2000),
+            (now.year() + DEADLINE_YEARS_AFTER).min(2100),
+        ),
+        Deadline::Ongoing => (2000, 2100),
+    };
+    if (first..=last).contains(&day.year()) {
+        Ok(deadline)
+    } else {
+        Err(DomainError::invalid(
+            field,
+            format!(
+                "{day} is outside the years this task's deadline may move to ({first}–{last}); check the year"
+            ),
+        ))
+    }
+}
+
 /// The most evidence references one report may carry.
 const MAX_EVIDENCE: usize = 50;
 
@@ -91,7 +164,7 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 description: optional_long("description", description.as_deref())?,
                 lead,
                 coordinators,
-                deadline,
+                deadline: deadline_of_plan(world, plan, "deadline", deadline)?,
                 expected_output: long("expected_output", &expected_output)?,
                 weight,
             })])
@@ -124,7 +197,10 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 long("expected_output", o)
             })?;
             let category = category.filter(|c| *c != task.category);
-            let deadline = deadline.filter(|d| *d != task.deadline);
+            let deadline = deadline
+                .filter(|d| *d != task.deadline)
+                .map(|d| moved_deadline("deadline", task.deadline, d))
+                .transpose()?;
             if deadline.is_some() && matches!(task.status, TaskStatus::Completed { .. }) {
                 return Err(DomainError::invalid(
                     "deadline",
@@ -263,6 +339,7 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                     requested: new_deadline,
                 });
             }
+            moved_deadline("new_deadline", task.deadline, Deadline::On(new_deadline))?;
             Ok(vec![Event::TaskDeadlineExtended(TaskDeadlineExtended {
                 task_id,
                 old_deadline: current,

@@ -866,3 +866,32 @@ fn cancelled_tasks_and_completed_deadlines_are_not_amended() {
             )
         });
 }
+
+#[test]
+fn a_deadline_lies_in_the_years_its_plan_may_set() {
+    // The 2024 plan may set deadlines from 2023 to 2034; a typo of a year may not.
+    for day in [
+        NaiveDate::from_ymd_opt(0, 6, 30),
+        NaiveDate::from_ymd_opt(9999, 6, 30),
+        NaiveDate::from_ymd_opt(2022, 12, 31),
+        NaiveDate::from_ymd_opt(2035, 1, 1),
+    ] {
+        let day = day.expect("a date");
+        let message = given(&ha_tinh())
+            .when(create(TaskCreated {
+                deadline: Deadline::On(day),
+                ..tthc_created()
+            }))
+            .then_invalid("deadline");
+        assert!(message.contains("check the year"), "{day}: {message}");
+    }
+    given(&ha_tinh())
+        .when(create(TaskCreated {
+            deadline: Deadline::On(date(2025, 12, 31)),
+            ..tthc_created()
+        }))
+        .then(&[Event::TaskCreated(TaskCreated {
+            deadline: Deadline::On(date(2025, 12, 31)),
+            ..tthc_created()
+        })]);
+}

@@ -482,3 +482,18 @@ fn a_reopened_completed_task_stands_where_its_lead_last_reported() {
     assert_eq!(world.tasks[&TTHC].percent, 80);
     assert_eq!(world.tasks[&TTHC].status, TaskStatus::InProgress);
 }
+
+#[test]
+fn a_deadline_moves_by_years_not_centuries() {
+    let message = given(&with_tasks([]))
+        .when(extend(TTHC, date(9999, 12, 31)))
+        .then_invalid("new_deadline");
+    assert!(message.contains("check the year"), "{message}");
+    given(&with_tasks([]))
+        .when(extend(TTHC, date(2026, 6, 30)))
+        .then(&[Event::TaskDeadlineExtended(TaskDeadlineExtended {
+            task_id: TTHC,
+            old_deadline: date(2024, 6, 30),
+            new_deadline: date(2026, 6, 30),
+        })]);
+}

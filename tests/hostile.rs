@@ -1,0 +1,100 @@
+//! Hostile input over HTTP: each is a typed error naming the field, nothing is
+//! written, and the server answers afterwards.
+
+use reform_domain::Role;
+use reform_gateway::Options;
+use serde_json::json;
+
+use crate::support::api::ApiServer;
+use crate::support::stores::TestStore;
+
+const REGISTER: &str = r#"mutation($input: RegisterAgencyInput!) {
+  registerAgency(input: $input) { agency { id } } }"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hidden_characters_and_absurd_years_are_refused_by_field() {
+    let t = TestStore::sqlite().await;
+    let api = ApiServer::start(&t, Options::default()).await;
+    let secretariat = api.token(Role::Secretariat, "snv", None);
+    let agency = |name: &str| json!({ "input": { "name": name, "tier": "DEPARTMENT", "jurisdiction": "VN-05" } });
+    let lead = api
+        .ok(&secretariat, REGISTER, agency("Sở Nội vụ tỉnh Sơn La"))
+        .await["registerAgency"]["agency"]["id"]
+        .clone();
+    let program = api
+        .ok(
+            &secretariat,
+            r#"mutation($input: IssueProgramInput!) { issueProgram(input: $input) { program { id } } }"#,
+            json!({ "input": {
+                "header": { "number": "1/QĐ-UBND", "title": "Chương trình CCHC", "issuedOn": "2021-06-01",
+                            "issuer": "UBND tỉnh Sơn La" },
+                "level": "PROVINCIAL", "jurisdiction": "VN-05", "fromYear": 2021, "toYear": 2030 } }),
+        )
+        .await["issueProgram"]["program"]["id"]
+        .clone();
+    let plan = api
+        .ok(
+            &secretariat,
+            r#"mutation($input: IssuePlanInput!) { issuePlan(input: $input) { plan { id } } }"#,
+            json!({ "input": {
+                "header": { "number": "2/KH-UBND", "title": "Kế hoạch CCHC năm 2024", "issuedOn": "2024-01-05",
+                            "issuer": "UBND tỉnh Sơn La" },
+                "implementsId": program, "issuingAgencyId": lead,
+                "jurisdiction": "VN-05", "fromYear": 2024, "toYear": 2024 } }),
+        )
+        .await["issuePlan"]["plan"]["id"]
+        .clone();
+    let head = t.store.head().await.expect("head");
+
+    let (code, error) = api
+        .error(&secretariat, REGISTER, agency("Sở Tư pháp\u{202E}gnaH"))
+        .await;
+    assert_eq!(
+        (code.as_str(), &error["extensions"]["field"]),
+        ("BAD_USER_INPUT", &json!("name")),
+        "{error}"
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("U+202E"),
+        "{error}"
+    );
+
+    let task = |title: &str, deadline: &str| {
+        json!({ "input": { "planId": plan, "category": "INSTITUTIONAL", "title": title,
+                           "leadId": lead, "deadline": deadline, "expectedOutput": "Báo cáo" } })
+    };
+    let create = r#"mutation($input: CreateTaskInput!) { createTask(input: $input) { version } }"#;
+    let (code, error) = api
+        .error(
+            &secretariat,
+            create,
+            task("Rà soát\u{200B} văn bản", "2024-12-31"),
+        )
+        .await;
+    assert_eq!(
+        (code.as_str(), &error["extensions"]["field"]),
+        ("BAD_USER_INPUT", &json!("title")),
+        "{error}"
+    );
+    for year in ["0001", "9999", "+10000"] {
+        let (code, error) = api
+            .error(
+                &secretariat,
+                create,
+                task("Rà soát văn bản", &format!("{year}-12-31")),
+            )
+            .await;
+        assert_eq!(code, "BAD_USER_INPUT", "{year}: {error}");
+    }
+    assert_eq!(
+        t.store.head().await.expect("head"),
+        head,
+        "nothing was written"
+    );
+    api.ok(&secretariat, create, task("Rà soát văn bản", "2024-12-31"))
+        .await;
+    api.stop().await;
+}
