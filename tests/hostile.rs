@@ -6,7 +6,43 @@ use reform_gateway::Options;
 use serde_json::json;
 
 use crate::support::api::ApiServer;
-use crate::support::stores::TestStore;
+use crate::support::stores::{on_both_engines, TestStore};
+
+on_both_engines!(audit_times_far_outside_the_calendar_compare_as_times);
+
+/// The audit log filtered by times far outside any stored year: after year 262142
+/// nothing happened; before it, everything did; on both engines alike.
+async fn audit_times_far_outside_the_calendar_compare_as_times(t: TestStore) {
+    let api = ApiServer::start(&t, Options::default()).await;
+    let secretariat = api.token(Role::Secretariat, "snv", None);
+    api.ok(
+        &secretariat,
+        REGISTER,
+        json!({ "input": { "name": "Sở Nội vụ", "tier": "DEPARTMENT", "jurisdiction": "VN-05" } }),
+    )
+    .await;
+    let auditor = api.token(Role::Auditor, "thanh-tra", None);
+    let count = |filter: serde_json::Value| {
+        let (api, auditor) = (&api, &auditor);
+        async move {
+            api.ok(
+                auditor,
+                "query($f: AuditFilterInput) { auditLog(filter: $f, first: 100) { edges { cursor } } }",
+                json!({ "f": filter }),
+            )
+            .await["auditLog"]["edges"]
+                .as_array()
+                .map_or(0, Vec::len)
+        }
+    };
+    let all = count(json!({})).await;
+    assert!(all > 0);
+    assert_eq!(count(json!({ "from": "+262142-12-31T00:00:00Z" })).await, 0);
+    assert_eq!(count(json!({ "to": "+262142-12-31T00:00:00Z" })).await, all);
+    assert_eq!(count(json!({ "from": "2000-01-01T00:00:00Z" })).await, all);
+    assert_eq!(count(json!({ "to": "2000-01-01T00:00:00Z" })).await, 0);
+    api.stop().await;
+}
 
 const REGISTER: &str = r#"mutation($input: RegisterAgencyInput!) {
   registerAgency(input: $input) { agency { id } } }"#;
@@ -96,5 +132,39 @@ async fn hidden_characters_and_absurd_years_are_refused_by_field() {
     );
     api.ok(&secretariat, create, task("Rà soát văn bản", "2024-12-31"))
         .await;
+    api.stop().await;
+}
+
+/// A 200 KB id or enum value is refused in a message of a few hundred characters,
+/// not echoed back whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn huge_input_is_not_echoed_back() {
+    let t = TestStore::sqlite().await;
+    let api = ApiServer::start(&t, Options::default()).await;
+    let leader = api.token(Role::Leader, "lanh-dao", None);
+    let huge = "A".repeat(200_000);
+    for (query, variables) in [
+        (
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": huge }),
+        ),
+        (
+            "query($c: CategoryCode) { tasks(first: 1, filter: { category: $c }) { totalCount } }",
+            json!({ "c": huge }),
+        ),
+    ] {
+        let (status, body) = api
+            .post(
+                Some(&leader),
+                json!({ "query": query, "variables": variables }),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let error = &body["errors"][0];
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{error}");
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(message.len() < 1_000, "{} characters", message.len());
+    }
+    api.ok(&leader, "{ viewer { name } }", json!({})).await;
     api.stop().await;
 }

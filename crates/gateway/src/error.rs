@@ -165,6 +165,33 @@ impl Extension for ErrorLog {
     }
 }
 
+/// The most characters of a client's input an error message quotes back.
+pub(crate) const MAX_QUOTED: usize = 40;
+
+/// The longest error message a response carries; anything longer (a library's error
+/// echoing a huge input) is cut there.
+pub(crate) const MAX_MESSAGE: usize = 400;
+
+/// A client's input quoted in an error message: at most [`MAX_QUOTED`] characters,
+/// with the length of the rest, so a 200 KB id does not come back whole.
+pub(crate) fn quoted(input: &str) -> String {
+    let shown: String = input.chars().take(MAX_QUOTED).collect();
+    let rest = input.chars().count().saturating_sub(MAX_QUOTED);
+    if rest == 0 {
+        format!("{shown:?}")
+    } else {
+        format!("{shown:?}… ({rest} more characters)")
+    }
+}
+
+/// A message cut to [`MAX_MESSAGE`] characters.
+pub(crate) fn bounded(message: &mut String) {
+    if let Some((cut, _)) = message.char_indices().nth(MAX_MESSAGE) {
+        message.truncate(cut);
+        message.push('…');
+    }
+}
+
 /// `snake_case` (the domain's field names) to `camelCase` (the API's).
 pub(crate) fn camel(field: &str) -> String {
     let mut out = String::with_capacity(field.len());

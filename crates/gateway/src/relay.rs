@@ -59,7 +59,12 @@ pub fn global_id(kind: Kind, id: Uuid) -> ID {
 
 /// Reads a global id of any kind.
 pub fn parse_any(id: &ID) -> Result<(Kind, Uuid), ApiError> {
-    let invalid = || ApiError::bad_input("id", format!("{:?} is not an id of this API", id.0));
+    let invalid = || {
+        ApiError::bad_input(
+            "id",
+            format!("{} is not an id of this API", crate::error::quoted(&id.0)),
+        )
+    };
     let bytes = URL_SAFE_NO_PAD
         .decode(id.0.as_bytes())
         .map_err(|_| invalid())?;
@@ -92,7 +97,11 @@ pub fn parse(id: &ID, kind: Kind, field: &str) -> Result<Uuid, ApiError> {
         )),
         Err(_) => Err(ApiError::bad_input(
             field,
-            format!("{:?} is not the id of a {}", id.0, kind.name()),
+            format!(
+                "{} is not the id of a {}",
+                crate::error::quoted(&id.0),
+                kind.name()
+            ),
         )),
     }
 }

@@ -269,6 +269,7 @@ async fn graphql(State(state): State<Arc<AppState>>, headers: HeaderMap, body: B
 /// carry no code of ours: they are the request's fault.
 fn coded(response: &mut async_graphql::Response, metrics: &Metrics) {
     for error in &mut response.errors {
+        crate::error::bounded(&mut error.message);
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {
             extensions.set("code", "BAD_USER_INPUT");

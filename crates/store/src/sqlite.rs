@@ -11,7 +11,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, SubsecRound, Utc};
 use reform_domain::{AgencyId, Role, StreamId};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
@@ -461,11 +461,26 @@ impl EventStore for SqliteStore {
                 .push_bind(serde_json::to_string(&filter.event_types).unwrap_or_default())
                 .push("))");
         }
+        // Stored times are text with four-digit years, which sorts as time; a bound
+        // outside years 0–9999 would not ("+262142-…" sorts before "2024-…"), so it
+        // is settled here: past every storable time, a lower bound matches nothing
+        // and an upper bound bounds nothing; before them all, the reverse.
+        let storable = |t: DateTime<Utc>| (0..=9999).contains(&t.year());
         if let Some(from) = filter.from {
-            q.push(" AND occurred_at >= ").push_bind(sqlite_time(from));
+            if from.year() > 9999 {
+                return Ok(Vec::new());
+            }
+            if storable(from) {
+                q.push(" AND occurred_at >= ").push_bind(sqlite_time(from));
+            }
         }
         if let Some(to) = filter.to {
-            q.push(" AND occurred_at < ").push_bind(sqlite_time(to));
+            if to.year() < 0 {
+                return Ok(Vec::new());
+            }
+            if storable(to) {
+                q.push(" AND occurred_at < ").push_bind(sqlite_time(to));
+            }
         }
         q.push(" ORDER BY position DESC LIMIT ")
             .push_bind(i64::from(limit));
