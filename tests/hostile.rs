@@ -168,3 +168,46 @@ async fn huge_input_is_not_echoed_back() {
     api.ok(&leader, "{ viewer { name } }", json!({})).await;
     api.stop().await;
 }
+
+/// Time travel folds the whole log, so a request may hold at most four folds: five
+/// `asOf` aliases are refused before any runs, four are answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn time_travel_is_costed_by_the_fold_it_needs() {
+    let t = TestStore::sqlite().await;
+    let api = ApiServer::start(&t, Options::default()).await;
+    let officer = api.token(
+        Role::Officer,
+        "can-bo",
+        Some(reform_domain::AgencyId::generate()),
+    );
+    let aliases = |n: usize| {
+        let fields: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    "a{i}: indicators(asOf: \"2024-0{}-01T00:00:00Z\") {{ code }}",
+                    i + 1
+                )
+            })
+            .collect();
+        format!("{{ {} }}", fields.join(" "))
+    };
+    let (status, body) = api
+        .post(Some(&officer), json!({ "query": aliases(5) }))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("complex"),
+        "{body}"
+    );
+    assert!(body["data"].is_null(), "nothing ran: {body}");
+    let body = api.ok(&officer, &aliases(4), json!({})).await;
+    assert!(body["a3"].is_array(), "{body}");
+    api.stop().await;
+}

@@ -37,6 +37,14 @@ pub enum ApiError {
         /// The version the target stands at now, when a version was expected.
         current_version: Option<u64>,
     },
+    /// The service cannot answer now (too busy, or a resource is down); the client
+    /// should try again after `retry_after_secs`.
+    Unavailable {
+        /// What is unavailable.
+        message: String,
+        /// When to try again, in seconds.
+        retry_after_secs: u64,
+    },
     /// Something failed on our side; the text is logged, not shown.
     Internal(String),
 }
@@ -56,9 +64,9 @@ impl ApiError {
             ApiError::Unauthenticated(m) | ApiError::Forbidden(m) | ApiError::NotFound(m) => {
                 m.clone()
             }
-            ApiError::BadUserInput { message, .. } | ApiError::Conflict { message, .. } => {
-                message.clone()
-            }
+            ApiError::BadUserInput { message, .. }
+            | ApiError::Conflict { message, .. }
+            | ApiError::Unavailable { message, .. } => message.clone(),
             ApiError::Internal(_) => "internal error".into(),
         }
     }
@@ -71,6 +79,7 @@ impl ApiError {
             ApiError::BadUserInput { .. } => "BAD_USER_INPUT",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::Conflict { .. } => "CONFLICT",
+            ApiError::Unavailable { .. } => "UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
         }
     }
@@ -112,6 +121,9 @@ impl From<ApiError> for async_graphql::Error {
                     current_version: Some(v),
                     ..
                 } => e.set("currentVersion", *v),
+                ApiError::Unavailable {
+                    retry_after_secs, ..
+                } => e.set("retryAfter", *retry_after_secs),
                 _ => {}
             }
         })

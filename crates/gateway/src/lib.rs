@@ -62,6 +62,14 @@ pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 pub const MAX_DEPTH: usize = 16;
 /// Query complexity allowed: every field counts, aliases and repeats included.
 pub const MAX_COMPLEXITY: usize = 5_000;
+/// What a field that folds the log up to an instant (`asOf`) counts towards
+/// [`MAX_COMPLEXITY`]: the fold is the whole log's work, so a request holds at most
+/// four of them.
+pub const TIME_TRAVEL_COST: usize = 1_000;
+/// What `compare` counts: two folds.
+pub const COMPARE_COST: usize = 2_000;
+/// What `verifyAudit` counts: a scan of the whole log, hashing every event.
+pub const VERIFY_COST: usize = 2_500;
 /// Directives allowed on one field.
 pub const MAX_DIRECTIVES: usize = 4;
 

@@ -82,9 +82,9 @@ impl Scope {
         let Some(instant) = instant else {
             return Ok(self.clone());
         };
-        let store = gateway(ctx)?.handler.store().clone();
-        let model = reform_projections::as_of(store.as_ref(), instant).await?;
-        let snapshot = Snapshot::new(Arc::new(model), 0);
+        let gateway = gateway(ctx)?;
+        let model = gateway.folds.model_at(gateway, instant).await?;
+        let snapshot = Snapshot::new(model, 0);
         Ok(Scope::new(
             &snapshot,
             instant.date_naive(),
@@ -188,6 +188,80 @@ impl std::fmt::Debug for Clock {
     }
 }
 
+/// Time travel's shared resources: at most a few folds of the log at once (each is
+/// the whole log's work), and the last few models folded, by instant and log head, so
+/// a dashboard repeating a date folds once.
+pub struct Folds {
+    permits: tokio::sync::Semaphore,
+    recent: std::sync::Mutex<std::collections::VecDeque<KeptFold>>,
+}
+
+/// A folded model, with the instant it was folded to and the log head it was read at.
+type KeptFold = (DateTime<Utc>, u64, Arc<ProgressModel>);
+
+/// How many folds run at once (the machine has few cores; others wait their turn).
+pub const CONCURRENT_FOLDS: usize = 2;
+/// How many folded models are kept (each is a whole model in memory).
+pub const KEPT_FOLDS: usize = 4;
+/// How long a request waits for its turn to fold before it is told to come back.
+pub const FOLD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl Default for Folds {
+    fn default() -> Folds {
+        Folds {
+            permits: tokio::sync::Semaphore::new(CONCURRENT_FOLDS),
+            recent: std::sync::Mutex::new(std::collections::VecDeque::new()),
+        }
+    }
+}
+
+impl Folds {
+    /// The model as it stood at `instant`: kept from an earlier fold of the same
+    /// instant over the same log, or folded now in turn.
+    async fn model_at(
+        &self,
+        gateway: &Gateway,
+        instant: DateTime<Utc>,
+    ) -> Result<Arc<ProgressModel>, ApiError> {
+        let store = gateway.handler.store();
+        let head = store.head().await?;
+        if let Some(model) = self.kept(instant, head) {
+            return Ok(model);
+        }
+        let _turn = tokio::time::timeout(FOLD_WAIT, self.permits.acquire())
+            .await
+            .map_err(|_| ApiError::Unavailable {
+                message: "too many time-travel questions are being answered; try again shortly"
+                    .into(),
+                retry_after_secs: 5,
+            })?
+            .map_err(|_| ApiError::Internal("the fold semaphore is closed".into()))?;
+        // Another request may have folded the same instant while this one waited.
+        if let Some(model) = self.kept(instant, head) {
+            return Ok(model);
+        }
+        let model = Arc::new(reform_projections::as_of(store.as_ref(), instant).await?);
+        let mut recent = self
+            .recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if recent.len() >= KEPT_FOLDS {
+            recent.pop_front();
+        }
+        recent.push_back((instant, head, model.clone()));
+        Ok(model)
+    }
+
+    fn kept(&self, instant: DateTime<Utc>, head: u64) -> Option<Arc<ProgressModel>> {
+        self.recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .find(|(i, h, _)| *i == instant && *h == head)
+            .map(|(_, _, m)| m.clone())
+    }
+}
+
 /// The gateway's shared state.
 pub fn gateway<'c>(ctx: &Context<'c>) -> Result<&'c Gateway, ApiError> {
     ctx.data::<Gateway>()
@@ -206,4 +280,6 @@ pub struct Gateway {
     pub reward_rule: RewardRule,
     /// Where "now" comes from.
     pub clock: Clock,
+    /// Time travel's turns and kept models.
+    pub folds: Folds,
 }

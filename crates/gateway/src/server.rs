@@ -117,6 +117,7 @@ pub async fn start(
         bands: da_nang_bands(),
         reward_rule: RewardRule::default(),
         clock: options.clock.clone(),
+        folds: crate::scope::Folds::default(),
     };
     let state = Arc::new(AppState {
         schema: schema(Some(gateway), options.introspection),

@@ -163,6 +163,9 @@ impl Agency {
     }
     /// Tasks led and coordinated, on time, late and overdue, PAR band and rank,
     /// SIPAS, dossier on-time rate. With `asOf`, as it stood then.
+    #[graphql(
+        complexity = "child_complexity + if as_of.is_some() { crate::TIME_TRAVEL_COST } else { 1 }"
+    )]
     async fn scorecard(
         &self,
         ctx: &Context<'_>,

@@ -219,6 +219,9 @@ impl AgencyQuery {
 
     /// Accountability by head of agency: each head's tenure, what fell due in it, and
     /// the "no emulation rewards" flag with its reasons. With `asOf`, as it stood then.
+    #[graphql(
+        complexity = "child_complexity + if as_of.is_some() { crate::TIME_TRAVEL_COST } else { 1 }"
+    )]
     async fn accountability(
         &self,
         ctx: &Context<'_>,

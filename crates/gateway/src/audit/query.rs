@@ -102,6 +102,7 @@ impl AuditQuery {
     /// it is intact, how many events were checked and the head's digest — or the first
     /// event found changed, removed, inserted or moved. With `against` (a digest kept
     /// from an earlier check), also whether the log still passes through it.
+    #[graphql(complexity = "crate::VERIFY_COST")]
     async fn verify_audit(
         &self,
         ctx: &Context<'_>,

@@ -207,6 +207,9 @@ impl Program {
     /// Progress by pillar, then cross-cutting work: the leader's headline, made of
     /// the plans of `jurisdiction` (default: the viewer's; the whole country for a
     /// national viewer). With `asOf`, as it stood then (time travel).
+    #[graphql(
+        complexity = "child_complexity + if as_of.is_some() { crate::TIME_TRAVEL_COST } else { 1 }"
+    )]
     async fn pillar_progress(
         &self,
         ctx: &Context<'_>,
@@ -222,6 +225,9 @@ impl Program {
     /// counts, percent and how the percent was made, made of the plans of
     /// `jurisdiction` (default: the viewer's; the whole country for a national viewer).
     /// With `asOf`, as it stood then.
+    #[graphql(
+        complexity = "child_complexity + if as_of.is_some() { crate::TIME_TRAVEL_COST } else { 1 }"
+    )]
     async fn rollup(
         &self,
         ctx: &Context<'_>,
@@ -233,6 +239,9 @@ impl Program {
     /// The program's progress province by province (each jurisdiction with plans under
     /// it, by code): the league of provinces a national leader asks for. A viewer
     /// bound to a province gets its own only.
+    #[graphql(
+        complexity = "child_complexity + if as_of.is_some() { crate::TIME_TRAVEL_COST } else { 1 }"
+    )]
     async fn progress_by_jurisdiction(
         &self,
         ctx: &Context<'_>,
@@ -266,6 +275,7 @@ impl Program {
     }
     /// What changed in its tasks between two instants: tasks added, cancelled, and
     /// changed with their fields old → new (a baseline comparison).
+    #[graphql(complexity = "crate::COMPARE_COST + child_complexity")]
     async fn compare(
         &self,
         ctx: &Context<'_>,
@@ -394,6 +404,7 @@ impl Plan {
     }
     /// What changed in its tasks between two instants: tasks added, cancelled, and
     /// changed with their fields old → new (a baseline comparison).
+    #[graphql(complexity = "crate::COMPARE_COST + child_complexity")]
     async fn compare(
         &self,
         ctx: &Context<'_>,

@@ -14,6 +14,9 @@ pub struct IndicatorQuery;
 impl IndicatorQuery {
     /// Indicators with targets, measurements and their trajectory (RAG). With
     /// `asOf`, as they stood then.
+    #[graphql(
+        complexity = "child_complexity + if as_of.is_some() { crate::TIME_TRAVEL_COST } else { 1 }"
+    )]
     async fn indicators(
         &self,
         ctx: &Context<'_>,
