@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use reform_cli::{bench, bench_dashboard, demo, demo_data, generate, summary};
+use reform_cli::{demo, demo_data, summary};
 use reform_projections::{queries, Follower, ProgressModel, ReadDb};
 use reform_store::{CommandHandler, DEFAULT_DATABASE_URL};
 
@@ -118,11 +118,6 @@ enum Command {
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
     },
-    /// Measure the system; prints figures against a baseline measured in the same run.
-    Bench {
-        #[command(subcommand)]
-        what: BenchWhat,
-    },
     /// Print progress by pillar: now from the read-model, or as it stood on a past date.
     Progress {
         /// Time travel: fold the events up to the end of this day (business time) and
@@ -193,11 +188,6 @@ enum Command {
     },
     /// Rebuild the read-models from the whole log and swap them in.
     Rebuild,
-    /// Make a synthetic country through the normal command path (for scale tests).
-    Generate {
-        #[command(flatten)]
-        shape: ShapeArgs,
-    },
     /// Keep the read-models current until stopped (Ctrl-C or SIGTERM). Several may run
     /// on one PostgreSQL database: one follows, the others take over when it dies.
     Follow,
@@ -379,124 +369,6 @@ enum AuditWhat {
 #[error("the event log does not verify: {0}")]
 struct Tampered(reform_store::chain::Breach);
 
-/// The size of a synthetic country.
-#[derive(clap::Args, Clone, Debug)]
-struct ShapeArgs {
-    /// Provinces.
-    #[arg(long, default_value_t = 1)]
-    provinces: usize,
-    /// Departments per province.
-    #[arg(long, default_value_t = 40)]
-    departments: usize,
-    /// Commune People's Committees per province (they lead tasks too; pairs of them
-    /// merge on 1/7/2025).
-    #[arg(long, default_value_t = 0)]
-    communes: usize,
-    /// Tasks each department leads per plan year.
-    #[arg(long, default_value_t = 250)]
-    tasks_per_agency: usize,
-    /// Plan years from 2021.
-    #[arg(long, default_value_t = 5)]
-    years: i32,
-    /// Concurrent writers.
-    #[arg(long, default_value_t = 8)]
-    writers: usize,
-    /// Seed of the pseudo-random choices.
-    #[arg(long, default_value_t = 76)]
-    seed: u64,
-}
-
-impl ShapeArgs {
-    fn shape(&self) -> generate::Shape {
-        generate::Shape {
-            provinces: self.provinces,
-            departments: self.departments,
-            communes: self.communes,
-            tasks_per_agency: self.tasks_per_agency,
-            years: self.years,
-            writers: self.writers,
-            seed: self.seed,
-        }
-    }
-}
-
-#[derive(Subcommand)]
-enum BenchWhat {
-    /// Decide + append with concurrent writers vs. plain one-INSERT-per-row, per engine.
-    Append {
-        /// Concurrent writers.
-        #[arg(long, default_value_t = 8)]
-        writers: usize,
-        /// Commands in all.
-        #[arg(long, default_value_t = 4_000)]
-        commands: usize,
-        /// Which databases to measure.
-        #[arg(long, value_enum, default_value = "both")]
-        engine: bench::Engine,
-        /// A PostgreSQL server to create scratch databases on (default: a throwaway
-        /// cluster started from the machine's PostgreSQL packages).
-        #[arg(long, env = "REFORM_BENCH_POSTGRES_URL")]
-        postgres_url: Option<String>,
-    },
-    /// Offer commands at a steady rate while a follower keeps the read-models; print the
-    /// commit-to-read-model lag (p50, p99, max), per engine.
-    Lag {
-        /// Commands per second.
-        #[arg(long, default_value_t = 1_000)]
-        rate: u32,
-        /// Seconds to run.
-        #[arg(long, default_value_t = 10)]
-        seconds: u64,
-        /// Which databases to measure.
-        #[arg(long, value_enum, default_value = "both")]
-        engine: bench::Engine,
-        /// A PostgreSQL server to create scratch databases on.
-        #[arg(long, env = "REFORM_BENCH_POSTGRES_URL")]
-        postgres_url: Option<String>,
-    },
-    /// Generate a synthetic province, then time a bare scan of the log, `verify` of
-    /// its hash chain, and hashing alone against the generation's append rate.
-    Verify {
-        #[command(flatten)]
-        shape: ShapeArgs,
-        /// Which databases to measure.
-        #[arg(long, value_enum, default_value = "both")]
-        engine: bench::Engine,
-        /// A PostgreSQL server to create scratch databases on.
-        #[arg(long, env = "REFORM_BENCH_POSTGRES_URL")]
-        postgres_url: Option<String>,
-    },
-    /// Generate a province, then load the leader's dashboard query over HTTP with
-    /// concurrent clients, and in the same run a bare axum + SQL floor of the same
-    /// numbers: throughput, p50/p99 latency and the ratio.
-    Dashboard {
-        /// Tasks in the province (spread over 40 departments and 5 plan years).
-        #[arg(long, default_value_t = 100_000)]
-        tasks: usize,
-        /// Concurrent clients.
-        #[arg(long, default_value_t = 32)]
-        clients: usize,
-        /// Seconds each server is measured (after a one-second warm-up).
-        #[arg(long, default_value_t = 10)]
-        seconds: u64,
-        /// Tasks created per second while the dashboard is measured a third time.
-        #[arg(long, default_value_t = 10)]
-        writes_per_sec: u32,
-    },
-    /// Generate a synthetic province, then time a bare scan of the log, a rebuild of the
-    /// read-models and a time travel, per engine.
-    Rebuild {
-        #[command(flatten)]
-        shape: ShapeArgs,
-        /// Which databases to measure.
-        #[arg(long, value_enum, default_value = "both")]
-        engine: bench::Engine,
-        /// A PostgreSQL server to create scratch databases on.
-        #[arg(long, env = "REFORM_BENCH_POSTGRES_URL")]
-        postgres_url: Option<String>,
-    },
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -523,111 +395,6 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    if let Command::Bench {
-        what:
-            BenchWhat::Append {
-                writers,
-                commands,
-                engine,
-                postgres_url,
-            },
-    } = cli.command
-    {
-        let bench = bench::AppendBench {
-            writers,
-            commands,
-            engine,
-            postgres_url,
-        };
-        let figures = bench::run_append(&bench).await?;
-        print!("{}", bench::render(&bench, &figures));
-        return Ok(());
-    }
-    if let Command::Bench {
-        what:
-            BenchWhat::Lag {
-                rate,
-                seconds,
-                engine,
-                postgres_url,
-            },
-    } = &cli.command
-    {
-        let bench = bench::LagBench {
-            rate: *rate,
-            seconds: *seconds,
-            engine: *engine,
-            postgres_url: postgres_url.clone(),
-        };
-        let figures = bench::run_lag(&bench).await?;
-        print!("{}", bench::render_lag(&bench, &figures));
-        return Ok(());
-    }
-    if let Command::Bench {
-        what:
-            BenchWhat::Rebuild {
-                shape,
-                engine,
-                postgres_url,
-            },
-    } = &cli.command
-    {
-        let bench = bench::RebuildBench {
-            shape: shape.shape(),
-            engine: *engine,
-            postgres_url: postgres_url.clone(),
-        };
-        let figures = bench::run_rebuild(&bench).await?;
-        print!("{}", bench::render_rebuild(&figures));
-        return Ok(());
-    }
-    if let Command::Bench {
-        what:
-            BenchWhat::Verify {
-                shape,
-                engine,
-                postgres_url,
-            },
-    } = &cli.command
-    {
-        let bench = bench::VerifyBench {
-            shape: shape.shape(),
-            engine: *engine,
-            postgres_url: postgres_url.clone(),
-        };
-        let figures = bench::run_verify(&bench).await?;
-        print!("{}", bench::render_verify(&figures));
-        return Ok(());
-    }
-    if let Command::Bench {
-        what:
-            BenchWhat::Dashboard {
-                tasks,
-                clients,
-                seconds,
-                writes_per_sec,
-            },
-    } = &cli.command
-    {
-        let (departments, years) = (40, 5);
-        let bench = bench_dashboard::DashboardBench {
-            shape: generate::Shape {
-                provinces: 1,
-                departments,
-                communes: 0,
-                tasks_per_agency: (tasks / (departments * years as usize)).max(1),
-                years,
-                writers: 8,
-                seed: 76,
-            },
-            clients: (*clients).max(1),
-            duration: std::time::Duration::from_secs((*seconds).max(1)),
-            writes_per_sec: *writes_per_sec,
-        };
-        let figures = bench_dashboard::run_dashboard(&bench).await?;
-        print!("{}", bench_dashboard::render_dashboard(&bench, &figures));
-        return Ok(());
-    }
     if let Command::Serve {
         listen,
         no_demo,
@@ -707,7 +474,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let lines = queries::pillar_progress(&model, None, today);
             print!("{}", summary::render_progress(&lines, today));
         }
-        Command::Bench { .. } => unreachable!("handled before the store is opened"),
         Command::Progress {
             as_of,
             program,
@@ -925,16 +691,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             });
             eprintln!("following the event log into the read-models; Ctrl-C to stop");
             follower.run(stopped).await?;
-        }
-        Command::Generate { shape } => {
-            let started = std::time::Instant::now();
-            let made = generate::generate(&handler, &shape.shape()).await?;
-            println!(
-                "generated {} tasks through {} commands in {:.1} s",
-                made.tasks,
-                made.commands,
-                started.elapsed().as_secs_f64()
-            );
         }
         Command::Tasks {
             search,

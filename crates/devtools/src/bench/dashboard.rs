@@ -1,4 +1,4 @@
-//! `reform bench dashboard`: the leader's dashboard query over HTTP under concurrent
+//! `reform-dev bench dashboard`: the leader's dashboard query over HTTP under concurrent
 //! clients, against its floor — the same numbers from one plain SQL query served by
 //! a bare axum JSON handler — measured in the same run on the same data.
 
