@@ -20,6 +20,7 @@ struct Cli {
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     database_url: String,
 
+    /// Which tool.
     #[command(subcommand)]
     command: Tool,
 }
@@ -29,11 +30,13 @@ struct Cli {
 enum Tool {
     /// Measure the system; prints figures against a baseline measured in the same run.
     Bench {
+        /// Which benchmark.
         #[command(subcommand)]
         what: BenchWhat,
     },
     /// Make a synthetic country through the normal command path (for scale tests).
     Generate {
+        /// How big a country.
         #[command(flatten)]
         shape: ShapeArgs,
     },
@@ -119,6 +122,7 @@ enum BenchWhat {
     /// Generate a synthetic province, then time a bare scan of the log, `verify` of
     /// its hash chain, and hashing alone against the generation's append rate.
     Verify {
+        /// The province to generate (not timed but for its append rate).
         #[command(flatten)]
         shape: ShapeArgs,
         /// Which databases to measure.
@@ -148,6 +152,7 @@ enum BenchWhat {
     /// Generate a synthetic province, then time a bare scan of the log, a rebuild of the
     /// read-models and a time travel, per engine.
     Rebuild {
+        /// The province to generate (not timed).
         #[command(flatten)]
         shape: ShapeArgs,
         /// Which databases to measure.
