@@ -572,7 +572,7 @@ async fn heads_answer_for_what_fell_due_in_their_tenure(t: TestStore) {
 
 mod properties {
     use proptest::prelude::*;
-    use reform_cli::generate::{generate, Shape};
+    use reform_devtools::generate::{generate, Shape};
     use reform_projections::{as_of, rebuild, Follower, ReadDb};
     use reform_store::CommandHandler;
 
@@ -690,7 +690,7 @@ mod properties {
 /// department's open tasks pass to its neighbour, whose scorecard counts them apart.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_generated_province_reorganises_on_1_july_2025() {
-    use reform_cli::generate::{generate, Shape};
+    use reform_devtools::generate::{generate, Shape};
     use reform_projections::queries::scorecard;
 
     let t = TestStore::sqlite().await;
@@ -738,7 +738,7 @@ async fn a_generated_province_reorganises_on_1_july_2025() {
 /// every province (departments by fours, communes by pairs) leave no open task behind.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_generated_country_has_34_provinces_with_departments_and_communes() {
-    use reform_cli::generate::{generate, Shape};
+    use reform_devtools::generate::{generate, Shape};
 
     let t = TestStore::sqlite().await;
     let handler = CommandHandler::new(t.store.clone());

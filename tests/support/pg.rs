@@ -1,10 +1,11 @@
 //! PostgreSQL for the tests: each test gets its own empty database.
 //!
 //! The server is the one `REFORM_TEST_DATABASE_URL` names if set; otherwise a private
-//! throwaway cluster (see `reform_cli::throwaway_pg`). When no PostgreSQL can be had the
-//! test is skipped, unless `CI=true` or `REFORM_REQUIRE_POSTGRES=1` makes that a failure.
+//! throwaway cluster (see `reform_devtools::throwaway_pg`). When no PostgreSQL can be
+//! had the test is skipped, unless `CI=true` or `REFORM_REQUIRE_POSTGRES=1` makes that
+//! a failure.
 
-use reform_cli::throwaway_pg::{create_database, throwaway_database};
+use reform_devtools::throwaway_pg::{create_database, throwaway_database};
 
 /// URL of a fresh, empty database for one test, or `None` when PostgreSQL tests must be
 /// skipped. Panics when PostgreSQL is required but unavailable, and when

@@ -1,13 +1,10 @@
-//! The `reform` command line: the pieces behind each subcommand, kept in a library so
-//! that tests drive them directly as well as through the binary.
+//! The `reform` command line: the pieces behind the subcommands, kept in a library so
+//! that tests drive them directly as well as through the binary. The benchmarks, the
+//! synthetic data and the tests' throwaway PostgreSQL are in `reform-devtools`, not here.
 
 pub mod audit_export;
-pub mod bench;
-pub mod bench_dashboard;
 pub mod demo;
 pub mod demo_data;
-pub mod generate;
 pub mod plan_table;
 pub mod serve;
 pub mod summary;
-pub mod throwaway_pg;

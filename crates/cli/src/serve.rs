@@ -43,6 +43,7 @@ pub fn signing_keys(from_env: Option<&str>, file: &Path) -> anyhow::Result<(Keys
     Ok((Keys::from_secret(secret.as_bytes()), true))
 }
 
+/// Writes the secret to `file`, readable by its owner only (on Unix).
 fn write_private(file: &Path, secret: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
@@ -127,7 +128,8 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM: when `reform serve` and `reform follow` stop.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -1,5 +1,5 @@
 //! A throwaway PostgreSQL cluster from the machine's own packages, for the tests and
-//! for `reform bench` on a machine with no server running.
+//! for `reform-dev bench` on a machine with no server running.
 //!
 //! [`throwaway_database`] starts a private cluster lazily, once per process (initdb +
 //! pg_ctl on a temporary directory and a free loopback port, as the `postgres` OS user

@@ -1,4 +1,4 @@
-//! `reform bench dashboard`: the leader's dashboard query over HTTP under concurrent
+//! `reform-dev bench dashboard`: the leader's dashboard query over HTTP under concurrent
 //! clients, against its floor — the same numbers from one plain SQL query served by
 //! a bare axum JSON handler — measured in the same run on the same data.
 
@@ -93,6 +93,7 @@ SELECT * FROM (SELECT 'late', a.name, COUNT(*), NULL, NULL \
 UNION ALL \
 SELECT 'status', status, COUNT(*), AVG(percent), NULL FROM rm_tasks GROUP BY status";
 
+/// The floor: the dashboard's numbers from one SQL statement, as JSON.
 async fn floor_handler(State(pool): State<SqlitePool>) -> Result<Json<Value>, String> {
     let today = chrono::Utc::now().date_naive().to_string();
     let rows = sqlx::query(FLOOR_SQL)
@@ -121,6 +122,7 @@ async fn floor_handler(State(pool): State<SqlitePool>) -> Result<Json<Value>, St
     Ok(Json(out))
 }
 
+/// Serves `router` on a free loopback port; returns its base URL and the server task.
 async fn serve(router: Router) -> Result<(String, tokio::task::JoinHandle<()>)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -251,6 +253,7 @@ pub async fn run_dashboard(bench: &DashboardBench) -> Result<DashboardFigures> {
     })
 }
 
+/// A token for `role`, signed with the gateway's keys, valid a day.
 fn keys_token(keys: &Keys, role: Role) -> Result<String> {
     keys.issue(&claims(role, "bench", None, None, 1))
         .map_err(|e| anyhow::anyhow!(e.message()))
@@ -307,6 +310,7 @@ async fn write_tasks(
     Ok(written)
 }
 
+/// The id of the province's program, asked of the gateway.
 async fn provincial_program(http: &reqwest::Client, url: &str, token: &str) -> Result<String> {
     let programs: Value = http
         .post(format!("{url}/graphql"))
@@ -354,6 +358,8 @@ where
     }
 }
 
+/// `clients` clients sending requests back to back for `duration`: every answered
+/// request's latency, and how many failed.
 async fn drive<F>(clients: usize, duration: Duration, request: F) -> (Vec<Duration>, usize)
 where
     F: Fn() -> reqwest::RequestBuilder + Clone + Send + Sync + 'static,

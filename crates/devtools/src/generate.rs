@@ -47,6 +47,7 @@ pub struct Generated {
 struct Dice(u64);
 
 impl Dice {
+    /// The next pseudo-random number.
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
@@ -65,14 +66,17 @@ impl Dice {
     }
 }
 
+/// A calendar day (`NaiveDate::MIN` if there is no such day).
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
+/// Nine in the morning of `date`, UTC: when the generated commands happen.
 fn at(date: NaiveDate) -> DateTime<Utc> {
     date.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc()
 }
 
+/// The reform secretariat acting at `when`.
 fn secretariat(when: DateTime<Utc>) -> CommandMetadata {
     let actor = Actor {
         user_id: "generator".into(),
@@ -83,6 +87,7 @@ fn secretariat(when: DateTime<Utc>) -> CommandMetadata {
     CommandMetadata::new(actor, when)
 }
 
+/// An officer of `agency` acting at `when`.
 fn officer(agency: AgencyId, when: DateTime<Utc>) -> CommandMetadata {
     let actor = Actor {
         user_id: format!("officer-{agency}"),
@@ -93,6 +98,7 @@ fn officer(agency: AgencyId, when: DateTime<Utc>) -> CommandMetadata {
     CommandMetadata::new(actor, when)
 }
 
+/// A document's header, issued by `issuer` with no agency or signer recorded.
 fn header(number: String, title: String, issued_on: NaiveDate, issuer: &str) -> DocumentHeader {
     DocumentHeader {
         number,
@@ -106,9 +112,13 @@ fn header(number: String, title: String, issued_on: NaiveDate, issuer: &str) -> 
 
 /// One province's set-up: its agencies, program and plans.
 struct Province {
+    /// The provincial People's Committee.
     committee: AgencyId,
+    /// Its departments.
     departments: Vec<AgencyId>,
+    /// Its communes' People's Committees.
     communes: Vec<AgencyId>,
+    /// The plan of each year.
     plans: Vec<(i32, DocumentId)>,
 }
 
@@ -338,6 +348,7 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
     Ok(made)
 }
 
+/// The `RegisterAgency` command for an agency of the generated country.
 fn register(
     id: AgencyId,
     name: String,

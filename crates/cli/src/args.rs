@@ -1,0 +1,381 @@
+//! What `reform` takes on its command line: the global flags and each subcommand's
+//! arguments (clap). Nothing here runs anything; `main.rs` hands each subcommand's
+//! arguments to its module under `commands/`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use reform_store::DEFAULT_DATABASE_URL;
+
+/// The State Administrative Reform tracker (Resolution 76/NQ-CP, 2021–2030).
+#[derive(Parser)]
+#[command(version, about)]
+pub(crate) struct Cli {
+    /// Where the event log lives: sqlite://PATH (created if missing) or postgres://…
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub(crate) database_url: String,
+
+    /// Log lines as JSON objects (for a log shipper) or as text; `auto` writes JSON
+    /// unless stderr is a terminal. RUST_LOG sets what is logged (default: info for
+    /// `serve`, warnings otherwise).
+    #[arg(
+        long,
+        env = "REFORM_LOG_FORMAT",
+        value_enum,
+        default_value = "auto",
+        global = true
+    )]
+    pub(crate) log_format: LogFormat,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// How log lines are written to stderr.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LogFormat {
+    // No doc comments on the values: clap would list them in `--help`.
+    Auto,
+    Json,
+    Text,
+}
+
+/// The subcommands, in the order `reform --help` lists them.
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Serve the GraphQL API (POST /graphql, GraphiQL at /graphiql, /livez, /readyz).
+    /// An empty store gets the demo data first, unless --no-demo.
+    Serve(ServeArgs),
+    /// Print a bearer token for the API, signed with the secret `reform serve` uses.
+    Token(TokenArgs),
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Load the demo program through commands (idempotent) and print progress by pillar.
+    Demo(DemoArgs),
+    /// Print progress by pillar: now from the read-model, or as it stood on a past date.
+    Progress(ProgressArgs),
+    /// Print the PAR INDEX league tables of a year, by block.
+    League(LeagueArgs),
+    /// List tasks from the read-model: by search words, status, lead, overdue day.
+    Tasks(TasksArgs),
+    /// An agency's scorecard: tasks led (inherited apart), coordinated, on time, late,
+    /// overdue; its PAR band and rank, SIPAS, dossier on-time rate, head in office.
+    Scorecard(ScorecardArgs),
+    /// Accountability by head of agency, with the "no emulation rewards" flag and why.
+    Accountability(AccountabilityArgs),
+    /// Indicators with their targets, latest measurement and red/amber/green status.
+    Indicators(IndicatorsArgs),
+    /// Rebuild the read-models from the whole log and swap them in.
+    Rebuild,
+    /// Keep the read-models current until stopped (Ctrl-C or SIGTERM). Several may run
+    /// on one PostgreSQL database: one follows, the others take over when it dies.
+    Follow,
+    /// Read a table into the tracker: `reform import plan FILE --plan 318/KH-UBND`.
+    Import {
+        /// Which table.
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Write a table out as a spreadsheet: `reform export plan --plan 318/KH-UBND`.
+    Export {
+        /// Which table.
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// The audit trail for inspection.
+    Audit {
+        /// What to do with it.
+        #[command(subcommand)]
+        what: AuditWhat,
+    },
+    /// Check the event log's hash chain: exit 0 printing how many events and the head's
+    /// digest, or exit 3 naming the first event that was changed, removed, inserted or
+    /// moved (1: the check could not run; 2: bad arguments). Keep the digest outside the system; `--against` it later proves the log
+    /// still passes through that head (nothing before it rewritten, nothing cut).
+    Verify(VerifyArgs),
+}
+
+/// `reform serve`.
+#[derive(Args)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "REFORM_LISTEN", default_value = "127.0.0.1:8080")]
+    pub(crate) listen: SocketAddr,
+    /// Do not load the demo into an empty store.
+    #[arg(long)]
+    pub(crate) no_demo: bool,
+    /// Production: no introspection, no field suggestions, no GraphiQL.
+    #[arg(long)]
+    pub(crate) production: bool,
+    /// Origins browsers may call the API from (CORS), comma-separated.
+    #[arg(
+        long = "cors-origin",
+        env = "REFORM_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub(crate) cors_origins: Vec<String>,
+    /// The HS256 signing secret (at least 32 characters). Unset: a development
+    /// secret is generated into ./.reform-jwt-secret and reused.
+    #[arg(long, env = "REFORM_JWT_SECRET", hide_env_values = true)]
+    pub(crate) jwt_secret: Option<String>,
+}
+
+/// `reform token`.
+#[derive(Args)]
+pub(crate) struct TokenArgs {
+    /// leader, secretariat, officer or auditor.
+    #[arg(long, value_parser = parse_role)]
+    pub(crate) role: reform_domain::Role,
+    /// The user's agency: its UUID or its name (required for officers).
+    #[arg(long)]
+    pub(crate) agency: Option<String>,
+    /// The user id and name recorded on their actions.
+    #[arg(long, default_value = "demo-user")]
+    pub(crate) user: String,
+    /// The jurisdiction the user serves (e.g. VN-DN); omit for all.
+    #[arg(long)]
+    pub(crate) jurisdiction: Option<String>,
+    /// Days the token stays valid.
+    #[arg(long, default_value_t = 30)]
+    pub(crate) days: i64,
+    /// The HS256 signing secret; unset: the development secret.
+    #[arg(long, env = "REFORM_JWT_SECRET", hide_env_values = true)]
+    pub(crate) jwt_secret: Option<String>,
+}
+
+/// A role a person's token may carry, from its name in any case (not the system's).
+fn parse_role(text: &str) -> Result<reform_domain::Role, String> {
+    reform_domain::Role::from_code(&text.to_uppercase())
+        .filter(|r| *r != reform_domain::Role::System)
+        .ok_or_else(|| "give leader, secretariat, officer or auditor".to_owned())
+}
+
+/// `reform demo`.
+#[derive(Args)]
+pub(crate) struct DemoArgs {
+    /// Print the summary as of this date instead of the demo's own date.
+    #[arg(long)]
+    pub(crate) as_of: Option<NaiveDate>,
+}
+
+/// `reform progress`.
+#[derive(Args)]
+pub(crate) struct ProgressArgs {
+    /// Time travel: fold the events up to the end of this day (business time) and
+    /// count overdue tasks against it. Default: the read-model now, against today.
+    #[arg(long)]
+    pub(crate) as_of: Option<NaiveDate>,
+    /// Only the plans under this program (its number, e.g. 3504/QĐ-UBND).
+    #[arg(long)]
+    pub(crate) program: Option<String>,
+    /// Print the roll-up tree (program → pillar → plan → task → subtask) down to
+    /// this depth instead of the pillar table: 2 = plans, 3 = tasks, 4 = subtasks.
+    #[arg(long, value_name = "DEPTH")]
+    pub(crate) tree: Option<usize>,
+}
+
+/// `reform league`.
+#[derive(Args)]
+pub(crate) struct LeagueArgs {
+    /// The year evaluated.
+    #[arg(long)]
+    pub(crate) year: i32,
+    /// Only agencies of this jurisdiction (e.g. VN-DN).
+    #[arg(long)]
+    pub(crate) jurisdiction: Option<String>,
+}
+
+/// `reform tasks`.
+#[derive(Args)]
+pub(crate) struct TasksArgs {
+    /// Words the title must contain; diacritics optional ("cai cach").
+    #[arg(long)]
+    pub(crate) search: Option<String>,
+    /// Only tasks open and past their deadline on this day.
+    #[arg(long)]
+    pub(crate) overdue_on: Option<NaiveDate>,
+    /// NOT_STARTED, IN_PROGRESS, COMPLETED or CANCELLED.
+    #[arg(long)]
+    pub(crate) status: Option<String>,
+    /// A pillar or cross-cutting code, e.g. CIVIL_SERVICE.
+    #[arg(long)]
+    pub(crate) category: Option<String>,
+}
+
+/// `reform scorecard`.
+#[derive(Args)]
+pub(crate) struct ScorecardArgs {
+    /// The agency's name, or the start of it.
+    pub(crate) agency: String,
+    /// The day to count overdue against (default: today).
+    #[arg(long)]
+    pub(crate) as_of: Option<NaiveDate>,
+}
+
+/// `reform accountability`, and the rows `reform export accountability` writes.
+#[derive(Args)]
+pub(crate) struct AccountabilityArgs {
+    /// Only agencies of this jurisdiction (e.g. VN-HN).
+    #[arg(long)]
+    pub(crate) jurisdiction: Option<String>,
+    /// Only tasks due in this year.
+    #[arg(long)]
+    pub(crate) year: Option<i32>,
+    /// The day to count overdue against (default: today).
+    #[arg(long)]
+    pub(crate) as_of: Option<NaiveDate>,
+}
+
+/// `reform indicators`.
+#[derive(Args)]
+pub(crate) struct IndicatorsArgs {
+    /// Only indicators of this jurisdiction ("VN" for the national targets).
+    #[arg(long)]
+    pub(crate) jurisdiction: Option<String>,
+    /// Judge as of this day (default: today).
+    #[arg(long)]
+    pub(crate) as_of: Option<NaiveDate>,
+}
+
+/// `reform verify`.
+#[derive(Args)]
+pub(crate) struct VerifyArgs {
+    /// First position to check (default: the start).
+    #[arg(long)]
+    pub(crate) from: Option<u64>,
+    /// Last position to check (default: the head).
+    #[arg(long)]
+    pub(crate) to: Option<u64>,
+    /// A digest printed by an earlier `reform verify` (POSITION:HASH).
+    #[arg(long)]
+    pub(crate) against: Option<reform_store::chain::Digest>,
+}
+
+/// `reform import …`.
+#[derive(Subcommand)]
+pub(crate) enum ImportWhat {
+    /// A plan's task table (xlsx or csv: STT | Nội dung nhiệm vụ | Cơ quan chủ trì |
+    /// Cơ quan phối hợp | Thời gian hoàn thành | Sản phẩm, under pillar sections).
+    /// All or nothing: any bad row and nothing is written (exit 3), with every bad row
+    /// listed. Importing the same file again changes nothing; changed rows amend.
+    Plan(ImportPlanArgs),
+}
+
+/// `reform import plan`.
+#[derive(Args)]
+pub(crate) struct ImportPlanArgs {
+    /// The spreadsheet.
+    pub(crate) file: PathBuf,
+    /// The plan: its number as printed (318/KH-UBND) or its id.
+    #[arg(long)]
+    pub(crate) plan: String,
+    /// Import the valid rows even when some are wrong.
+    #[arg(long)]
+    pub(crate) partial: bool,
+    /// Check the file and print the report; write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Why tasks already imported change (recorded on their amendments).
+    #[arg(long, default_value = "Cập nhật theo bảng nhiệm vụ của kế hoạch")]
+    pub(crate) reason: String,
+    /// csv or xlsx (default: from the file's extension, else its content).
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<TableFormat>,
+    /// Who imports, recorded on every event (as the secretariat).
+    #[arg(long, env = "USER", default_value = "secretariat")]
+    pub(crate) user: String,
+}
+
+/// `reform export …`.
+#[derive(Subcommand)]
+pub(crate) enum ExportWhat {
+    /// A plan's task table in the shape it is imported from, with progress, status and
+    /// completion columns and each task's id (so the file can be imported back).
+    Plan(ExportPlanArgs),
+    /// The PAR INDEX league tables of a year, a section per block (as `reform league`).
+    League {
+        /// Which year and agencies.
+        #[command(flatten)]
+        league: LeagueArgs,
+        /// Where and how to write it.
+        #[command(flatten)]
+        sheet: SheetArgs,
+    },
+    /// Accountability by head of agency (as `reform accountability`).
+    Accountability {
+        /// Which heads and tasks.
+        #[command(flatten)]
+        accountability: AccountabilityArgs,
+        /// Where and how to write it.
+        #[command(flatten)]
+        sheet: SheetArgs,
+    },
+}
+
+/// `reform export plan`.
+#[derive(Args)]
+pub(crate) struct ExportPlanArgs {
+    /// The plan: its number as printed (318/KH-UBND) or its id.
+    #[arg(long)]
+    pub(crate) plan: String,
+    /// Where and how to write it.
+    #[command(flatten)]
+    pub(crate) sheet: SheetArgs,
+}
+
+/// Where an exported sheet goes, and in which format.
+#[derive(Args)]
+pub(crate) struct SheetArgs {
+    /// csv or xlsx (default: from --output's extension, else csv).
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<TableFormat>,
+    /// Where to write (default: standard output).
+    #[arg(long)]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// A spreadsheet format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TableFormat {
+    // No doc comments on the values: clap would list them in `--help`.
+    Csv,
+    Xlsx,
+}
+
+impl From<TableFormat> for reform_interchange::Format {
+    fn from(f: TableFormat) -> Self {
+        match f {
+            TableFormat::Csv => reform_interchange::Format::Csv,
+            TableFormat::Xlsx => reform_interchange::Format::Xlsx,
+        }
+    }
+}
+
+/// `reform audit …`.
+#[derive(Subcommand)]
+pub(crate) enum AuditWhat {
+    /// Write the events that happened from FROM to TO (whole days, UTC, both included)
+    /// as CSV or JSON lines, each with its hash-chain columns; print the file's SHA-256
+    /// and the chain digest of the last event written.
+    Export(AuditExportArgs),
+}
+
+/// `reform audit export`.
+#[derive(Args)]
+pub(crate) struct AuditExportArgs {
+    /// First day.
+    #[arg(long)]
+    pub(crate) from: NaiveDate,
+    /// Last day.
+    #[arg(long)]
+    pub(crate) to: NaiveDate,
+    /// csv (UTF-8 with BOM, for spreadsheets) or jsonl.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub(crate) format: reform_cli::audit_export::Format,
+    /// Where to write (default: standard output).
+    #[arg(long)]
+    pub(crate) output: Option<PathBuf>,
+}

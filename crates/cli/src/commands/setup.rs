@@ -1,0 +1,38 @@
+//! Getting a database ready: `reform migrate` and `reform demo`.
+
+use anyhow::Context;
+use reform_cli::{demo, demo_data, summary};
+use reform_projections::queries;
+
+use crate::args::DemoArgs;
+use crate::commands::Tracker;
+
+/// `reform migrate`: opening the store created or upgraded the schema; says so, with
+/// how many events the log holds.
+pub(crate) async fn migrate(tracker: &Tracker) -> anyhow::Result<()> {
+    let head = tracker.store().head().await?;
+    println!(
+        "database {} is up to date ({head} events)",
+        tracker.redacted_url()
+    );
+    Ok(())
+}
+
+/// `reform demo`: loads the demo program through commands (idempotent), then prints
+/// progress by pillar as of the demo's day or the one asked for.
+pub(crate) async fn demo(tracker: &Tracker, args: DemoArgs) -> anyhow::Result<()> {
+    let load = demo::load_demo(tracker.handler())
+        .await
+        .context("loading the demo")?;
+    println!(
+        "demo loaded into {}: {} commands executed, {} already on record",
+        tracker.redacted_url(),
+        load.executed,
+        load.already_loaded
+    );
+    let model = tracker.current_model().await?;
+    let today = args.as_of.unwrap_or_else(demo_data::demo_today);
+    let lines = queries::pillar_progress(&model, None, today);
+    print!("{}", summary::render_progress(&lines, today));
+    Ok(())
+}
