@@ -626,3 +626,60 @@ async fn reform_serve_answers_with_a_token_from_reform_token() {
         serde_json::json!({ "band": "Xuất sắc", "count": 3 })
     );
 }
+
+/// `reform token` needs only the secret: no database is opened or created, even an
+/// unreachable one; a lifetime beyond what the server accepts is refused. `reform
+/// serve --production` refuses to start on the development secret and prints no token.
+#[test]
+fn tokens_need_only_the_secret_and_production_needs_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |args: &[&str], secret: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_reform"));
+        command
+            .args(args)
+            .env("DATABASE_URL", "postgres://nobody:wrong@127.0.0.1:1/none")
+            .env_remove("REFORM_JWT_SECRET")
+            .env_remove("REFORM_MAX_TOKEN_DAYS")
+            .current_dir(dir.path());
+        if let Some(secret) = secret {
+            command.env("REFORM_JWT_SECRET", secret);
+        }
+        let out = command.output().expect("running reform");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let secret = "a production secret of more than thirty-two characters";
+    let (code, out, err) = run(&["token", "--role", "leader"], Some(secret));
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out.trim().split('.').count(), 3, "a JWT: {out}");
+    assert!(
+        !dir.path().join("reform.db").exists(),
+        "no database was created"
+    );
+    let (code, _, err) = run(
+        &["token", "--role", "leader", "--days", "365"],
+        Some(secret),
+    );
+    assert_eq!(code, Some(1));
+    assert!(err.contains("--days must be from 1 to 30"), "{err}");
+
+    let (code, out, err) = run(
+        &[
+            "serve",
+            "--production",
+            "--listen",
+            "127.0.0.1:0",
+            "--no-demo",
+        ],
+        None,
+    );
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        err.contains("--production needs REFORM_JWT_SECRET"),
+        "{err}"
+    );
+    assert!(!out.contains("Bearer"), "no token printed: {out}");
+}

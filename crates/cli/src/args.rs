@@ -121,6 +121,10 @@ pub(crate) struct ServeArgs {
     /// secret is generated into ./.reform-jwt-secret and reused.
     #[arg(long, env = "REFORM_JWT_SECRET", hide_env_values = true)]
     pub(crate) jwt_secret: Option<String>,
+    /// The longest a token may live (from issue to expiry), in days; longer-lived
+    /// tokens are refused.
+    #[arg(long, env = "REFORM_MAX_TOKEN_DAYS", default_value_t = reform_gateway::DEFAULT_MAX_TOKEN_DAYS)]
+    pub(crate) max_token_days: i64,
 }
 
 /// `reform token`.
@@ -141,6 +145,9 @@ pub(crate) struct TokenArgs {
     /// Days the token stays valid.
     #[arg(long, default_value_t = 30)]
     pub(crate) days: i64,
+    /// The longest lifetime the server accepts (as `serve --max-token-days`).
+    #[arg(long, env = "REFORM_MAX_TOKEN_DAYS", default_value_t = reform_gateway::DEFAULT_MAX_TOKEN_DAYS)]
+    pub(crate) max_token_days: i64,
     /// The HS256 signing secret; unset: the development secret.
     #[arg(long, env = "REFORM_JWT_SECRET", hide_env_values = true)]
     pub(crate) jwt_secret: Option<String>,

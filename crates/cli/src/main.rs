@@ -46,7 +46,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let open = || Tracker::open(url);
     match cli.command {
         Command::Serve(args) => serving::serve(url, args).await,
-        Command::Token(args) => serving::token(&open().await?, args).await,
+        Command::Token(args) => serving::token(url, args).await,
         Command::Migrate => setup::migrate(&open().await?).await,
         Command::Demo(args) => setup::demo(&open().await?, args).await,
         Command::Progress(args) => progress::progress(&open().await?, args).await,

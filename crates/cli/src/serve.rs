@@ -77,10 +77,20 @@ pub struct ServeArgs {
     pub cors_origins: Vec<String>,
     /// `REFORM_JWT_SECRET`.
     pub secret: Option<String>,
+    /// The longest a token may live, in days.
+    pub max_token_days: i64,
 }
 
 /// Serves the API until Ctrl-C or SIGTERM, then shuts down gracefully.
 pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !args.production || args.secret.is_some(),
+        "--production needs REFORM_JWT_SECRET (at least 32 characters): a production server never runs on the development secret"
+    );
+    anyhow::ensure!(
+        args.max_token_days >= 1,
+        "--max-token-days must be at least 1"
+    );
     let store = reform_store::open(database_url).await?;
     let handler = CommandHandler::new(store);
     if args.demo && handler.store().head().await? == 0 {
@@ -91,6 +101,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     }
     let (keys, development) =
         signing_keys(args.secret.as_deref(), &PathBuf::from(DEV_SECRET_FILE))?;
+    let keys = keys.with_max_lifetime_days(args.max_token_days);
     let tables = ReadDb::connect(database_url).await?;
     let options = Options {
         introspection: !args.production,
@@ -113,9 +124,10 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         say!(
             "reform: REFORM_JWT_SECRET is unset; using the development secret in {DEV_SECRET_FILE}"
         );
-        let leader = keys.issue(&claims(Role::Leader, "lanh-dao", None, None, 30));
+        let days = args.max_token_days.min(30);
+        let leader = keys.issue(&claims(Role::Leader, "lanh-dao", None, None, days));
         if let Ok(token) = leader {
-            say!("reform: a leader's token for trying it out (30 days):\n  Authorization: Bearer {token}");
+            say!("reform: a leader's token for trying it out ({days} days):\n  Authorization: Bearer {token}");
         }
     }
     say!("reform: more tokens with `reform token --role leader|secretariat|officer|auditor [--agency ID]`");

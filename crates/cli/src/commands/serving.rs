@@ -12,15 +12,25 @@ pub(crate) async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result
         production: args.production,
         cors_origins: args.cors_origins,
         secret: args.jwt_secret,
+        max_token_days: args.max_token_days,
     };
     reform_cli::serve::serve(database_url, args).await
 }
 
 /// `reform token`: prints a bearer token for a role (and an officer's agency, found by
-/// its UUID or its name), signed with the secret `reform serve` uses.
-pub(crate) async fn token(tracker: &Tracker, args: TokenArgs) -> anyhow::Result<()> {
+/// its UUID or its name), signed with the secret `reform serve` uses. The store is
+/// opened only to find an agency named by its name: a token needs only the secret.
+pub(crate) async fn token(database_url: &str, args: TokenArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        (1..=args.max_token_days).contains(&args.days),
+        "--days must be from 1 to {}: the server accepts no longer-lived token (REFORM_MAX_TOKEN_DAYS)",
+        args.max_token_days
+    );
     let agency = match &args.agency {
-        Some(text) => Some(tracker.agency(text).await?),
+        Some(text) => match uuid::Uuid::parse_str(text.trim()) {
+            Ok(id) => Some(reform_domain::AgencyId(id)),
+            Err(_) => Some(Tracker::open(database_url).await?.agency(text).await?),
+        },
         None => None,
     };
     let token = reform_cli::serve::token(
