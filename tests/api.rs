@@ -1005,6 +1005,23 @@ async fn the_record_around_the_plans_is_kept_through_mutations(t: TestStore) {
         .await;
     assert_eq!(code, "FORBIDDEN", "not another agency's");
 
+    // Sơn La has no band scheme on record (nor the nation for 2025): the result is
+    // unbanded until the secretariat records one.
+    let band = "query($id: ID!) { agency(id: $id) { scorecard { par { band } } } }";
+    let before = api.ok(&officer, band, json!({ "id": p.tu_phap.0 })).await;
+    assert_eq!(
+        before["agency"]["scorecard"]["par"]["band"],
+        Value::Null,
+        "{before}"
+    );
+    api.ok(
+        &secretariat,
+        r#"mutation($input: SetBandSchemeInput!) { setBandScheme(input: $input) { version } }"#,
+        json!({ "input": { "jurisdiction": "VN-05", "fromYear": 2021, "bands": [
+            { "name": "Xuất sắc", "minTotal": 90 }, { "name": "Tốt", "minTotal": 80 },
+            { "name": "Khá", "minTotal": 70 }, { "name": "Trung bình", "minTotal": 0 } ] } }),
+    )
+    .await;
     let card = api
         .ok(
             &officer,

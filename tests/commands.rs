@@ -317,7 +317,7 @@ async fn a_merger_passes_open_tasks_to_the_successor_once(t: TestStore) {
         &model,
         successor,
         date(2025, 6, 1),
-        &reform_projections::queries::da_nang_bands(),
+        &crate::support::da_nang_bands(),
     )
     .expect("scorecard");
     assert_eq!((card.tasks_led, card.tasks_inherited), (0, 1));

@@ -6,7 +6,9 @@ use std::time::Duration;
 use chrono::{NaiveDate, TimeZone, Utc};
 use reform_cli::demo::load_demo;
 use reform_cli::demo_data::demo_today;
-use reform_projections::queries::{da_nang_bands, league_tables, pillar_progress};
+use reform_projections::queries::{league_tables, pillar_progress};
+
+use crate::support::da_nang_bands;
 use reform_projections::{as_of, rebuild, Follower, ProgressModel, ReadDb};
 use reform_store::CommandHandler;
 use tokio::sync::watch;

@@ -274,7 +274,7 @@ pub struct Gateway {
     pub handler: CommandHandler,
     /// The read-model in memory.
     pub live: Arc<LiveView>,
-    /// PAR INDEX bands.
+    /// PAR INDEX bands where no scheme is on record (none by default).
     pub bands: Vec<Band>,
     /// The emulation-reward rule of the accountability view.
     pub reward_rule: RewardRule,

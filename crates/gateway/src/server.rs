@@ -14,7 +14,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use reform_projections::queries::{da_nang_bands, RewardRule};
+use reform_projections::queries::RewardRule;
 use reform_projections::{Follower, LiveView, ReadDb};
 use reform_store::{CommandHandler, EventStore};
 use serde_json::json;
@@ -47,6 +47,9 @@ pub struct Options {
     pub body_limit: usize,
     /// Where "now" comes from (the system clock unless a test fixes it).
     pub clock: Clock,
+    /// PAR INDEX bands for results whose jurisdiction has no scheme on record, nor
+    /// the nation (none by default: such results are unbanded).
+    pub fallback_bands: Vec<reform_projections::queries::Band>,
 }
 
 impl Default for Options {
@@ -58,6 +61,7 @@ impl Default for Options {
             max_batch: 10,
             body_limit: 1 << 20,
             clock: Clock::system(),
+            fallback_bands: Vec::new(),
         }
     }
 }
@@ -114,7 +118,7 @@ pub async fn start(
     let gateway = Gateway {
         handler,
         live: live.clone(),
-        bands: da_nang_bands(),
+        bands: options.fallback_bands.clone(),
         reward_rule: RewardRule::default(),
         clock: options.clock.clone(),
         folds: crate::scope::Folds::default(),

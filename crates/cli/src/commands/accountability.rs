@@ -46,7 +46,7 @@ async fn heads(
         args.jurisdiction.as_deref(),
         args.year,
         today,
-        &queries::da_nang_bands(),
+        queries::NO_FALLBACK,
         &queries::RewardRule::default(),
     ))
 }

@@ -33,6 +33,6 @@ async fn tables(tracker: &Tracker, args: &LeagueArgs) -> anyhow::Result<Vec<quer
         &model,
         args.year,
         args.jurisdiction.as_deref(),
-        &queries::da_nang_bands(),
+        queries::NO_FALLBACK,
     ))
 }

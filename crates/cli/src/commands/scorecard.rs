@@ -14,7 +14,7 @@ pub(crate) async fn scorecard(tracker: &Tracker, args: ScorecardArgs) -> anyhow:
     let model = tracker.current_model().await?;
     let today = day_or_today(args.as_of);
     let id = agency_named(&model, &args.agency)?;
-    let card = queries::scorecard(&model, id, today, &queries::da_nang_bands())
+    let card = queries::scorecard(&model, id, today, queries::NO_FALLBACK)
         .context("the agency has no scorecard")?;
     print!("{}", summary::render_scorecard(&card, today));
     Ok(())

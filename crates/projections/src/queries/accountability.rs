@@ -210,7 +210,7 @@ pub fn accountability(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::queries::da_nang_bands;
+    use crate::queries::NO_FALLBACK;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
@@ -295,7 +295,7 @@ mod tests {
             None,
             None,
             day(2025, 12, 31),
-            &da_nang_bands(),
+            NO_FALLBACK,
             &RewardRule::default(),
         );
         let of = |name: &str| {

@@ -17,7 +17,7 @@ mod tasks;
 mod tenures;
 
 pub use self::accountability::{accountability, lead_on, HeadAccountability, RewardRule};
-pub use self::bands::{band_of, bands_for, da_nang_bands, Band};
+pub use self::bands::{band_of, bands_for, Band, NO_FALLBACK};
 pub use self::dossiers::{dossier_totals, DossierPeriodKind, DossierTotal, DossierTotals};
 pub use self::indicators::{trajectories, trajectory, Rag, Trajectory};
 pub use self::league::{league_tables, BlockTable, LeagueEntry};
