@@ -1,7 +1,8 @@
 //! The demo data set: a small, realistic slice of Vietnam's State Administrative Reform
 //! program 2021–2030, told as the commands that would have built it.
 //!
-//! Figures come from the seed articles (`shared/seeds/000`–`004`) through the fact sheet;
+//! Figures come from published news of the provinces (cited where used: Hà Tĩnh
+//! 18/5/2023, Hoài Đức 20/9/2023, Đà Nẵng 21/4/2023, Sơn La 4/1/2022);
 //! where the sources say nothing the values are invented but plausible, and are marked
 //! `(plausible)` in comments. Everything goes through [`Command`]s, so loading the demo
 //! exercises the same rules as real use.
@@ -145,7 +146,7 @@ impl Demo {
 
 const NATIONAL_PROGRAM: &str = "VN/76/NQ-CP";
 const HA_TINH_PROGRAM: &str = "VN-23/3504/QĐ-UBND";
-/// Number and date not given in seed 000: "10/CT-UBND" of 17/5/2023 (plausible).
+/// Number and date not given in Hà Tĩnh's news of 18/5/2023: "10/CT-UBND" of 17/5/2023 (plausible).
 const HA_TINH_DIRECTIVE: &str = "VN-23/10/CT-UBND";
 const HOAI_DUC_PLAN: &str = "VN-HN/Hoài Đức/280/KH-UBND";
 /// Đà Nẵng's 2024 plan: recorded without tasks, which come from its table
@@ -170,7 +171,7 @@ const HD_MOT_CUA: &str = "Bộ phận Tiếp nhận và Trả kết quả huyệ
 const HD_TTVH: &str = "Trung tâm Văn hóa – Thông tin và Thể thao huyện Hoài Đức";
 const HD_XA: &str = "UBND các xã, thị trấn huyện Hoài Đức";
 
-/// Đà Nẵng's central agencies (seed 002; scores of the middle three are plausible):
+/// Đà Nẵng's central agencies (Đà Nẵng's PAR INDEX 2022 announcement of 21/4/2023; scores of the middle three are plausible):
 /// (name, short name, 2022 total, 2021 total (plausible; they average 86.33 = 88.25 − 1.92)).
 const DN_CENTRAL: [(&str, &str, f64, f64); 5] = [
     (
@@ -270,7 +271,7 @@ const DN_DEPARTMENTS: [(&str, &str, f64); 21] = [
 ];
 
 /// Đà Nẵng's eight districts and their 2022 totals; `None` = not evaluated (Hoàng Sa).
-/// Thanh Khê and Cẩm Lệ are plausible (seed 002 puts them in [80, 86.06)).
+/// Thanh Khê and Cẩm Lệ are plausible (the 2022 announcement puts them in [80, 86.06)).
 const DN_DISTRICTS: [(&str, Option<f64>); 8] = [
     ("UBND quận Sơn Trà", Some(88.29)),
     ("UBND quận Hải Châu", Some(86.51)),
@@ -298,7 +299,7 @@ fn programs(demo: &mut Demo) {
                 issued_on: date(2021, 7, 15),
                 issuer: text("Chính phủ"),
                 issuing_agency: None,
-                signer: None, // not in the seeds
+                signer: None, // not published
             },
             level: ProgramLevel::National,
             jurisdiction: text("VN"),
@@ -318,7 +319,7 @@ fn programs(demo: &mut Demo) {
                 issued_on: date(2021, 10, 22),
                 issuer: text(HT_UBND),
                 issuing_agency: Some(agency(HT_UBND)),
-                signer: None, // not in the seeds
+                signer: None, // not published
             },
             level: ProgramLevel::Provincial,
             jurisdiction: text("VN-23"),
@@ -499,7 +500,7 @@ fn heads(demo: &mut Demo) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Hà Tĩnh directive (seed 000)
+// Hà Tĩnh directive (Hà Tĩnh's news of 18/5/2023)
 
 fn ha_tinh_directive(demo: &mut Demo) {
     use Pillar::{
@@ -599,7 +600,7 @@ fn da_nang_plan(demo: &mut Demo) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Hoài Đức plan 280/KH-UBND and its tasks (seed 001; leads, deadlines, statuses plausible)
+// Hoài Đức plan 280/KH-UBND and its tasks (Hoài Đức's news of 20/9/2023; leads, deadlines, statuses plausible)
 
 fn hoai_duc_plan(demo: &mut Demo) {
     // The plan dates from 28/12/2020 but is recorded once the national program it
@@ -614,7 +615,7 @@ fn hoai_duc_plan(demo: &mut Demo) {
                 issued_on: date(2020, 12, 28),
                 issuer: text(HD_UBND),
                 issuing_agency: Some(agency(HD_UBND)),
-                signer: None, // not in the seed
+                signer: None, // not published
             },
             implements: document(NATIONAL_PROGRAM),
             issuing_agency: agency(HD_UBND),
@@ -636,7 +637,7 @@ fn hoai_duc_tasks(demo: &mut Demo) {
     use TaskCategory::{CrossCutting as Cc, Pillar as P};
     let on = |y, m, d| Deadline::On(date(y, m, d));
 
-    // (code, category, title, lead, coordinators, deadline, expected output, the seed's "x là" direction).
+    // (code, category, title, lead, coordinators, deadline, expected output, the news's "x là" direction).
     #[rustfmt::skip]
     let tasks = [
         ("T01", Cc(Directing),
@@ -704,7 +705,7 @@ fn hoai_duc_tasks(demo: &mut Demo) {
             },
         );
     }
-    // A weighted subtask of T02 (the seed's "cuộc thi sáng kiến, giải pháp CCHC").
+    // A weighted subtask of T02 (the news's "cuộc thi sáng kiến, giải pháp CCHC").
     demo.by_secretariat(
         at(2023, 9, 20),
         Command::CreateTask {
@@ -852,7 +853,7 @@ fn hoai_duc_tasks(demo: &mut Demo) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Đà Nẵng PAR INDEX (seed 002)
+// Đà Nẵng PAR INDEX (announced 21/4/2023)
 
 fn band_schemes(demo: &mut Demo) {
     let scheme = |cuts: &[(&str, f64)]| -> Vec<BandDefinition> {
@@ -863,7 +864,7 @@ fn band_schemes(demo: &mut Demo) {
             })
             .collect()
     };
-    // Đà Nẵng's bands (seed 002 names them; its 2022 scores fit these cut points).
+    // Đà Nẵng's bands (the announcement names them; its 2022 scores fit these cut points).
     demo.by_secretariat(
         at(2022, 4, 1), // plausible
         Command::SetBandScheme {
@@ -881,7 +882,7 @@ fn band_schemes(demo: &mut Demo) {
         },
     );
     // The national ranking of ministries and provinces from 2024: group A ≥ 90%,
-    // B 80–90% (DOMAIN.md); below 80% is named C here (plausible).
+    // B 80–90% (the national SIPAS grading); below 80% is named C here (plausible).
     demo.by_secretariat(
         at(2023, 12, 1), // plausible
         Command::SetBandScheme {
@@ -916,7 +917,7 @@ fn da_nang_par_index(demo: &mut Demo) {
     };
 
     // 2021, central block only (plausible scores and date; their average fits the
-    // seed's "+1.92 on 2021").
+    // announcement's "+1.92 on 2021").
     for (name, _, _, total_2021) in DN_CENTRAL {
         publish(
             at(2022, 4, 12),
@@ -951,7 +952,7 @@ fn da_nang_par_index(demo: &mut Demo) {
 // One-stop dossier statistics (form II.06a)
 
 fn dossier_statistics(demo: &mut Demo) {
-    // Sơn La, provincial level, 1/1–14/12/2021 (seed 004). Seed: received 48,537,
+    // Sơn La, provincial level, 1/1–14/12/2021 (Sơn La's news of 4/1/2022): received 48,537,
     // online 15,227, resolved 47,380, in process (within deadline) 1,157, 99.9% early or
     // on time. Plausible: the in-person / carried-over split, the early / on-time / late
     // split and the apology letters.
@@ -979,7 +980,7 @@ fn dossier_statistics(demo: &mut Demo) {
             reason: None,
         },
     );
-    // Hoài Đức, 1/1–31/8/2023 (seed 001): 3,899 received and resolved, 3,887 early or on
+    // Hoài Đức, 1/1–31/8/2023 (Hoài Đức's news of 20/9/2023): 3,899 received and resolved, 3,887 early or on
     // time, 12 late, satisfaction ≈99%, digitisation 88.29% (3,442 of 3,899 = 88.28%, the
     // nearest whole count). Plausible: the channel split, the early / on-time split and
     // the apology letters.
@@ -1015,7 +1016,7 @@ fn dossier_statistics(demo: &mut Demo) {
 fn indicators(demo: &mut Demo) {
     // The 76/NQ-CP targets. Baseline 0 at 31/5/2020 where the resolution measures cuts
     // against that date. The 2025 satisfaction targets (90 and 85) are from memory of
-    // the resolution, not from the seeds.
+    // the resolution, not from published figures.
     #[rustfmt::skip]
     let national: [(&str, &str, Option<f64>, YearTargets); 8] = [
         ("BIZ_REG_CUT", "Tỷ lệ cắt giảm, đơn giản hóa quy định liên quan đến hoạt động kinh doanh",
@@ -1066,7 +1067,7 @@ fn indicators(demo: &mut Demo) {
         }
     }
 
-    // Local indicators with real figures from the seeds. They measure something other
+    // Local indicators with real figures from the provinces' news. They measure something other
     // than the national ratios (e.g. the share of Sơn La's online services at level 4,
     // not the share of procedures online), so they are indicators of their own.
     // (code, name, jurisdiction, measured on, value, source, recorded on)
@@ -1481,7 +1482,7 @@ mod tests {
         assert_eq!(measured, 3);
         assert!(
             world.evaluations.values().all(|e| e.sipas.is_empty()),
-            "no SIPAS figure in the seeds"
+            "no SIPAS figure published"
         );
     }
 }
