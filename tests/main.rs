@@ -9,6 +9,7 @@ mod audit;
 mod cli;
 mod commands;
 mod evaluations;
+mod faults;
 mod hostile;
 mod import;
 mod processes;

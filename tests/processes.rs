@@ -4,121 +4,18 @@
 //! chain (`reform verify` exits 0) and every acknowledged write is in the log.
 
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 
 use reform_domain::{AgencyId, Role};
-use reform_gateway::{claims, Keys};
 use serde_json::{json, Value};
 
-const SECRET: &str = "the multi-process test secret, long enough for HS256";
+use crate::support::process::{reform, token, Served};
+
 const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../tests/data/ke-hoach-cchc-2024-da-nang.csv"
 );
 const PLAN: &str = "318/KH-UBND";
-
-/// Runs `reform` to completion on a database: exit code, stdout, stderr.
-fn reform(database_url: &str, dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_reform"))
-        .args(args)
-        .env("DATABASE_URL", database_url)
-        .env("REFORM_JWT_SECRET", SECRET)
-        .current_dir(dir)
-        .output()
-        .expect("running reform");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// A `reform serve` process on loopback; killed when dropped.
-struct Served {
-    child: Child,
-    graphql: String,
-    http: reqwest::Client,
-}
-
-impl Served {
-    async fn start(database_url: &str, dir: &Path) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_reform"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--no-demo"])
-            .env("DATABASE_URL", database_url)
-            .env("REFORM_JWT_SECRET", SECRET)
-            .env("RUST_LOG", "warn")
-            .current_dir(dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("starting reform serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let (found, address) = tokio::sync::oneshot::channel();
-        std::thread::spawn(move || {
-            let mut found = Some(found);
-            // Read every line, so the server never writes to a closed pipe.
-            for line in std::io::BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-            {
-                if let Some(address) = line.strip_prefix("reform: GraphQL API on ") {
-                    if let Some(found) = found.take() {
-                        let _ = found.send(address.to_owned());
-                    }
-                }
-            }
-        });
-        let graphql = tokio::time::timeout(std::time::Duration::from_secs(60), address)
-            .await
-            .expect("the server starts within a minute")
-            .expect("the server says where it listens");
-        Served {
-            child,
-            graphql,
-            http: reqwest::Client::builder()
-                .no_proxy()
-                .build()
-                .expect("an HTTP client"),
-        }
-    }
-
-    /// Sends a query; returns the whole body.
-    async fn post(&self, token: &str, query: &str, variables: Value) -> Value {
-        self.http
-            .post(&self.graphql)
-            .bearer_auth(token)
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("the server answers")
-            .json()
-            .await
-            .expect("a JSON body")
-    }
-
-    /// Sends a query that must succeed; returns `data`.
-    async fn ok(&self, token: &str, query: &str, variables: Value) -> Value {
-        let body = self.post(token, query, variables).await;
-        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
-        body["data"].clone()
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn token(role: Role, user: &str, agency: Option<AgencyId>) -> String {
-    Keys::from_secret(SECRET.as_bytes())
-        .issue(&claims(role, user, agency, None, 1))
-        .map_err(|e| e.message())
-        .expect("a token")
-}
 
 /// A task of the imported plan: its id, title and the token of its lead's officer.
 #[derive(Clone)]

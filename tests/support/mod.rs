@@ -1,6 +1,7 @@
 pub mod api;
 pub mod hostile;
 pub mod pg;
+pub mod process;
 pub mod stores;
 
 /// The bands of Đà Nẵng's PAR INDEX 2022 results (announced 21/4/2023), with the cut

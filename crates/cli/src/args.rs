@@ -125,6 +125,10 @@ pub(crate) struct ServeArgs {
     /// tokens are refused.
     #[arg(long, env = "REFORM_MAX_TOKEN_DAYS", default_value_t = reform_gateway::DEFAULT_MAX_TOKEN_DAYS)]
     pub(crate) max_token_days: i64,
+    /// How many events the read-model tables may lag behind the log before /readyz
+    /// says not ready.
+    #[arg(long, env = "REFORM_MAX_TABLES_LAG", default_value_t = 10_000)]
+    pub(crate) max_tables_lag: u64,
 }
 
 /// `reform token`.

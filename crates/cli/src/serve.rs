@@ -79,6 +79,8 @@ pub struct ServeArgs {
     pub secret: Option<String>,
     /// The longest a token may live, in days.
     pub max_token_days: i64,
+    /// The read-model tables' lag beyond which /readyz says not ready, in events.
+    pub max_tables_lag: u64,
 }
 
 /// Serves the API until Ctrl-C or SIGTERM, then shuts down gracefully.
@@ -107,6 +109,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         introspection: !args.production,
         graphiql: !args.production,
         cors_origins: args.cors_origins.clone(),
+        max_tables_lag: args.max_tables_lag,
         ..Options::default()
     };
     let (router, running) = reform_gateway::start(handler, Some(tables), keys.clone(), options)

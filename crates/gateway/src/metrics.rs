@@ -46,6 +46,9 @@ pub(crate) struct Metrics {
     sockets: Gauge,
     position: Gauge<u64, AtomicU64>,
     head: Gauge<u64, AtomicU64>,
+    tables: Gauge<u64, AtomicU64>,
+    tables_lag: Gauge<u64, AtomicU64>,
+    tables_failures: Gauge<u64, AtomicU64>,
 }
 
 impl Metrics {
@@ -89,8 +92,29 @@ impl Metrics {
             "Last position committed to the event log, read at scrape time",
             head.clone(),
         );
+        let tables = Gauge::<u64, AtomicU64>::default();
+        registry.register(
+            "readmodel_tables_position",
+            "The read-model tables' checkpoint, read at scrape time",
+            tables.clone(),
+        );
+        let tables_lag = Gauge::<u64, AtomicU64>::default();
+        registry.register(
+            "readmodel_tables_lag_events",
+            "Events committed to the log and not yet in the read-model tables",
+            tables_lag.clone(),
+        );
+        let tables_failures = Gauge::<u64, AtomicU64>::default();
+        registry.register(
+            "readmodel_tables_failures",
+            "Times following the log into the tables failed and was resumed after a pause",
+            tables_failures.clone(),
+        );
         Metrics {
             registry,
+            tables,
+            tables_lag,
+            tables_failures,
             requests,
             latency,
             errors,
@@ -113,12 +137,26 @@ impl Metrics {
         SocketGuard(self.sockets.clone())
     }
 
-    /// The text exposition, with the read-model's position and the log's head.
-    pub(crate) fn render(&self, position: u64, head: Option<u64>) -> String {
+    /// The text exposition, with the read-model's position, the log's head, and the
+    /// read-model tables' checkpoint and failures (when this server keeps them).
+    pub(crate) fn render(
+        &self,
+        position: u64,
+        head: Option<u64>,
+        tables: Option<u64>,
+        tables_failures: u64,
+    ) -> String {
         self.position.set(position);
         if let Some(head) = head {
             self.head.set(head);
         }
+        if let Some(tables) = tables {
+            self.tables.set(tables);
+            if let Some(head) = head {
+                self.tables_lag.set(head.saturating_sub(tables));
+            }
+        }
+        self.tables_failures.set(tables_failures);
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
             out.clear();

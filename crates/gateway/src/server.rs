@@ -15,7 +15,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use reform_projections::queries::RewardRule;
-use reform_projections::{Follower, LiveView, ReadDb};
+use reform_projections::{LiveView, ReadDb, PROGRESS};
 use reform_store::{CommandHandler, EventStore};
 use serde_json::json;
 use tokio::sync::watch;
@@ -50,6 +50,9 @@ pub struct Options {
     /// PAR INDEX bands for results whose jurisdiction has no scheme on record, nor
     /// the nation (none by default: such results are unbanded).
     pub fallback_bands: Vec<reform_projections::queries::Band>,
+    /// How many events the read-model tables may lag behind the log before `/readyz`
+    /// says not ready.
+    pub max_tables_lag: u64,
 }
 
 impl Default for Options {
@@ -62,6 +65,7 @@ impl Default for Options {
             body_limit: 1 << 20,
             clock: Clock::system(),
             fallback_bands: Vec::new(),
+            max_tables_lag: 10_000,
         }
     }
 }
@@ -73,6 +77,10 @@ struct AppState {
     store: Arc<dyn EventStore>,
     options: Options,
     metrics: Arc<Metrics>,
+    /// The read-model tables, when this server keeps them.
+    tables: Option<ReadDb>,
+    /// How many times following the tables failed (and was resumed).
+    tables_failures: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The background work of a running server.
@@ -106,14 +114,15 @@ pub async fn start(
     live.catch_up().await?;
     let (stop, stopped) = watch::channel(false);
     let mut tasks = vec![tokio::spawn(live.clone().run(stopped.clone()))];
-    if let Some(db) = tables {
-        let follower = Follower::load(store.clone(), db).await?;
-        let stopped = stopped.clone();
-        tasks.push(tokio::spawn(async move {
-            if let Err(error) = follower.run(stopped).await {
-                tracing::error!(%error, "the read-model tables stopped following the log");
-            }
-        }));
+    let tables_failures = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    if let Some(db) = tables.clone() {
+        tasks.push(tokio::spawn(reform_projections::follow_for_ever(
+            store.clone(),
+            db,
+            stopped.clone(),
+            Arc::new(std::sync::atomic::AtomicU64::new(0)),
+            tables_failures.clone(),
+        )));
     }
     let gateway = Gateway {
         handler,
@@ -130,6 +139,8 @@ pub async fn start(
         store,
         options,
         metrics: Arc::new(Metrics::new()),
+        tables,
+        tables_failures,
     });
     Ok((router(state), Running { live, stop, tasks }))
 }
@@ -373,7 +384,13 @@ async fn graphiql() -> Html<String> {
 /// address only the monitoring network reaches).
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     let head = state.store.head().await.ok();
-    let body = state.metrics.render(state.live.snapshot().position, head);
+    let tables = tables_checkpoint(&state).await;
+    let failures = state
+        .tables_failures
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let body = state
+        .metrics
+        .render(state.live.snapshot().position, head, tables, failures);
     (
         [(
             header::CONTENT_TYPE,
@@ -388,7 +405,18 @@ async fn livez() -> &'static str {
     "ok\n"
 }
 
-/// Ready when the store answers and the read-model has reached its head.
+/// The read-model tables' checkpoint, when this server keeps tables and the database
+/// answers within a second.
+async fn tables_checkpoint(state: &AppState) -> Option<u64> {
+    let db = state.tables.as_ref()?;
+    tokio::time::timeout(Duration::from_secs(1), db.checkpoint(PROGRESS))
+        .await
+        .ok()?
+        .ok()
+}
+
+/// Ready when the store answers, the in-memory read-model has reached its head, and
+/// the read-model tables (when kept) are within `max_tables_lag` events of it.
 async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     let head = match state.store.head().await {
         Ok(head) => head,
@@ -401,17 +429,30 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Response {
                 .into_response();
         }
     };
-    let caught_up = state.live.wait_for(head, Duration::from_secs(2)).await;
+    let caught_up = state.live.wait_for(head, Duration::from_millis(500)).await;
     let position = state.live.snapshot().position;
-    let status = if caught_up {
+    let tables = match &state.tables {
+        None => None,
+        Some(_) => Some(tables_checkpoint(&state).await),
+    };
+    let tables_lag = tables.map(|t| t.map(|t| head.saturating_sub(t)));
+    let word = match tables_lag {
+        _ if !caught_up => "catching up",
+        Some(None) => "read-model tables unreachable",
+        Some(Some(lag)) if lag > state.options.max_tables_lag => "read-model tables behind",
+        _ => "ready",
+    };
+    let status = if word == "ready" {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    let word = if caught_up { "ready" } else { "catching up" };
     (
         status,
-        Json(json!({ "status": word, "position": position, "head": head })),
+        Json(json!({
+            "status": word, "position": position, "head": head,
+            "tables": tables.flatten(), "tablesLag": tables_lag.flatten(),
+        })),
     )
         .into_response()
 }

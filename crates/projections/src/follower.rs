@@ -16,6 +16,53 @@ use crate::{decode, ProjectionError, BATCH};
 const POLL: Duration = Duration::from_millis(250);
 /// How often a follower without the lease tries to take it.
 const LEASE_RETRY: Duration = Duration::from_secs(1);
+/// The first wait after the tables stopped following on an error; it doubles on each
+/// failure in a row, up to [`MAX_RETRY`].
+const FIRST_RETRY: Duration = Duration::from_millis(250);
+/// The longest wait between two attempts to follow again.
+const MAX_RETRY: Duration = Duration::from_secs(30);
+/// A follower that ran this long before failing starts its back-off afresh.
+const HEALTHY_RUN: Duration = Duration::from_secs(60);
+
+/// Keeps the read-model tables following the log until `stop`, whatever fails on the
+/// way: a database restart, an outage or a full disk ends one attempt, which is logged
+/// and retried with back-off (250 ms doubling to 30 s) for ever. `position` holds the
+/// tables' checkpoint as this process last wrote or read it (0 until known), for
+/// monitoring; `failures` counts the attempts that ended in an error.
+pub async fn follow_for_ever(
+    store: Arc<dyn EventStore>,
+    db: ReadDb,
+    mut stop: watch::Receiver<bool>,
+    position: Arc<std::sync::atomic::AtomicU64>,
+    failures: Arc<std::sync::atomic::AtomicU64>,
+) {
+    let mut wait = FIRST_RETRY;
+    loop {
+        let started = tokio::time::Instant::now();
+        let attempt = async {
+            let follower = Follower::load(store.clone(), db.clone()).await?;
+            follower.run_reporting(stop.clone(), &position).await
+        };
+        let error = match attempt.await {
+            Ok(()) => return,
+            Err(error) => error,
+        };
+        failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if started.elapsed() >= HEALTHY_RUN {
+            wait = FIRST_RETRY;
+        }
+        tracing::warn!(%error, retry_in_ms = wait.as_millis() as u64,
+            "the read-model tables stopped following the log; following again after a pause");
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
+            return;
+        }
+        wait = (wait * 2).min(MAX_RETRY);
+    }
+}
 
 /// Applies the log to the read-model tables, batch by batch, each batch's rows and
 /// checkpoint in one transaction. On PostgreSQL only the holder of an advisory lock
@@ -83,7 +130,17 @@ impl Follower {
 
     /// Follows the log until `stop` turns true: catches up, then waits for this
     /// process's commits (or polls for other processes') and applies them.
-    pub async fn run(mut self, mut stop: watch::Receiver<bool>) -> Result<(), ProjectionError> {
+    pub async fn run(self, stop: watch::Receiver<bool>) -> Result<(), ProjectionError> {
+        self.run_reporting(stop, &std::sync::atomic::AtomicU64::new(0))
+            .await
+    }
+
+    /// [`Follower::run`], storing the checkpoint in `position` after each catch-up.
+    pub async fn run_reporting(
+        mut self,
+        mut stop: watch::Receiver<bool>,
+        position: &std::sync::atomic::AtomicU64,
+    ) -> Result<(), ProjectionError> {
         let _lease = loop {
             match Lease::take(&self.db).await? {
                 Some(lease) => break lease,
@@ -96,15 +153,17 @@ impl Follower {
             }
         };
         // Another instance may have applied events while we waited for the lease.
-        let (model, position) = self.db.load().await?;
+        let (model, at) = self.db.load().await?;
         self.model = model;
-        self.position = position;
+        self.position = at;
+        position.store(at, std::sync::atomic::Ordering::Relaxed);
         let mut head = self.store.watch_head();
         loop {
             if *stop.borrow() {
                 return Ok(());
             }
             self.catch_up().await?;
+            position.store(self.position, std::sync::atomic::Ordering::Relaxed);
             tokio::select! {
                 _ = head.changed() => {}
                 _ = tokio::time::sleep(POLL) => {}

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use reform_store::{EventFact, EventStore, StoreError};
 
 pub use db::{ReadDb, PROGRESS};
-pub use follower::Follower;
+pub use follower::{follow_for_ever, Follower};
 pub use live::{LiveView, Snapshot};
 pub use memo::{Cache, Memo};
 pub use model::{

@@ -17,15 +17,24 @@ pub(crate) async fn rebuild(tracker: &Tracker) -> anyhow::Result<()> {
 }
 
 /// `reform follow`: keeps the read-models current until Ctrl-C or SIGTERM (on
-/// PostgreSQL, or waits to take over from the process that holds the lease).
+/// PostgreSQL, or waits to take over from the process that holds the lease). A
+/// database error ends one attempt, which is logged and retried with back-off, so the
+/// follower outlives a database restart or a full disk.
 pub(crate) async fn follow(tracker: &Tracker) -> anyhow::Result<()> {
-    let follower = tracker.follower().await?;
+    let db = tracker.read_db().await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         reform_cli::serve::shutdown_signal().await;
         let _ = stop.send(true);
     });
     eprintln!("following the event log into the read-models; Ctrl-C to stop");
-    follower.run(stopped).await?;
+    reform_projections::follow_for_ever(
+        tracker.handler().store().clone(),
+        db,
+        stopped,
+        std::sync::Arc::default(),
+        std::sync::Arc::default(),
+    )
+    .await;
     Ok(())
 }

@@ -13,6 +13,7 @@ pub(crate) async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result
         cors_origins: args.cors_origins,
         secret: args.jwt_secret,
         max_token_days: args.max_token_days,
+        max_tables_lag: args.max_tables_lag,
     };
     reform_cli::serve::serve(database_url, args).await
 }

@@ -1,0 +1,121 @@
+//! `reform` as separate processes, as deployments run it: one-shot commands, and
+//! `reform serve` instances on loopback that die with the test.
+
+use std::io::BufRead;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use reform_domain::{AgencyId, Role};
+use reform_gateway::{claims, Keys};
+use serde_json::{json, Value};
+
+pub const SECRET: &str = "the multi-process test secret, long enough for HS256";
+
+/// Runs `reform` to completion on a database: exit code, stdout, stderr.
+pub fn reform(database_url: &str, dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_reform"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("REFORM_JWT_SECRET", SECRET)
+        .current_dir(dir)
+        .output()
+        .expect("running reform");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A `reform serve` process on loopback; killed when dropped.
+pub struct Served {
+    child: Child,
+    /// The GraphQL endpoint's URL.
+    pub graphql: String,
+    /// A client straight to loopback.
+    pub http: reqwest::Client,
+}
+
+impl Served {
+    pub async fn start(database_url: &str, dir: &Path) -> Served {
+        Self::start_with(database_url, dir, &[]).await
+    }
+
+    /// A server started with extra `serve` flags.
+    pub async fn start_with(database_url: &str, dir: &Path, flags: &[&str]) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_reform"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--no-demo"])
+            .args(flags)
+            .env("DATABASE_URL", database_url)
+            .env("REFORM_JWT_SECRET", SECRET)
+            .env("RUST_LOG", "warn")
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting reform serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (found, address) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let mut found = Some(found);
+            // Read every line, so the server never writes to a closed pipe.
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if let Some(address) = line.strip_prefix("reform: GraphQL API on ") {
+                    if let Some(found) = found.take() {
+                        let _ = found.send(address.to_owned());
+                    }
+                }
+            }
+        });
+        let graphql = tokio::time::timeout(std::time::Duration::from_secs(60), address)
+            .await
+            .expect("the server starts within a minute")
+            .expect("the server says where it listens");
+        Served {
+            child,
+            graphql,
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("an HTTP client"),
+        }
+    }
+
+    /// Sends a query; returns the whole body.
+    pub async fn post(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.http
+            .post(&self.graphql)
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("the server answers")
+            .json()
+            .await
+            .expect("a JSON body")
+    }
+
+    /// Sends a query that must succeed; returns `data`.
+    pub async fn ok(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = self.post(token, query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn token(role: Role, user: &str, agency: Option<AgencyId>) -> String {
+    Keys::from_secret(SECRET.as_bytes())
+        .issue(&claims(role, user, agency, None, 1))
+        .map_err(|e| e.message())
+        .expect("a token")
+}
