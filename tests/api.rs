@@ -16,6 +16,7 @@ on_both_engines!(
     the_record_around_the_plans_is_kept_through_mutations,
     every_role_is_refused_every_mutation_it_may_not_send,
     the_gateway_judges_and_records_by_its_clock,
+    writers_of_one_task_without_a_version_all_succeed,
 );
 
 const REGISTER: &str = r#"mutation($input: RegisterAgencyInput!) {
@@ -1409,4 +1410,68 @@ async fn the_gateway_judges_and_records_by_its_clock(t: TestStore) {
         "{created}"
     );
     api.stop().await;
+}
+
+/// 32 officers' reports on one task at once, none sending `expectedVersion`: each is
+/// applied (writers of one stream take turns in the process; a lost race is re-decided,
+/// never a CONFLICT); a stale `expectedVersion` still gets CONFLICT.
+async fn writers_of_one_task_without_a_version_all_succeed(t: TestStore) {
+    let api = ApiServer::start(&t, Options::default()).await;
+    let secretariat = api.token(Role::Secretariat, "snv", None);
+    let p = province(&api, &secretariat).await;
+    let task = api
+        .ok(
+            &secretariat,
+            CREATE_TASK,
+            json!({ "input": {
+                "planId": p.plan, "category": "INSTITUTIONAL", "title": "Rà soát văn bản",
+                "leadId": p.tu_phap.0, "deadline": days_ago(0), "expectedOutput": "Báo cáo"
+            }}),
+        )
+        .await["createTask"]["task"]["id"]
+        .as_str()
+        .expect("task id")
+        .to_owned();
+    let officer = api.token(Role::Officer, "can-bo", Some(p.tu_phap.1));
+    let report =
+        r#"mutation($input: ReportProgressInput!) { reportProgress(input: $input) { version } }"#;
+    let api = std::sync::Arc::new(api);
+    let writers: Vec<_> = (0..32_u32)
+        .map(|i| {
+            let (api, officer, task) = (api.clone(), officer.clone(), task.clone());
+            tokio::spawn(async move {
+                api.post(
+                    Some(&officer),
+                    json!({ "query": report, "variables": { "input": {
+                        "taskId": task, "percent": i % 100, "note": format!("báo cáo {i}") } } }),
+                )
+                .await
+            })
+        })
+        .collect();
+    for writer in writers {
+        let (status, body) = writer.await.expect("a writer");
+        assert_eq!(status, 200);
+        assert!(body.get("errors").is_none(), "every report applies: {body}");
+    }
+    let version = api
+        .ok(
+            &officer,
+            "query($id: ID!) { task(id: $id) { version } }",
+            json!({ "id": task }),
+        )
+        .await["task"]["version"]
+        .as_u64();
+    assert_eq!(version, Some(33), "created, then 32 reports");
+    let (code, error) = api
+        .error(
+            &officer,
+            report,
+            json!({ "input": { "taskId": task, "percent": 50, "note": "cũ", "expectedVersion": 5 } }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT", "{error}");
+    if let Ok(api) = std::sync::Arc::try_unwrap(api) {
+        api.stop().await;
+    }
 }

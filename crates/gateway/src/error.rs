@@ -271,6 +271,11 @@ impl From<CommandError> for ApiError {
                 current_version: Some(actual),
             },
             CommandError::Store(e) => e.into(),
+            CommandError::Contended { .. } => ApiError::Unavailable {
+                message: "the record is changing too fast to decide on; try again shortly"
+                    .into(),
+                retry_after_secs: 1,
+            },
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -16,6 +16,10 @@ use crate::EventStore;
 /// How often a command without an expected version is re-decided after losing a race.
 const MAX_ATTEMPTS: usize = 10;
 
+/// How long a command without an expected version keeps re-deciding races it lost to
+/// other processes before the caller is told the record is too busy.
+const CONTENTION_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Why a command did not take effect.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -36,6 +40,13 @@ pub enum CommandError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The caller expected no version, but other processes kept changing the record
+    /// for longer than the handler re-decides (a few seconds): try again shortly.
+    #[error("{stream} is changing too fast to decide on; try again shortly")]
+    Contended {
+        /// The stream.
+        stream: StreamId,
+    },
 }
 
 /// Why a group of commands ([`CommandHandler::execute_all`]) did not take effect.
@@ -67,6 +78,59 @@ pub struct Executed {
 pub struct CommandHandler {
     store: Arc<dyn EventStore>,
     cache: Arc<StreamCache>,
+    turns: Arc<StreamTurns>,
+}
+
+/// Writers of one stream in this process take turns: a command decides and appends
+/// while the others wait, so in-process writers never race each other (races with
+/// other processes are re-decided).
+#[derive(Default)]
+struct StreamTurns(
+    std::sync::Mutex<std::collections::HashMap<StreamId, Arc<tokio::sync::Mutex<()>>>>,
+);
+
+impl StreamTurns {
+    /// Waits for `stream`'s turn; the turn ends when the guard is dropped.
+    async fn take(&self, stream: &StreamId) -> TurnGuard<'_> {
+        let turn = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(stream.clone())
+            .or_default()
+            .clone();
+        let held = turn.clone().lock_owned().await;
+        TurnGuard {
+            turns: self,
+            stream: stream.clone(),
+            held: Some(held),
+        }
+    }
+}
+
+/// A stream's turn; dropping it lets the next writer in, and forgets the stream once
+/// nobody waits for it (the map holds only streams being written).
+struct TurnGuard<'t> {
+    turns: &'t StreamTurns,
+    stream: StreamId,
+    held: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Drop for TurnGuard<'_> {
+    fn drop(&mut self) {
+        drop(self.held.take());
+        let mut map = self
+            .turns
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map
+            .get(&self.stream)
+            .is_some_and(|turn| Arc::strong_count(turn) == 1)
+        {
+            map.remove(&self.stream);
+        }
+    }
 }
 
 impl CommandHandler {
@@ -75,6 +139,7 @@ impl CommandHandler {
         CommandHandler {
             store,
             cache: Arc::default(),
+            turns: Arc::default(),
         }
     }
 
@@ -299,6 +364,8 @@ impl CommandHandler {
         }
         let target = command.target();
         let reads = command.reads();
+        let _turn = self.turns.take(&target).await;
+        let started = tokio::time::Instant::now();
         if expected_version.is_some() {
             // The caller's expectation is judged against the store, not our memory.
             self.cache.forget(std::slice::from_ref(&target));
@@ -382,7 +449,19 @@ impl CommandHandler {
                 Err(StoreError::Conflict { stream, actual, .. }) => {
                     self.cache.forget(&reads);
                     let on_target = stream == target;
-                    if (on_target && expected_version.is_some()) || attempt >= MAX_ATTEMPTS {
+                    if expected_version.is_none() {
+                        // No version was asked for: a lost race is re-decided, for a
+                        // while, never reported as a conflict.
+                        if attempt >= MAX_ATTEMPTS && started.elapsed() >= CONTENTION_DEADLINE {
+                            return Err(CommandError::Contended { stream });
+                        }
+                        if attempt >= 3 {
+                            let pause = (attempt as u64 * 2).min(50);
+                            tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                        }
+                        continue;
+                    }
+                    if on_target || attempt >= MAX_ATTEMPTS {
                         let expected = if on_target {
                             current
                         } else {
