@@ -9,7 +9,10 @@ use reform_cli::demo_data::demo_today;
 use reform_projections::queries::{league_tables, pillar_progress};
 
 use crate::support::da_nang_bands;
-use reform_projections::{as_of, rebuild, Follower, ProgressModel, ReadDb};
+use reform_projections::{
+    as_of, rebuild, AgencyRowStatus, DocumentRowKind, Follower, ProgressModel, ReadDb,
+    TaskRowStatus,
+};
 use reform_store::CommandHandler;
 use tokio::sync::watch;
 
@@ -89,7 +92,7 @@ async fn the_demo_reproduces_da_nang_2022_and_hoai_duc(t: TestStore) {
     let block = |code: &str| {
         tables
             .iter()
-            .find(|t| t.block == code)
+            .find(|t| t.block.code() == code)
             .expect("block present")
     };
     let counts = |code: &str| -> Vec<(String, usize)> {
@@ -190,8 +193,12 @@ async fn time_travel_shows_the_program_as_it_stood(t: TestStore) {
         .expect("time travel");
     let now = as_of(t.store.as_ref(), far_future()).await.expect("now");
 
-    let completed =
-        |m: &ProgressModel| m.tasks.values().filter(|t| t.status == "COMPLETED").count();
+    let completed = |m: &ProgressModel| {
+        m.tasks
+            .values()
+            .filter(|t| t.status == TaskRowStatus::Completed)
+            .count()
+    };
     assert!(
         completed(&then) < completed(&now),
         "tasks completed later are open on 30/06/2023"
@@ -575,7 +582,7 @@ async fn heads_answer_for_what_fell_due_in_their_tenure(t: TestStore) {
 mod properties {
     use proptest::prelude::*;
     use reform_devtools::generate::{generate, Shape};
-    use reform_projections::{as_of, rebuild, Follower, ReadDb};
+    use reform_projections::{as_of, rebuild, Follower, ReadDb, TaskRowStatus};
     use reform_store::CommandHandler;
 
     use super::far_future;
@@ -627,7 +634,10 @@ mod properties {
             .values()
             .filter(|t| t.parent_task_id.is_none())
             .collect();
-        let cancelled = top.iter().filter(|t| t.status == "CANCELLED").count();
+        let cancelled = top
+            .iter()
+            .filter(|t| t.status == TaskRowStatus::Cancelled)
+            .count();
         assert_eq!(
             (tree.counts.counted(), tree.counts.cancelled),
             (top.len() - cancelled, cancelled)
@@ -712,7 +722,7 @@ async fn a_generated_province_reorganises_on_1_july_2025() {
     let merged: Vec<_> = model
         .agencies
         .values()
-        .filter(|a| a.status == "MERGED")
+        .filter(|a| a.status == AgencyRowStatus::Merged)
         .collect();
     assert_eq!(
         merged.len(),
@@ -768,13 +778,17 @@ async fn a_generated_country_has_34_provinces_with_departments_and_communes() {
         "COMMUNE_PEOPLES_COMMITTEE",
         "PROVINCIAL_PEOPLES_COMMITTEE",
     ] {
-        let per_province = model.agencies.values().filter(|a| a.tier == tier).count();
+        let per_province = model
+            .agencies
+            .values()
+            .filter(|a| a.tier.code() == tier)
+            .count();
         assert!(per_province >= 34, "{tier}: {per_province}");
     }
     let merged = model
         .agencies
         .values()
-        .filter(|a| a.status == "MERGED")
+        .filter(|a| a.status == AgencyRowStatus::Merged)
         .collect::<Vec<_>>();
     assert_eq!(
         merged.len(),
@@ -788,7 +802,7 @@ async fn a_generated_country_has_34_provinces_with_departments_and_communes() {
     let programs = model
         .documents
         .values()
-        .filter(|d| d.kind == "PROGRAM")
+        .filter(|d| d.kind == DocumentRowKind::Program)
         .count();
     assert_eq!(programs, 35, "the national program and one per province");
 }

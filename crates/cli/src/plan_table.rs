@@ -160,8 +160,7 @@ pub fn league_table(
     use reform_interchange::{Cell, Row};
     let mut rows = Vec::new();
     for (i, t) in tables.iter().enumerate() {
-        let label =
-            reform_domain::Block::from_code(&t.block).map_or(t.block.as_str(), |b| b.label_vi());
+        let label = t.block.label_vi();
         rows.push(Row::Section {
             numeral: reform_interchange::export::to_roman(i + 1),
             title: format!(

@@ -131,7 +131,7 @@ pub fn render_league(tables: &[BlockTable], year: i32) -> String {
         let change = t
             .change()
             .map_or(String::new(), |c| format!(" ({c:+.2} on {})", year - 1));
-        let _ = writeln!(out, "\n{} — average {average}{change}", t.block);
+        let _ = writeln!(out, "\n{} — average {average}{change}", t.block.code());
         for e in &t.ranked {
             let _ = writeln!(
                 out,
@@ -186,9 +186,9 @@ pub fn render_scorecard(card: &Scorecard, today: NaiveDate) -> String {
         let total = p
             .total
             .map_or("not evaluated".to_owned(), |t| format!("{t:.2}"));
-        let rank = p
-            .rank
-            .map_or(String::new(), |r| format!(", rank {r} in {}", p.block));
+        let rank = p.rank.map_or(String::new(), |r| {
+            format!(", rank {r} in {}", p.block.code())
+        });
         let _ = writeln!(
             out,
             "  PAR INDEX {}: {total} {}{rank}",

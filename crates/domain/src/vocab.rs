@@ -154,11 +154,53 @@ impl TaskCategory {
         }
     }
 
+    /// The English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            TaskCategory::Pillar(p) => p.label_en(),
+            TaskCategory::CrossCutting(c) => c.label_en(),
+        }
+    }
+
+    /// The stable code of the pillar or cross-cutting work (`CIVIL_SERVICE`,
+    /// `INSPECTION`); the two vocabularies share no code.
+    pub fn code(self) -> &'static str {
+        match self {
+            TaskCategory::Pillar(p) => p.code(),
+            TaskCategory::CrossCutting(c) => c.code(),
+        }
+    }
+
+    /// The category with this code, if any.
+    pub fn from_code(code: &str) -> Option<TaskCategory> {
+        Pillar::from_code(code)
+            .map(TaskCategory::Pillar)
+            .or_else(|| CrossCutting::from_code(code).map(TaskCategory::CrossCutting))
+    }
+
     /// The pillar, if the task belongs to one.
     pub fn pillar(self) -> Option<Pillar> {
         match self {
             TaskCategory::Pillar(p) => Some(p),
             TaskCategory::CrossCutting(_) => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_codes_round_trip_and_do_not_collide() {
+        let all = Pillar::ALL.iter().map(|p| TaskCategory::Pillar(*p)).chain(
+            CrossCutting::ALL
+                .iter()
+                .map(|c| TaskCategory::CrossCutting(*c)),
+        );
+        for category in all {
+            assert_eq!(TaskCategory::from_code(category.code()), Some(category));
+        }
+        assert_eq!(TaskCategory::from_code("CANCELED"), None);
     }
 }

@@ -3,6 +3,7 @@
 
 use async_graphql::{Enum, SimpleObject};
 use reform_domain::{CrossCutting, Pillar, TaskCategory};
+use reform_projections::TaskRowStatus;
 
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $domain:ident => $code:ident, $object:ident { $($variant:ident),+ $(,)? }) => {
@@ -148,12 +149,22 @@ impl From<CategoryCode> for TaskCategory {
     }
 }
 
-impl CategoryCode {
-    /// The code the read-model stores (`CIVIL_SERVICE`, `INSPECTION`).
-    pub fn stored(self) -> &'static str {
-        match TaskCategory::from(self) {
-            TaskCategory::Pillar(p) => p.code(),
-            TaskCategory::CrossCutting(c) => c.code(),
+impl From<TaskCategory> for CategoryCode {
+    fn from(category: TaskCategory) -> Self {
+        match category {
+            TaskCategory::Pillar(Pillar::Institutional) => CategoryCode::Institutional,
+            TaskCategory::Pillar(Pillar::AdministrativeProcedures) => {
+                CategoryCode::AdministrativeProcedures
+            }
+            TaskCategory::Pillar(Pillar::OrganizationalApparatus) => {
+                CategoryCode::OrganizationalApparatus
+            }
+            TaskCategory::Pillar(Pillar::CivilService) => CategoryCode::CivilService,
+            TaskCategory::Pillar(Pillar::PublicFinance) => CategoryCode::PublicFinance,
+            TaskCategory::Pillar(Pillar::DigitalGovernment) => CategoryCode::DigitalGovernment,
+            TaskCategory::CrossCutting(CrossCutting::Direction) => CategoryCode::Direction,
+            TaskCategory::CrossCutting(CrossCutting::Communication) => CategoryCode::Communication,
+            TaskCategory::CrossCutting(CrossCutting::Inspection) => CategoryCode::Inspection,
         }
     }
 }
@@ -171,32 +182,14 @@ pub struct CategoryInfo {
     pub pillar: Option<PillarInfo>,
 }
 
-impl CategoryInfo {
-    /// From the stored code.
-    pub fn from_code(code: &str) -> Option<CategoryInfo> {
-        let all = [
-            CategoryCode::Institutional,
-            CategoryCode::AdministrativeProcedures,
-            CategoryCode::OrganizationalApparatus,
-            CategoryCode::CivilService,
-            CategoryCode::PublicFinance,
-            CategoryCode::DigitalGovernment,
-            CategoryCode::Direction,
-            CategoryCode::Communication,
-            CategoryCode::Inspection,
-        ];
-        let code = all.into_iter().find(|c| c.stored() == code)?;
-        let category = TaskCategory::from(code);
-        let (label_vi, label_en) = match category {
-            TaskCategory::Pillar(p) => (p.label_vi(), p.label_en()),
-            TaskCategory::CrossCutting(c) => (c.label_vi(), c.label_en()),
-        };
-        Some(CategoryInfo {
-            code,
-            label_vi,
-            label_en,
+impl From<TaskCategory> for CategoryInfo {
+    fn from(category: TaskCategory) -> Self {
+        CategoryInfo {
+            code: category.into(),
+            label_vi: category.label_vi(),
+            label_en: category.label_en(),
             pillar: category.pillar().map(PillarInfo::from),
-        })
+        }
     }
 }
 
@@ -213,24 +206,24 @@ pub enum TaskStatus {
     Cancelled,
 }
 
-impl TaskStatus {
-    /// From the stored code.
-    pub fn from_code(code: &str) -> TaskStatus {
-        match code {
-            "IN_PROGRESS" => TaskStatus::InProgress,
-            "COMPLETED" => TaskStatus::Completed,
-            "CANCELLED" => TaskStatus::Cancelled,
-            _ => TaskStatus::NotStarted,
+impl From<TaskRowStatus> for TaskStatus {
+    fn from(status: TaskRowStatus) -> Self {
+        match status {
+            TaskRowStatus::NotStarted => TaskStatus::NotStarted,
+            TaskRowStatus::InProgress => TaskStatus::InProgress,
+            TaskRowStatus::Completed => TaskStatus::Completed,
+            TaskRowStatus::Cancelled => TaskStatus::Cancelled,
         }
     }
+}
 
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            TaskStatus::NotStarted => "NOT_STARTED",
-            TaskStatus::InProgress => "IN_PROGRESS",
-            TaskStatus::Completed => "COMPLETED",
-            TaskStatus::Cancelled => "CANCELLED",
+impl From<TaskStatus> for TaskRowStatus {
+    fn from(status: TaskStatus) -> Self {
+        match status {
+            TaskStatus::NotStarted => TaskRowStatus::NotStarted,
+            TaskStatus::InProgress => TaskRowStatus::InProgress,
+            TaskStatus::Completed => TaskRowStatus::Completed,
+            TaskStatus::Cancelled => TaskRowStatus::Cancelled,
         }
     }
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use reform_store::RecordedEvent;
 use serde_json::Value;
 
+pub use crate::audited::AuditedRow;
 use crate::model::{ProgressModel, RowKey};
 use crate::{decode_event, ProjectionError};
 
@@ -65,17 +66,28 @@ impl Operation {
     }
 }
 
+/// A row's audited fields as one JSON object (null when the row is absent).
+fn fields_json<T: AuditedRow>(row: Option<&T>) -> Value {
+    row.map_or(Value::Null, |r| {
+        Value::Object(
+            r.audited_fields()
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
+        )
+    })
+}
+
 fn row_json(model: &ProgressModel, key: RowKey) -> Value {
-    let value = match key {
-        RowKey::Agency(id) => model.agencies.get(&id).map(serde_json::to_value),
-        RowKey::Document(id) => model.documents.get(&id).map(serde_json::to_value),
-        RowKey::Task(id) => model.tasks.get(&id).map(serde_json::to_value),
-        RowKey::Par(agency, year) => model.par.get(&(agency, year)).map(serde_json::to_value),
-        RowKey::Records(agency) => model.records.get(&agency).map(serde_json::to_value),
-        RowKey::Indicator(id) => model.indicators.get(&id).map(serde_json::to_value),
-        RowKey::Bands(id) => model.band_schemes.get(&id).map(serde_json::to_value),
-    };
-    value.and_then(Result::ok).unwrap_or(Value::Null)
+    match key {
+        RowKey::Agency(id) => fields_json(model.agencies.get(&id)),
+        RowKey::Document(id) => fields_json(model.documents.get(&id)),
+        RowKey::Task(id) => fields_json(model.tasks.get(&id)),
+        RowKey::Par(agency, year) => fields_json(model.par.get(&(agency, year))),
+        RowKey::Records(agency) => fields_json(model.records.get(&agency)),
+        RowKey::Indicator(id) => fields_json(model.indicators.get(&id)),
+        RowKey::Bands(id) => fields_json(model.band_schemes.get(&id)),
+    }
 }
 
 fn diff(before: &Value, after: &Value) -> Vec<FieldChange> {
@@ -104,12 +116,8 @@ fn diff(before: &Value, after: &Value) -> Vec<FieldChange> {
 }
 
 /// The fields that differ between two versions of a row (either may be absent).
-pub fn diff_rows<T: serde::Serialize>(before: Option<&T>, after: Option<&T>) -> Vec<FieldChange> {
-    let json = |row: Option<&T>| {
-        row.and_then(|r| serde_json::to_value(r).ok())
-            .unwrap_or(Value::Null)
-    };
-    diff(&json(before), &json(after))
+pub fn diff_rows<T: AuditedRow>(before: Option<&T>, after: Option<&T>) -> Vec<FieldChange> {
+    diff(&fields_json(before), &fields_json(after))
 }
 
 /// The changes of every event of `streams` (each stream's events in order, streams

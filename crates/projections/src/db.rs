@@ -17,6 +17,7 @@ use crate::model::{
     AgencyRecords, AgencyRow, BandSchemeRow, DocumentRow, IndicatorRow, ParRow, ProgressModel,
     RowKey, TaskRow,
 };
+use crate::vocab::{decode, decode_opt, encode, encode_opt};
 use crate::ProjectionError;
 
 /// The name the progress read-model's checkpoint is kept under.
@@ -138,7 +139,7 @@ macro_rules! write_rows {
                     .push_bind(r.code.clone())
                     .push_bind(r.name.clone())
                     .push_bind(r.unit.clone())
-                    .push_bind(r.direction.clone())
+                    .push_bind(encode(r.direction))
                     .push_bind(r.baseline)
                     .push_bind(date_text(r.baseline_on))
                     .push_bind(r.jurisdiction.clone())
@@ -165,11 +166,11 @@ macro_rules! write_rows {
                 b.push_bind(r.agency_id.to_string())
                     .push_bind(r.name.clone())
                     .push_bind(r.short_name.clone())
-                    .push_bind(r.tier.clone())
-                    .push_bind(r.block.clone())
+                    .push_bind(encode(r.tier))
+                    .push_bind(encode_opt(r.block))
                     .push_bind(r.jurisdiction.clone())
                     .push_bind(r.parent_id.map(|a| a.to_string()))
-                    .push_bind(r.status.clone())
+                    .push_bind(encode(r.status))
                     .push_bind(r.successor_id.map(|a| a.to_string()))
                     .push_bind(date_text(r.ceased_on));
             });
@@ -180,7 +181,7 @@ macro_rules! write_rows {
             let mut q = sqlx::QueryBuilder::<sqlx::$engine>::new(UPSERT_DOCUMENT_INTO);
             q.push_values(chunk, |mut b, r: &&DocumentRow| {
                 b.push_bind(r.document_id.to_string())
-                    .push_bind(r.kind.clone())
+                    .push_bind(encode(r.kind))
                     .push_bind(r.number.clone())
                     .push_bind(r.title.clone())
                     .push_bind(r.jurisdiction.clone())
@@ -188,7 +189,7 @@ macro_rules! write_rows {
                     .push_bind(r.issuing_agency_id.map(|a| a.to_string()))
                     .push_bind(r.from_year.map(i64::from))
                     .push_bind(r.to_year.map(i64::from))
-                    .push_bind(r.rollup_rule.clone());
+                    .push_bind(encode_opt(r.rollup_rule));
             });
             q.push(UPSERT_DOCUMENT_CONFLICT);
             q.build().execute(&mut *$tx).await?;
@@ -198,7 +199,7 @@ macro_rules! write_rows {
             q.push_values(chunk, |mut b, r: &&ParRow| {
                 b.push_bind(r.agency_id.to_string())
                     .push_bind(i64::from(r.year))
-                    .push_bind(r.block.clone())
+                    .push_bind(encode(r.block))
                     .push_bind(r.total)
                     .push_bind(r.not_evaluated_reason.clone())
                     .push_bind(r.decision.clone())
@@ -232,20 +233,20 @@ macro_rules! write_tasks {
                 .bind(text(|r| Some(r.task_id.to_string())))
                 .bind(text(|r| Some(r.plan_id.to_string())))
                 .bind(text(|r| r.parent_task_id.map(|t| t.to_string())))
-                .bind(text(|r| Some(r.category.clone())))
-                .bind(text(|r| r.pillar.clone()))
+                .bind(text(|r| Some(encode(r.category))))
+                .bind(text(|r| encode_opt(r.pillar)))
                 .bind(text(|r| Some(r.title.clone())))
                 .bind(text(|r| Some(r.search.clone())))
                 .bind(text(|r| Some(r.lead_id.to_string())))
                 .bind(text(|r| Some(ids_json(&r.coordinator_ids))))
                 .bind(text(|r| date_text(r.deadline)))
-                .bind(text(|r| Some(r.status.clone())))
+                .bind(text(|r| Some(encode(r.status))))
                 .bind(int(|r| Some(i64::from(r.percent))))
                 .bind(int(|r| Some(i64::from(r.lead_percent))))
                 .bind(int(|r| Some(i64::from(r.weight))))
                 .bind(text(|r| date_text(r.last_reported_on)))
                 .bind(text(|r| date_text(r.completed_on)))
-                .bind(text(|r| r.timeliness.clone()))
+                .bind(text(|r| encode_opt(r.timeliness)))
                 .bind(int(|r| r.days_late.map(i64::from)))
                 .bind(text(|r| Some(ids_json(&r.inherited_from))))
                 .execute(&mut *$tx)
@@ -260,20 +261,20 @@ macro_rules! write_tasks {
                 b.push_bind(r.task_id.to_string())
                     .push_bind(r.plan_id.to_string())
                     .push_bind(r.parent_task_id.map(|t| t.to_string()))
-                    .push_bind(r.category.clone())
-                    .push_bind(r.pillar.clone())
+                    .push_bind(encode(r.category))
+                    .push_bind(encode_opt(r.pillar))
                     .push_bind(r.title.clone())
                     .push_bind(r.search.clone())
                     .push_bind(r.lead_id.to_string())
                     .push_bind(ids_json(&r.coordinator_ids))
                     .push_bind(date_text(r.deadline))
-                    .push_bind(r.status.clone())
+                    .push_bind(encode(r.status))
                     .push_bind(i64::from(r.percent))
                     .push_bind(i64::from(r.lead_percent))
                     .push_bind(i64::from(r.weight))
                     .push_bind(date_text(r.last_reported_on))
                     .push_bind(date_text(r.completed_on))
-                    .push_bind(r.timeliness.clone())
+                    .push_bind(encode_opt(r.timeliness))
                     .push_bind(r.days_late.map(i64::from))
                     .push_bind(ids_json(&r.inherited_from));
             });
@@ -315,11 +316,11 @@ macro_rules! load_rows {
                 agency_id: AgencyId(uuid_of(r.try_get("agency_id")?)?),
                 name: r.try_get("name")?,
                 short_name: r.try_get("short_name")?,
-                tier: r.try_get("tier")?,
-                block: r.try_get("block")?,
+                tier: decode("rm_agencies", "tier", r.try_get("tier")?)?,
+                block: decode_opt("rm_agencies", "block", r.try_get("block")?)?,
                 jurisdiction: r.try_get("jurisdiction")?,
                 parent_id: opt_uuid(r.try_get("parent_id")?)?.map(AgencyId),
-                status: r.try_get("status")?,
+                status: decode("rm_agencies", "status", r.try_get("status")?)?,
                 successor_id: opt_uuid(r.try_get("successor_id")?)?.map(AgencyId),
                 ceased_on: opt_date(r.try_get("ceased_on")?)?,
             };
@@ -331,7 +332,7 @@ macro_rules! load_rows {
         {
             let row = DocumentRow {
                 document_id: DocumentId(uuid_of(r.try_get("document_id")?)?),
-                kind: r.try_get("kind")?,
+                kind: decode("rm_documents", "kind", r.try_get("kind")?)?,
                 number: r.try_get("number")?,
                 title: r.try_get("title")?,
                 jurisdiction: r.try_get("jurisdiction")?,
@@ -339,7 +340,7 @@ macro_rules! load_rows {
                 issuing_agency_id: opt_uuid(r.try_get("issuing_agency_id")?)?.map(AgencyId),
                 from_year: r.try_get::<Option<i64>, _>("from_year")?.map(to_i32),
                 to_year: r.try_get::<Option<i64>, _>("to_year")?.map(to_i32),
-                rollup_rule: r.try_get("rollup_rule")?,
+                rollup_rule: decode_opt("rm_documents", "rollup_rule", r.try_get("rollup_rule")?)?,
             };
             model.documents.insert(row.document_id, row);
         }
@@ -351,8 +352,8 @@ macro_rules! load_rows {
                 task_id: TaskId(uuid_of(r.try_get("task_id")?)?),
                 plan_id: DocumentId(uuid_of(r.try_get("plan_id")?)?),
                 parent_task_id: opt_uuid(r.try_get("parent_task_id")?)?.map(TaskId),
-                category: r.try_get("category")?,
-                pillar: r.try_get("pillar")?,
+                category: decode("rm_tasks", "category", r.try_get("category")?)?,
+                pillar: decode_opt("rm_tasks", "pillar", r.try_get("pillar")?)?,
                 title: r.try_get("title")?,
                 search: r.try_get("search")?,
                 lead_id: AgencyId(uuid_of(r.try_get("lead_id")?)?),
@@ -361,13 +362,13 @@ macro_rules! load_rows {
                     .map(AgencyId)
                     .collect(),
                 deadline: opt_date(r.try_get("deadline")?)?,
-                status: r.try_get("status")?,
+                status: decode("rm_tasks", "status", r.try_get("status")?)?,
                 percent: small(r.try_get("percent")?),
                 lead_percent: small(r.try_get("lead_percent")?),
                 weight: u32::try_from(r.try_get::<i64, _>("weight")?).unwrap_or(1),
                 last_reported_on: opt_date(r.try_get("last_reported_on")?)?,
                 completed_on: opt_date(r.try_get("completed_on")?)?,
-                timeliness: r.try_get("timeliness")?,
+                timeliness: decode_opt("rm_tasks", "timeliness", r.try_get("timeliness")?)?,
                 days_late: r
                     .try_get::<Option<i64>, _>("days_late")?
                     .map(|d| u32::try_from(d).unwrap_or(0)),
@@ -398,7 +399,7 @@ macro_rules! load_rows {
                 code: r.try_get("code")?,
                 name: r.try_get("name")?,
                 unit: r.try_get("unit")?,
-                direction: r.try_get("direction")?,
+                direction: decode("rm_indicators", "direction", r.try_get("direction")?)?,
                 baseline: r.try_get("baseline")?,
                 baseline_on: opt_date(r.try_get("baseline_on")?)?,
                 jurisdiction: r.try_get("jurisdiction")?,
@@ -426,7 +427,7 @@ macro_rules! load_rows {
             let row = ParRow {
                 agency_id: AgencyId(uuid_of(r.try_get("agency_id")?)?),
                 year: to_i32(r.try_get("year")?),
-                block: r.try_get("block")?,
+                block: decode("rm_par_results", "block", r.try_get("block")?)?,
                 total: r.try_get("total")?,
                 not_evaluated_reason: r.try_get("not_evaluated_reason")?,
                 decision: r.try_get("decision")?,
@@ -510,20 +511,20 @@ async fn copy_tasks<'a>(
             Some(r.task_id.to_string()),
             Some(r.plan_id.to_string()),
             r.parent_task_id.map(|t| t.to_string()),
-            Some(r.category.clone()),
-            r.pillar.clone(),
+            Some(encode(r.category)),
+            encode_opt(r.pillar),
             Some(r.title.clone()),
             Some(r.search.clone()),
             Some(r.lead_id.to_string()),
             Some(ids_json(&r.coordinator_ids)),
             date_text(r.deadline),
-            Some(r.status.clone()),
+            Some(encode(r.status)),
             Some(r.percent.to_string()),
             Some(r.lead_percent.to_string()),
             Some(r.weight.to_string()),
             date_text(r.last_reported_on),
             date_text(r.completed_on),
-            r.timeliness.clone(),
+            encode_opt(r.timeliness),
             r.days_late.map(|d| d.to_string()),
             Some(ids_json(&r.inherited_from)),
         ];

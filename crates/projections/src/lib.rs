@@ -8,6 +8,7 @@
 //! and take "today" as an argument instead of freezing it into rows.
 
 pub mod audit;
+mod audited;
 mod db;
 mod follower;
 mod live;
@@ -15,6 +16,7 @@ mod memo;
 mod model;
 pub mod queries;
 mod tree;
+mod vocab;
 
 use chrono::{DateTime, Utc};
 use reform_store::{EventFact, EventStore, StoreError};
@@ -24,8 +26,9 @@ pub use follower::{follow_for_ever, Follower};
 pub use live::{LiveView, Snapshot};
 pub use memo::{Cache, Memo};
 pub use model::{
-    AgencyRecords, AgencyRow, DocumentRow, DossierPeriod, HeadTenure, IndicatorRow, MeasuredValue,
-    ParRow, ProgressModel, SipasResult, Target, TaskRow,
+    AgencyRecords, AgencyRow, AgencyRowStatus, DocumentRow, DocumentRowKind, DossierPeriod,
+    HeadTenure, IndicatorRow, MeasuredValue, ParRow, ProgressModel, SipasResult, Target, TaskRow,
+    TaskRowStatus,
 };
 pub use reform_domain::fold_for_search;
 

@@ -5,14 +5,16 @@ use imbl::OrdMap;
 
 use chrono::NaiveDate;
 use reform_domain::{
-    AgencyId, BandDefinition, BandSchemeId, DocumentId, Event, IndicatorId, ParOutcome, RollupRule,
-    TaskCategory, TaskId, TaskRole,
+    AgencyId, AgencyTier, BandDefinition, BandSchemeId, Block, Direction, DocumentId, Event,
+    IndicatorId, ParOutcome, Pillar, RollupRule, TaskCategory, TaskId, TaskRole, Timeliness,
 };
+
+pub use crate::vocab::{AgencyRowStatus, DocumentRowKind, TaskRowStatus};
 
 use reform_domain::fold_for_search;
 
 /// An agency as the views show it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AgencyRow {
     /// Identifier.
     pub agency_id: AgencyId,
@@ -20,16 +22,16 @@ pub struct AgencyRow {
     pub name: String,
     /// Short name.
     pub short_name: Option<String>,
-    /// Tier code (`DEPARTMENT`…).
-    pub tier: String,
-    /// PAR block code, if ranked.
-    pub block: Option<String>,
+    /// Tier.
+    pub tier: AgencyTier,
+    /// PAR block, if ranked.
+    pub block: Option<Block>,
     /// Jurisdiction code.
     pub jurisdiction: String,
     /// Parent agency.
     pub parent_id: Option<AgencyId>,
-    /// `ACTIVE`, `MERGED` or `DISSOLVED`.
-    pub status: String,
+    /// Active, merged or dissolved.
+    pub status: AgencyRowStatus,
     /// Successor after a merger.
     pub successor_id: Option<AgencyId>,
     /// Date it ceased.
@@ -37,12 +39,12 @@ pub struct AgencyRow {
 }
 
 /// A program, directive or plan.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DocumentRow {
     /// Identifier.
     pub document_id: DocumentId,
-    /// `PROGRAM`, `DIRECTIVE` or `PLAN`.
-    pub kind: String,
+    /// Program, directive or plan.
+    pub kind: DocumentRowKind,
     /// Number and symbol.
     pub number: String,
     /// Title.
@@ -57,12 +59,12 @@ pub struct DocumentRow {
     pub from_year: Option<i32>,
     /// Last year covered.
     pub to_year: Option<i32>,
-    /// Programs: the roll-up rule code in force.
-    pub rollup_rule: Option<String>,
+    /// Programs: the roll-up rule in force.
+    pub rollup_rule: Option<RollupRule>,
 }
 
 /// A task with where it stands. "Overdue" is not stored: it depends on the day asked.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRow {
     /// Identifier.
     pub task_id: TaskId,
@@ -70,10 +72,10 @@ pub struct TaskRow {
     pub plan_id: DocumentId,
     /// Parent task.
     pub parent_task_id: Option<TaskId>,
-    /// Pillar or cross-cutting code.
-    pub category: String,
-    /// Pillar code, when the task belongs to one.
-    pub pillar: Option<String>,
+    /// Pillar or cross-cutting work.
+    pub category: TaskCategory,
+    /// Pillar, when the task belongs to one.
+    pub pillar: Option<Pillar>,
     /// Title.
     pub title: String,
     /// Title folded for search.
@@ -84,8 +86,8 @@ pub struct TaskRow {
     pub coordinator_ids: Vec<AgencyId>,
     /// Deadline; `None` for ongoing work.
     pub deadline: Option<NaiveDate>,
-    /// `NOT_STARTED`, `IN_PROGRESS`, `COMPLETED` or `CANCELLED`.
-    pub status: String,
+    /// Not started, in progress, completed or cancelled.
+    pub status: TaskRowStatus,
     /// Percent complete (100 once completed, else the lead's last report).
     pub percent: u8,
     /// The lead's last report.
@@ -96,8 +98,8 @@ pub struct TaskRow {
     pub last_reported_on: Option<NaiveDate>,
     /// Completion date.
     pub completed_on: Option<NaiveDate>,
-    /// `EARLY`, `ON_TIME` or `LATE`.
-    pub timeliness: Option<String>,
+    /// Early, on time or late, once completed.
+    pub timeliness: Option<Timeliness>,
     /// Days late at completion.
     pub days_late: Option<u32>,
     /// Agencies it was inherited from through mergers.
@@ -107,7 +109,7 @@ pub struct TaskRow {
 impl TaskRow {
     /// Neither completed nor cancelled.
     pub fn is_open(&self) -> bool {
-        self.status == NOT_STARTED || self.status == IN_PROGRESS
+        self.status.is_open()
     }
 
     /// Open and past its deadline on `today`.
@@ -117,14 +119,14 @@ impl TaskRow {
 }
 
 /// A published PAR INDEX result.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ParRow {
     /// Agency.
     pub agency_id: AgencyId,
     /// Year evaluated.
     pub year: i32,
-    /// Block code.
-    pub block: String,
+    /// Block.
+    pub block: Block,
     /// Total points; `None` when not evaluated.
     pub total: Option<f64>,
     /// Why not evaluated.
@@ -220,7 +222,7 @@ pub struct MeasuredValue {
 }
 
 /// A jurisdiction's PAR INDEX band schemes.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BandSchemeRow {
     /// The jurisdiction (VN, VN-DN…).
     pub jurisdiction: String,
@@ -229,7 +231,7 @@ pub struct BandSchemeRow {
 }
 
 /// An indicator with its targets and measurements.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IndicatorRow {
     /// Identifier.
     pub indicator_id: IndicatorId,
@@ -239,8 +241,8 @@ pub struct IndicatorRow {
     pub name: String,
     /// Unit.
     pub unit: String,
-    /// `HIGHER_IS_BETTER` or `LOWER_IS_BETTER`.
-    pub direction: String,
+    /// Whether higher or lower is better.
+    pub direction: Direction,
     /// Baseline value.
     pub baseline: Option<f64>,
     /// Baseline date.
@@ -252,11 +254,6 @@ pub struct IndicatorRow {
     /// Measurements, by date.
     pub measurements: Vec<MeasuredValue>,
 }
-
-pub(crate) const NOT_STARTED: &str = "NOT_STARTED";
-pub(crate) const IN_PROGRESS: &str = "IN_PROGRESS";
-pub(crate) const COMPLETED: &str = "COMPLETED";
-pub(crate) const CANCELLED: &str = "CANCELLED";
 
 /// A row an event changed, for writing back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -304,11 +301,11 @@ impl ProgressModel {
                         agency_id: e.agency_id,
                         name: e.name.clone(),
                         short_name: e.short_name.clone(),
-                        tier: e.tier.code().to_owned(),
-                        block: e.block.map(|b| b.code().to_owned()),
+                        tier: e.tier,
+                        block: e.block,
                         jurisdiction: e.jurisdiction.clone(),
                         parent_id: e.parent,
-                        status: "ACTIVE".into(),
+                        status: AgencyRowStatus::Active,
                         successor_id: None,
                         ceased_on: None,
                     },
@@ -322,20 +319,20 @@ impl ProgressModel {
             }
             Event::AgencyMerged(e) => {
                 let a = self.agencies.get_mut(&e.agency_id)?;
-                a.status = "MERGED".into();
+                a.status = AgencyRowStatus::Merged;
                 a.successor_id = Some(e.successor);
                 a.ceased_on = Some(e.effective_on);
                 Some(RowKey::Agency(e.agency_id))
             }
             Event::AgencyDissolved(e) => {
                 let a = self.agencies.get_mut(&e.agency_id)?;
-                a.status = "DISSOLVED".into();
+                a.status = AgencyRowStatus::Dissolved;
                 a.ceased_on = Some(e.effective_on);
                 Some(RowKey::Agency(e.agency_id))
             }
             Event::ProgramIssued(e) => self.document(DocumentRow {
                 document_id: e.document_id,
-                kind: "PROGRAM".into(),
+                kind: DocumentRowKind::Program,
                 number: e.header.number.clone(),
                 title: e.header.title.clone(),
                 jurisdiction: e.jurisdiction.clone(),
@@ -343,11 +340,11 @@ impl ProgressModel {
                 issuing_agency_id: e.header.issuing_agency,
                 from_year: Some(e.period.from_year),
                 to_year: Some(e.period.to_year),
-                rollup_rule: Some(RollupRule::SimpleAverage.code().to_owned()),
+                rollup_rule: Some(RollupRule::SimpleAverage),
             }),
             Event::DirectiveIssued(e) => self.document(DocumentRow {
                 document_id: e.document_id,
-                kind: "DIRECTIVE".into(),
+                kind: DocumentRowKind::Directive,
                 number: e.header.number.clone(),
                 title: e.header.title.clone(),
                 jurisdiction: e.jurisdiction.clone(),
@@ -359,7 +356,7 @@ impl ProgressModel {
             }),
             Event::PlanIssued(e) => self.document(DocumentRow {
                 document_id: e.document_id,
-                kind: "PLAN".into(),
+                kind: DocumentRowKind::Plan,
                 number: e.header.number.clone(),
                 title: e.header.title.clone(),
                 jurisdiction: e.jurisdiction.clone(),
@@ -382,25 +379,24 @@ impl ProgressModel {
             }
             Event::RollupRuleSet(e) => {
                 let d = self.documents.get_mut(&e.document_id)?;
-                d.rollup_rule = Some(e.rule.code().to_owned());
+                d.rollup_rule = Some(e.rule);
                 Some(RowKey::Document(e.document_id))
             }
             Event::TaskCreated(e) => {
-                let (category, pillar) = category_codes(e.category);
                 self.tasks.insert(
                     e.task_id,
                     TaskRow {
                         task_id: e.task_id,
                         plan_id: e.plan,
                         parent_task_id: e.parent_task,
-                        category: category.to_owned(),
-                        pillar,
+                        category: e.category,
+                        pillar: e.category.pillar(),
                         title: e.title.clone(),
                         search: fold_for_search(&e.title),
                         lead_id: e.lead,
                         coordinator_ids: e.coordinators.clone(),
                         deadline: e.deadline.date(),
-                        status: NOT_STARTED.into(),
+                        status: TaskRowStatus::NotStarted,
                         percent: 0,
                         lead_percent: 0,
                         weight: e.weight,
@@ -463,9 +459,8 @@ impl ProgressModel {
                     t.search = fold_for_search(title);
                 }
                 if let Some(category) = e.category {
-                    let (code, pillar) = category_codes(category);
-                    t.category = code.to_owned();
-                    t.pillar = pillar;
+                    t.category = category;
+                    t.pillar = category.pillar();
                 }
                 if let Some(deadline) = e.deadline {
                     t.deadline = deadline.date();
@@ -487,17 +482,17 @@ impl ProgressModel {
                     t.percent = e.percent;
                 }
                 t.last_reported_on = Some(e.as_of);
-                if t.status == NOT_STARTED {
-                    t.status = IN_PROGRESS.into();
+                if t.status == TaskRowStatus::NotStarted {
+                    t.status = TaskRowStatus::InProgress;
                 }
                 Some(RowKey::Task(e.task_id))
             }
             Event::TaskCompleted(e) => {
                 let t = self.tasks.get_mut(&e.task_id)?;
-                t.status = COMPLETED.into();
+                t.status = TaskRowStatus::Completed;
                 t.percent = 100;
                 t.completed_on = Some(e.completed_on);
-                t.timeliness = Some(e.timeliness.code().to_owned());
+                t.timeliness = Some(e.timeliness);
                 t.days_late = Some(e.days_late);
                 Some(RowKey::Task(e.task_id))
             }
@@ -508,15 +503,15 @@ impl ProgressModel {
                 t.timeliness = None;
                 t.days_late = None;
                 t.status = if t.lead_percent > 0 || t.last_reported_on.is_some() {
-                    IN_PROGRESS.into()
+                    TaskRowStatus::InProgress
                 } else {
-                    NOT_STARTED.into()
+                    TaskRowStatus::NotStarted
                 };
                 Some(RowKey::Task(e.task_id))
             }
             Event::TaskCancelled(e) => {
                 let t = self.tasks.get_mut(&e.task_id)?;
-                t.status = CANCELLED.into();
+                t.status = TaskRowStatus::Cancelled;
                 Some(RowKey::Task(e.task_id))
             }
             Event::ParIndexPublished(e) => {
@@ -543,7 +538,7 @@ impl ProgressModel {
                     ParRow {
                         agency_id: e.agency_id,
                         year: e.year,
-                        block: e.block.code().to_owned(),
+                        block: e.block,
                         total,
                         not_evaluated_reason: reason,
                         decision: e.decision.clone(),
@@ -604,7 +599,7 @@ impl ProgressModel {
                         code: e.code.clone(),
                         name: e.name.clone(),
                         unit: e.unit.clone(),
-                        direction: e.direction.code().to_owned(),
+                        direction: e.direction,
                         baseline: e.baseline,
                         baseline_on: e.baseline_on,
                         jurisdiction: e.jurisdiction.clone(),
@@ -656,19 +651,11 @@ impl ProgressModel {
             let Some(doc) = self.documents.get(&id) else {
                 break;
             };
-            if doc.kind == "PROGRAM" {
+            if doc.kind == DocumentRowKind::Program {
                 chain.push(id);
             }
             next = doc.parent_id;
         }
         chain
-    }
-}
-
-/// A category's code, and its pillar's code when it is one.
-fn category_codes(category: TaskCategory) -> (&'static str, Option<String>) {
-    match category {
-        TaskCategory::Pillar(p) => (p.code(), Some(p.code().to_owned())),
-        TaskCategory::CrossCutting(c) => (c.code(), None),
     }
 }

@@ -19,9 +19,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use reform_domain::{DocumentId, Pillar, RollupRule, TaskId};
+use reform_domain::{DocumentId, Pillar, RollupRule, TaskId, Timeliness};
 
-use crate::model::{ProgressModel, TaskRow, CANCELLED, COMPLETED};
+use crate::model::{ProgressModel, TaskRow, TaskRowStatus};
 
 /// What a node stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -84,13 +84,13 @@ impl StatusCounts {
 
     /// Counts one task where it stands on `today`.
     pub fn count(&mut self, task: &TaskRow, today: NaiveDate) {
-        if task.status == CANCELLED {
+        if task.status == TaskRowStatus::Cancelled {
             self.cancelled += 1;
-        } else if task.status == COMPLETED {
-            match task.timeliness.as_deref() {
-                Some("EARLY") => self.early += 1,
-                Some("LATE") => self.late += 1,
-                _ => self.on_time += 1,
+        } else if task.status == TaskRowStatus::Completed {
+            match task.timeliness {
+                Some(Timeliness::Early) => self.early += 1,
+                Some(Timeliness::Late) => self.late += 1,
+                Some(Timeliness::OnTime) | None => self.on_time += 1,
             }
         } else if task.is_overdue(today) {
             self.overdue += 1;
@@ -194,8 +194,7 @@ pub fn roll_up(rule: RollupRule, inputs: &[RollupInput]) -> Option<f64> {
 pub fn rule_of(model: &ProgressModel, program: Option<DocumentId>) -> RollupRule {
     program
         .and_then(|p| model.documents.get(&p))
-        .and_then(|d| d.rollup_rule.as_deref())
-        .and_then(RollupRule::from_code)
+        .and_then(|d| d.rollup_rule)
         .unwrap_or(RollupRule::SimpleAverage)
 }
 
@@ -251,8 +250,7 @@ pub fn rollup_tree_in(
             None => {
                 let pillar = task
                     .pillar
-                    .as_deref()
-                    .and_then(|code| Pillar::ALL.iter().position(|p| p.code() == code))
+                    .and_then(|pillar| Pillar::ALL.iter().position(|p| *p == pillar))
                     .unwrap_or(cross_cutting);
                 tops.entry(pillar)
                     .or_default()
@@ -335,7 +333,7 @@ impl Builder<'_> {
             counts.count(sub, self.today);
         }
         let node = NodeRef::Task(task.task_id);
-        if task.status == CANCELLED {
+        if task.status == TaskRowStatus::Cancelled {
             return RollupNode {
                 node,
                 counts,
@@ -346,7 +344,8 @@ impl Builder<'_> {
                 children,
             };
         }
-        let derived = task.status != COMPLETED && children.iter().any(|c| c.percent.is_some());
+        let derived =
+            task.status != TaskRowStatus::Completed && children.iter().any(|c| c.percent.is_some());
         if derived {
             let mut rolled = RollupNode::combine(node, self.rule, children);
             rolled.counts = counts;
@@ -375,7 +374,7 @@ impl Builder<'_> {
 fn counted(rule: RollupRule, task: &TaskRow) -> f64 {
     match rule {
         RollupRule::SimpleAverage | RollupRule::WeightedAverage => f64::from(task.percent),
-        RollupRule::StatusBased if task.status == COMPLETED => 100.0,
+        RollupRule::StatusBased if task.status == TaskRowStatus::Completed => 100.0,
         RollupRule::StatusBased if task.last_reported_on.is_some() => 50.0,
         RollupRule::StatusBased => 0.0,
     }

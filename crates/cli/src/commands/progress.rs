@@ -5,7 +5,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use reform_cli::summary;
 use reform_domain::DocumentId;
-use reform_projections::{queries, ProgressModel};
+use reform_projections::{queries, DocumentRowKind, ProgressModel};
 
 use crate::args::ProgressArgs;
 use crate::commands::Tracker;
@@ -52,7 +52,7 @@ fn program_numbered(model: &ProgressModel, number: &str) -> anyhow::Result<Docum
     model
         .documents
         .values()
-        .find(|d| d.kind == "PROGRAM" && d.number == number)
+        .find(|d| d.kind == DocumentRowKind::Program && d.number == number)
         .map(|d| d.document_id)
         .with_context(|| format!("no program numbered {number} on record"))
 }

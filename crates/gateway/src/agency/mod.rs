@@ -80,11 +80,11 @@ impl Agency {
     }
     /// The kind of agency.
     async fn tier(&self) -> Option<AgencyTierInfo> {
-        AgencyTierInfo::from_code(&self.row.tier)
+        Some(AgencyTierInfo::from(self.row.tier))
     }
     /// The PAR INDEX block it is ranked in.
     async fn block(&self) -> Option<BlockInfo> {
-        self.row.block.as_deref().and_then(BlockInfo::from_code)
+        self.row.block.map(BlockInfo::from)
     }
     /// Jurisdiction code.
     async fn jurisdiction(&self) -> &str {
@@ -92,7 +92,7 @@ impl Agency {
     }
     /// `ACTIVE`, `MERGED` or `DISSOLVED`.
     async fn status(&self) -> &str {
-        &self.row.status
+        self.row.status.code()
     }
     /// The agency it merged into.
     async fn successor(&self) -> Option<Agency> {
@@ -286,7 +286,7 @@ impl ScorecardView {
             average_days_late: card.average_days_late,
             par: card.par.map(|p| ParStandingView {
                 year: p.year,
-                block: BlockInfo::from_code(&p.block),
+                block: Some(BlockInfo::from(p.block)),
                 total: p.total,
                 band: p.band,
                 rank: p.rank,

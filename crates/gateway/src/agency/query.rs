@@ -4,7 +4,7 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use reform_domain::AgencyId;
-use reform_projections::{fold_for_search, queries, AgencyRow};
+use reform_projections::{fold_for_search, queries, AgencyRow, AgencyRowStatus};
 
 use crate::agency::Agency;
 use crate::relay::{page, parse, Kind, PageArgs, PageInfo};
@@ -147,14 +147,20 @@ impl AgencyQuery {
             .filter(|a| {
                 filter
                     .tier
-                    .is_none_or(|t| a.tier == reform_domain::AgencyTier::from(t).code())
+                    .is_none_or(|t| a.tier == reform_domain::AgencyTier::from(t))
             })
             .filter(|a| {
-                filter.block.is_none_or(|b| {
-                    a.block.as_deref() == Some(reform_domain::Block::from(b).code())
-                })
+                filter
+                    .block
+                    .is_none_or(|b| a.block == Some(reform_domain::Block::from(b)))
             })
-            .filter(|a| filter.status.as_ref().is_none_or(|s| &a.status == s))
+            .filter(|a| {
+                // An unknown status admits no agency, as it always has.
+                filter
+                    .status
+                    .as_deref()
+                    .is_none_or(|s| AgencyRowStatus::from_code(s) == Some(a.status))
+            })
             .filter(|a| {
                 search
                     .as_ref()

@@ -3,7 +3,7 @@
 
 use async_graphql::Context;
 use chrono::{DateTime, Utc};
-use reform_projections::{ProgressModel, TaskRow};
+use reform_projections::{ProgressModel, TaskRow, TaskRowStatus};
 
 use crate::error::ApiError;
 use crate::scope::Scope;
@@ -55,7 +55,10 @@ pub(crate) async fn compare(
         };
         match then.model.tasks.get(&row.task_id) {
             None => added.push(task),
-            Some(before) if row.status == "CANCELLED" && before.status != "CANCELLED" => {
+            Some(before)
+                if row.status == TaskRowStatus::Cancelled
+                    && before.status != TaskRowStatus::Cancelled =>
+            {
                 removed.push(task);
             }
             Some(before) => {

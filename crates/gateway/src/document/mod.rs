@@ -10,7 +10,7 @@ pub(crate) mod table;
 use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 use reform_domain::DocumentId;
-use reform_projections::DocumentRow;
+use reform_projections::{DocumentRow, DocumentRowKind};
 
 use crate::agency::Agency;
 use crate::error::ApiError;
@@ -125,10 +125,10 @@ impl Scope {
             scope: self.clone(),
             row: row.clone(),
         };
-        Ok(match row.kind.as_str() {
-            "PROGRAM" => Document::Program(Program(doc)),
-            "DIRECTIVE" => Document::Directive(Directive(doc)),
-            _ => Document::Plan(Plan(doc)),
+        Ok(match row.kind {
+            DocumentRowKind::Program => Document::Program(Program(doc)),
+            DocumentRowKind::Directive => Document::Directive(Directive(doc)),
+            DocumentRowKind::Plan => Document::Plan(Plan(doc)),
         })
     }
 }
@@ -198,11 +198,7 @@ impl Program {
     }
     /// The roll-up rule in force.
     async fn rollup_rule(&self) -> Option<RollupRuleInfo> {
-        self.0
-            .row
-            .rollup_rule
-            .as_deref()
-            .and_then(RollupRuleInfo::from_code)
+        self.0.row.rollup_rule.map(RollupRuleInfo::from)
     }
     /// Progress by pillar, then cross-cutting work: the leader's headline, made of
     /// the plans of `jurisdiction` (default: the viewer's; the whole country for a
@@ -255,7 +251,8 @@ impl Program {
             .documents
             .values()
             .filter(|d| {
-                d.kind == "PLAN" && scope.model.programs_of(d.document_id).contains(&program)
+                d.kind == DocumentRowKind::Plan
+                    && scope.model.programs_of(d.document_id).contains(&program)
             })
             .filter(|d| scope.viewer.may_write(&d.jurisdiction))
             .map(|d| d.jurisdiction.clone())
@@ -296,7 +293,10 @@ impl Program {
             .model
             .documents
             .values()
-            .filter(|d| d.kind == "PLAN" && scope.model.programs_of(d.document_id).contains(&id))
+            .filter(|d| {
+                d.kind == DocumentRowKind::Plan
+                    && scope.model.programs_of(d.document_id).contains(&id)
+            })
             .filter(|d| scope.viewer.sees_document(d))
             .map(|d| {
                 Plan(DocumentData {

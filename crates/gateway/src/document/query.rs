@@ -21,7 +21,7 @@ impl DocumentQuery {
             .model
             .documents
             .values()
-            .filter(|d| d.kind == "PROGRAM")
+            .filter(|d| d.kind == reform_projections::DocumentRowKind::Program)
             .filter_map(|d| match scope.document(d.document_id) {
                 Ok(Document::Program(p)) => Some(p),
                 _ => None,

@@ -249,7 +249,7 @@ pub(crate) fn par_results(
                 .and_then(|r| r.total);
             ParResultView {
                 year: p.year,
-                block: BlockInfo::from_code(&p.block),
+                block: Some(BlockInfo::from(p.block)),
                 total: p.total,
                 self_assessed_total: p.self_assessed_total,
                 adjustment: p.total.zip(p.self_assessed_total).map(|(t, s)| t - s),

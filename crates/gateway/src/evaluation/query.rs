@@ -91,13 +91,13 @@ impl EvaluationQuery {
         let scope = Scope::of(ctx)?;
         let jurisdiction = scope.jurisdiction_asked(jurisdiction)?;
         let gateway = gateway(ctx)?;
-        let block = block.map(|b| reform_domain::Block::from(b).code());
+        let block = block.map(reform_domain::Block::from);
         Ok(
             queries::league_tables(&scope.model, year, jurisdiction.as_deref(), &gateway.bands)
                 .into_iter()
                 .filter(|t| block.is_none_or(|b| t.block == b))
                 .map(|t| BlockTableView {
-                    block: BlockInfo::from_code(&t.block),
+                    block: Some(BlockInfo::from(t.block)),
                     change: t.change(),
                     ranked: t
                         .ranked

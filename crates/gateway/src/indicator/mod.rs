@@ -67,7 +67,7 @@ impl Indicator {
     }
     /// Whether higher or lower is better.
     async fn direction(&self) -> Option<DirectionInfo> {
-        DirectionInfo::from_code(&self.row.direction)
+        Some(DirectionInfo::from(self.row.direction))
     }
     /// Jurisdiction code.
     async fn jurisdiction(&self) -> &str {

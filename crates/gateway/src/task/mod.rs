@@ -80,7 +80,7 @@ impl Task {
     }
     /// The pillar or cross-cutting work it serves.
     async fn category(&self) -> Option<CategoryInfo> {
-        CategoryInfo::from_code(&self.row.category)
+        Some(CategoryInfo::from(self.row.category))
     }
     /// The plan that assigned it.
     async fn plan(&self) -> Option<Plan> {
@@ -126,7 +126,7 @@ impl Task {
     }
     /// Where it stands.
     async fn status(&self) -> TaskStatus {
-        TaskStatus::from_code(&self.row.status)
+        self.row.status.into()
     }
     /// Percent complete: 100 once completed, else the lead agency's last report.
     async fn percent(&self) -> u8 {
@@ -146,10 +146,7 @@ impl Task {
     }
     /// Early, on time or late, once completed.
     async fn timeliness(&self) -> Option<TimelinessInfo> {
-        self.row
-            .timeliness
-            .as_deref()
-            .and_then(TimelinessInfo::from_code)
+        self.row.timeliness.map(TimelinessInfo::from)
     }
     /// Days late at completion.
     async fn days_late(&self) -> Option<u32> {

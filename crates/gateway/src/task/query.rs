@@ -103,11 +103,11 @@ impl TaskQuery {
             plan: parse_optional(&filter.plan_id, Kind::Plan, "planId")?.map(DocumentId),
             program: parse_optional(&filter.program_id, Kind::Program, "programId")?
                 .map(DocumentId),
-            category: filter.category.map(|c| c.stored().to_owned()),
+            category: filter.category.map(Into::into),
             lead: parse_optional(&filter.lead_id, Kind::Agency, "leadId")?.map(AgencyId),
             coordinator: parse_optional(&filter.coordinator_id, Kind::Agency, "coordinatorId")?
                 .map(AgencyId),
-            status: filter.status.map(|s| s.code().to_owned()),
+            status: filter.status.map(Into::into),
             deadline_from: filter.deadline_from,
             deadline_to: filter.deadline_to,
             overdue_on: filter.overdue_on,

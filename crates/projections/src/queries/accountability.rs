@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 
-use crate::model::{ProgressModel, TaskRow, CANCELLED, COMPLETED};
+use reform_domain::Timeliness;
+
+use crate::model::{ProgressModel, TaskRow, TaskRowStatus};
 
 use super::bands::{band_of, bands_for, Band};
 use super::tenures::tenure_end;
@@ -96,7 +98,11 @@ pub fn accountability(
     // inherited in a merger counts for the merged agency's head if it fell due before.
     let mut answerable: std::collections::HashMap<reform_domain::AgencyId, Vec<&TaskRow>> =
         std::collections::HashMap::new();
-    for task in model.tasks.values().filter(|t| t.status != CANCELLED) {
+    for task in model
+        .tasks
+        .values()
+        .filter(|t| t.status != TaskRowStatus::Cancelled)
+    {
         if let Some(deadline) = task.deadline {
             answerable
                 .entry(lead_on(model, task, deadline))
@@ -131,11 +137,13 @@ pub fn accountability(
                 .collect();
             let completed_in_time = due
                 .iter()
-                .filter(|t| t.status == COMPLETED && t.timeliness.as_deref() != Some("LATE"))
+                .filter(|t| {
+                    t.status == TaskRowStatus::Completed && t.timeliness != Some(Timeliness::Late)
+                })
                 .count();
             let completed_late = due
                 .iter()
-                .filter(|t| t.timeliness.as_deref() == Some("LATE"))
+                .filter(|t| t.timeliness == Some(Timeliness::Late))
                 .count();
             let overdue: Vec<i64> = due
                 .iter()
@@ -221,11 +229,11 @@ mod tests {
             agency_id: reform_domain::AgencyId::generate(),
             name: name.into(),
             short_name: None,
-            tier: "DEPARTMENT".into(),
-            block: Some("DEPARTMENTS".into()),
+            tier: reform_domain::AgencyTier::Department,
+            block: Some(reform_domain::Block::Departments),
             jurisdiction: "VN-01".into(),
             parent_id: None,
-            status: "ACTIVE".into(),
+            status: crate::model::AgencyRowStatus::Active,
             successor_id: None,
             ceased_on: None,
         }
@@ -236,14 +244,14 @@ mod tests {
             task_id: reform_domain::TaskId::generate(),
             plan_id: reform_domain::DocumentId::generate(),
             parent_task_id: None,
-            category: "INSTITUTIONAL".into(),
-            pillar: Some("INSTITUTIONAL".into()),
+            category: reform_domain::TaskCategory::Pillar(reform_domain::Pillar::Institutional),
+            pillar: Some(reform_domain::Pillar::Institutional),
             title: title.into(),
             search: title.into(),
             lead_id: lead,
             coordinator_ids: Vec::new(),
             deadline: Some(deadline),
-            status: "NOT_STARTED".into(),
+            status: TaskRowStatus::NotStarted,
             percent: 0,
             lead_percent: 0,
             weight: 1,
@@ -261,7 +269,7 @@ mod tests {
     fn a_task_inherited_in_a_merger_answers_to_the_head_in_office_when_it_fell_due() {
         let mut a = agency("Sở A");
         let b = agency("Sở B");
-        a.status = "MERGED".into();
+        a.status = crate::model::AgencyRowStatus::Merged;
         a.successor_id = Some(b.agency_id);
         a.ceased_on = Some(day(2025, 7, 1));
         let mut inherited = open_task("Rà soát thủ tục", b.agency_id, day(2025, 3, 31));

@@ -81,7 +81,7 @@ pub fn trajectory(indicator: &crate::model::IndicatorRow, day: NaiveDate) -> Tra
             let total = (due - from).num_days().max(1) as f64;
             let elapsed = ((m.on - from).num_days() as f64 / total).clamp(0.0, 1.0);
             let expected = start + (t.value - start) * elapsed;
-            let sign = if indicator.direction == "LOWER_IS_BETTER" {
+            let sign = if indicator.direction == reform_domain::Direction::LowerIsBetter {
                 -1.0
             } else {
                 1.0
@@ -112,6 +112,7 @@ pub fn trajectory(indicator: &crate::model::IndicatorRow, day: NaiveDate) -> Tra
 mod tests {
     use super::*;
     use crate::model::{IndicatorRow, MeasuredValue, Target};
+    use reform_domain::Direction;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
@@ -119,13 +120,13 @@ mod tests {
 
     /// Baseline on 1/1/2021, target by 31/12/2025, one measurement on 1/1/2023: two
     /// fifths of the way along (730 of 1,825 days).
-    fn indicator(direction: &str, baseline: f64, target: f64, measured: f64) -> IndicatorRow {
+    fn indicator(direction: Direction, baseline: f64, target: f64, measured: f64) -> IndicatorRow {
         IndicatorRow {
             indicator_id: reform_domain::IndicatorId::for_code("TEST"),
             code: "TEST".into(),
             name: "Thử".into(),
             unit: "%".into(),
-            direction: direction.into(),
+            direction,
             baseline: Some(baseline),
             baseline_on: Some(day(2021, 1, 1)),
             jurisdiction: "VN".into(),
@@ -149,7 +150,7 @@ mod tests {
                 day(2023, 6, 30),
             )
         };
-        let ahead = judge("HIGHER_IS_BETTER", 30.0, 80.0, 55.0);
+        let ahead = judge(Direction::HigherIsBetter, 30.0, 80.0, 55.0);
         assert!(
             (ahead.expected.unwrap_or_default() - 50.0).abs() < 0.01,
             "{:?}",
@@ -157,31 +158,31 @@ mod tests {
         );
         assert_eq!(ahead.rag, Some(Rag::Green));
         assert_eq!(
-            judge("HIGHER_IS_BETTER", 30.0, 80.0, 46.0).rag,
+            judge(Direction::HigherIsBetter, 30.0, 80.0, 46.0).rag,
             Some(Rag::Amber)
         );
         assert_eq!(
-            judge("HIGHER_IS_BETTER", 30.0, 80.0, 40.0).rag,
+            judge(Direction::HigherIsBetter, 30.0, 80.0, 40.0).rag,
             Some(Rag::Red)
         );
         // Compliance cost: lower is better, from 100 towards 80; expected 92 then.
         assert_eq!(
-            judge("LOWER_IS_BETTER", 100.0, 80.0, 90.0).rag,
+            judge(Direction::LowerIsBetter, 100.0, 80.0, 90.0).rag,
             Some(Rag::Green)
         );
         assert_eq!(
-            judge("LOWER_IS_BETTER", 100.0, 80.0, 93.5).rag,
+            judge(Direction::LowerIsBetter, 100.0, 80.0, 93.5).rag,
             Some(Rag::Amber)
         );
         assert_eq!(
-            judge("LOWER_IS_BETTER", 100.0, 80.0, 95.0).rag,
+            judge(Direction::LowerIsBetter, 100.0, 80.0, 95.0).rag,
             Some(Rag::Red)
         );
     }
 
     #[test]
     fn no_measurement_or_target_means_no_judgement() {
-        let mut i = indicator("HIGHER_IS_BETTER", 30.0, 80.0, 55.0);
+        let mut i = indicator(Direction::HigherIsBetter, 30.0, 80.0, 55.0);
         assert_eq!(
             trajectory(&i, day(2022, 12, 31)).rag,
             None,

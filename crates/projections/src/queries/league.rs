@@ -22,8 +22,8 @@ pub struct LeagueEntry {
 /// A block's table for a year.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockTable {
-    /// Block code.
-    pub block: String,
+    /// The block.
+    pub block: reform_domain::Block,
     /// Ranked agencies, best first.
     pub ranked: Vec<LeagueEntry>,
     /// Agencies not evaluated, with the reason.
@@ -73,7 +73,7 @@ pub fn league_tables(
             .get(agency)
             .map_or_else(|| agency.to_string(), |a| a.name.clone())
     };
-    let average = |y: i32, block: &str| {
+    let average = |y: i32, block: reform_domain::Block| {
         let totals: Vec<f64> = model
             .par
             .values()
@@ -82,13 +82,14 @@ pub fn league_tables(
             .collect();
         (!totals.is_empty()).then(|| totals.iter().sum::<f64>() / totals.len() as f64)
     };
-    let mut blocks: Vec<String> = model
+    let mut blocks: Vec<reform_domain::Block> = model
         .par
         .values()
         .filter(|r| r.year == year && in_scope(&r.agency_id))
-        .map(|r| r.block.clone())
+        .map(|r| r.block)
         .collect();
-    blocks.sort();
+    // By code, as the tables have always been listed.
+    blocks.sort_by_key(|b| b.code());
     blocks.dedup();
     blocks
         .into_iter()
@@ -156,8 +157,8 @@ pub fn league_tables(
                 .collect();
             not_evaluated.sort();
             BlockTable {
-                average: average(year, &block),
-                previous_average: average(year - 1, &block),
+                average: average(year, block),
+                previous_average: average(year - 1, block),
                 block,
                 ranked,
                 not_evaluated,

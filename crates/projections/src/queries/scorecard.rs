@@ -14,8 +14,8 @@ use super::tenures::current_head;
 pub struct ParStanding {
     /// The year.
     pub year: i32,
-    /// Block code.
-    pub block: String,
+    /// The block.
+    pub block: reform_domain::Block,
     /// Total, `None` when not evaluated.
     pub total: Option<f64>,
     /// Band name.
@@ -88,7 +88,7 @@ pub fn scorecard_with(
         .max_by_key(|p| p.year)
         .map(|p| ParStanding {
             year: p.year,
-            block: p.block.clone(),
+            block: p.block,
             total: p.total,
             band: p
                 .total

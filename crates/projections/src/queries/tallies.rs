@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 
-use crate::model::{ProgressModel, TaskRow, CANCELLED, COMPLETED};
+use reform_domain::Timeliness;
+
+use crate::model::{ProgressModel, TaskRow, TaskRowStatus};
 
 /// What one agency's tasks add up to on a day: the task half of its scorecard.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -34,8 +36,8 @@ impl AgencyTally {
         } else {
             self.inherited += 1;
         }
-        if task.status == COMPLETED {
-            if task.timeliness.as_deref() == Some("LATE") {
+        if task.status == TaskRowStatus::Completed {
+            if task.timeliness == Some(Timeliness::Late) {
                 self.completed_late += 1;
                 self.days_late += u64::from(task.days_late.unwrap_or(0));
             } else {
@@ -59,7 +61,11 @@ pub fn agency_tallies(
     today: NaiveDate,
 ) -> std::collections::HashMap<reform_domain::AgencyId, AgencyTally> {
     let mut tallies = std::collections::HashMap::<_, AgencyTally>::new();
-    for task in model.tasks.values().filter(|t| t.status != CANCELLED) {
+    for task in model
+        .tasks
+        .values()
+        .filter(|t| t.status != TaskRowStatus::Cancelled)
+    {
         tallies
             .entry(task.lead_id)
             .or_default()
@@ -81,7 +87,11 @@ pub fn agency_tally(
     today: NaiveDate,
 ) -> AgencyTally {
     let mut tally = AgencyTally::default();
-    for task in model.tasks.values().filter(|t| t.status != CANCELLED) {
+    for task in model
+        .tasks
+        .values()
+        .filter(|t| t.status != TaskRowStatus::Cancelled)
+    {
         if task.lead_id == agency {
             tally.add(task, true, today);
         }

@@ -1,9 +1,9 @@
 //! Task lists: which tasks a filter admits, in which order, and what they add up to.
 
 use chrono::NaiveDate;
-use reform_domain::DocumentId;
+use reform_domain::{DocumentId, TaskCategory};
 
-use crate::model::{ProgressModel, TaskRow, CANCELLED};
+use crate::model::{ProgressModel, TaskRow, TaskRowStatus};
 use crate::tree::StatusCounts;
 
 /// Which tasks to list. Every field narrows; `Default` lists all.
@@ -20,14 +20,14 @@ pub struct TaskFilter {
     pub plan: Option<DocumentId>,
     /// Tasks of plans under this program.
     pub program: Option<DocumentId>,
-    /// Pillar or cross-cutting category code (`CIVIL_SERVICE`, `INSPECTION`).
-    pub category: Option<String>,
+    /// Pillar or cross-cutting category.
+    pub category: Option<TaskCategory>,
     /// Led by this agency.
     pub lead: Option<reform_domain::AgencyId>,
     /// With this agency among the coordinators.
     pub coordinator: Option<reform_domain::AgencyId>,
-    /// `NOT_STARTED`, `IN_PROGRESS`, `COMPLETED` or `CANCELLED`.
-    pub status: Option<String>,
+    /// Lifecycle status.
+    pub status: Option<TaskRowStatus>,
     /// Deadline on or after this day.
     pub deadline_from: Option<NaiveDate>,
     /// Deadline on or before this day.
@@ -87,14 +87,14 @@ pub fn tasks<'m>(
                 .program
                 .is_none_or(|p| model.programs_of(t.plan_id).contains(&p))
         })
-        .filter(|t| filter.category.as_ref().is_none_or(|c| &t.category == c))
+        .filter(|t| filter.category.is_none_or(|c| t.category == c))
         .filter(|t| filter.lead.is_none_or(|a| t.lead_id == a))
         .filter(|t| {
             filter
                 .coordinator
                 .is_none_or(|a| t.coordinator_ids.contains(&a))
         })
-        .filter(|t| filter.status.as_ref().is_none_or(|s| &t.status == s))
+        .filter(|t| filter.status.is_none_or(|s| t.status == s))
         .filter(|t| {
             filter
                 .deadline_from
@@ -148,7 +148,7 @@ pub fn select_tasks(
     let mut percent_sum = 0.0;
     for task in &rows {
         counts.count(task, today);
-        if task.status != CANCELLED {
+        if task.status != TaskRowStatus::Cancelled {
             percent_sum += f64::from(task.percent);
         }
     }
