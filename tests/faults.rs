@@ -107,3 +107,90 @@ async fn the_tables_follower_outlives_a_database_error(t: TestStore) {
         "every write acknowledged is there"
     );
 }
+
+/// PostgreSQL stopped under a running `reform serve` (a private cluster, stopped and
+/// started by the test): a mutation is refused UNAVAILABLE with HTTP 503 and
+/// Retry-After (never INTERNAL), `/readyz` says 503; once the server is back, writes
+/// succeed again by themselves and the read-model tables catch up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_outage_is_unavailable_then_recovers() {
+    let cluster =
+        match tokio::task::spawn_blocking(reform_devtools::throwaway_pg::Cluster::start_new)
+            .await
+            .expect("the cluster thread")
+        {
+            Ok(cluster) => std::sync::Arc::new(cluster),
+            Err(why) if crate::support::pg::required() => panic!("PostgreSQL is required: {why:#}"),
+            Err(why) => {
+                eprintln!("skipping PostgreSQL test: {why:#}");
+                return;
+            }
+        };
+    let url = cluster.database("outage").await.expect("a database");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let served = Served::start(&url, dir.path()).await;
+    let secretariat = token(Role::Secretariat, "snv", None);
+    let register = |n: usize| {
+        json!({ "query": REGISTER, "variables": { "input": {
+            "name": format!("Sở thứ {n}"), "tier": "DEPARTMENT", "jurisdiction": "VN-05" } } })
+    };
+    served
+        .ok(&secretariat, REGISTER, register(0)["variables"].clone())
+        .await;
+    eventually("ready", || async { readyz(&served).await.0 == 200 }).await;
+
+    let c = cluster.clone();
+    tokio::task::spawn_blocking(move || c.stop())
+        .await
+        .expect("the stop thread")
+        .expect("PostgreSQL stops");
+    let response = served
+        .http
+        .post(&served.graphql)
+        .bearer_auth(&secretariat)
+        .json(&register(1))
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(response.status().as_u16(), 503);
+    assert!(response.headers().get("retry-after").is_some());
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "UNAVAILABLE",
+        "{body}"
+    );
+    assert_eq!(readyz(&served).await.0, 503);
+
+    let c = cluster.clone();
+    tokio::task::spawn_blocking(move || c.start())
+        .await
+        .expect("the start thread")
+        .expect("PostgreSQL starts again");
+    let mut n = 2;
+    eventually("writes succeed again", || {
+        n += 1;
+        let body = register(n);
+        let (served, secretariat) = (&served, &secretariat);
+        async move {
+            let response = served
+                .http
+                .post(&served.graphql)
+                .bearer_auth(secretariat)
+                .json(&body)
+                .send()
+                .await
+                .expect("the server answers");
+            response.status().is_success()
+                && response
+                    .json::<Value>()
+                    .await
+                    .is_ok_and(|b| b.get("errors").is_none())
+        }
+    })
+    .await;
+    eventually("ready again, the tables caught up", || async {
+        let (status, body) = readyz(&served).await;
+        status == 200 && body["tablesLag"] == 0
+    })
+    .await;
+}

@@ -29,7 +29,7 @@ pub async fn fresh_database() -> Option<String> {
 }
 
 /// Whether a missing PostgreSQL is a test failure rather than a reason to skip.
-fn required() -> bool {
+pub fn required() -> bool {
     let var = |name| std::env::var(name).unwrap_or_default();
     matches!(var("CI").as_str(), "true" | "1") || var("REFORM_REQUIRE_POSTGRES") == "1"
 }

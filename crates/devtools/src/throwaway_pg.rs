@@ -17,6 +17,67 @@ use sqlx::{Connection, PgConnection};
 /// TCP port of this process's throwaway cluster, or why it could not be started.
 static CLUSTER: OnceLock<Result<u16, String>> = OnceLock::new();
 
+/// A private cluster of one's own, which a fault test may stop and start again (the
+/// shared one of [`throwaway_database`] serves every other test and must stay up).
+/// Stopped and deleted when the process exits, like the shared one.
+pub struct Cluster {
+    root: bool,
+    pg_ctl: String,
+    data: String,
+    log: String,
+    options: String,
+    dir: String,
+    /// Its TCP port on 127.0.0.1.
+    pub port: u16,
+}
+
+impl Cluster {
+    /// Initialises and starts a new cluster.
+    pub fn start_new() -> Result<Cluster> {
+        start_cluster_at()
+    }
+
+    /// The URL of a new database `name` on it.
+    pub async fn database(&self, name: &str) -> Result<String> {
+        create_database(
+            &format!("postgres://postgres@127.0.0.1:{}/postgres", self.port),
+            name,
+        )
+        .await
+    }
+
+    /// Stops the server at once, as a crash or an operator would (`-m immediate`).
+    pub fn stop(&self) -> Result<()> {
+        let stop = [
+            self.pg_ctl.as_str(),
+            "-D",
+            &self.data,
+            "stop",
+            "-m",
+            "immediate",
+        ];
+        run(&self.dir, &as_postgres(self.root, &stop))
+    }
+
+    /// Starts the server again on the same port and data.
+    pub fn start(&self) -> Result<()> {
+        let start = [
+            self.pg_ctl.as_str(),
+            "-D",
+            &self.data,
+            "-l",
+            &self.log,
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            &self.options,
+            "start",
+        ];
+        run(&self.dir, &as_postgres(self.root, &start))
+    }
+}
+
 /// Creates the database `name` on this process's throwaway cluster, starting that on
 /// first use, and returns its URL.
 pub async fn throwaway_database(name: &str) -> Result<String> {
@@ -79,6 +140,11 @@ fn as_postgres(root: bool, argv: &[&str]) -> Vec<String> {
 
 /// Initializes and starts this process's throwaway cluster; returns its TCP port.
 fn start_cluster() -> Result<u16> {
+    start_cluster_at().map(|c| c.port)
+}
+
+/// Initializes and starts a cluster in a new temporary directory.
+fn start_cluster_at() -> Result<Cluster> {
     let root = is_root()?;
     let bin = find_bin_dir(root)?;
     let (pid, unique) = (std::process::id(), uuid::Uuid::new_v4().simple());
@@ -116,7 +182,15 @@ fn start_cluster() -> Result<u16> {
             &pg_ctl, "-D", &data, "-l", &log, "-w", "-t", "60", "-o", &options, "start",
         ];
         let Err(e) = run(dir, &as_postgres(root, &start)) else {
-            return Ok(port);
+            return Ok(Cluster {
+                root,
+                pg_ctl: pg_ctl.clone(),
+                data: data.clone(),
+                log: log.clone(),
+                options,
+                dir: dir.to_owned(),
+                port,
+            });
         };
         let log = std::fs::read_to_string(&log).unwrap_or_default();
         // Someone took the port between our probe and the server's bind: try another.

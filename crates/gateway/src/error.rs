@@ -242,6 +242,12 @@ impl From<DomainError> for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
+        if let Some(reason) = error.unavailable() {
+            return ApiError::Unavailable {
+                message: format!("{reason}; try again shortly"),
+                retry_after_secs: 5,
+            };
+        }
         match error {
             StoreError::Conflict { actual, .. } => ApiError::Conflict {
                 message: format!(

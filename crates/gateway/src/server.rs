@@ -278,7 +278,37 @@ async fn graphql(State(state): State<Arc<AppState>>, headers: HeaderMap, body: B
         BatchResponse::Single(one) => coded(one, &state.metrics),
         BatchResponse::Batch(many) => many.iter_mut().for_each(|r| coded(r, &state.metrics)),
     }
+    // A request that failed only because the service cannot answer now is a 503 with
+    // Retry-After, so that clients and proxies back off; anything else is a 200 with
+    // its errors, as GraphQL has it.
+    if let BatchResponse::Single(one) = &response {
+        if let Some(seconds) = retry_after(one) {
+            let mut answer = (StatusCode::SERVICE_UNAVAILABLE, Json(response)).into_response();
+            answer
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+            return answer;
+        }
+    }
     Json(response).into_response()
+}
+
+/// The `retryAfter` of a response whose every error is `UNAVAILABLE`.
+fn retry_after(response: &async_graphql::Response) -> Option<u64> {
+    let mut longest = None;
+    for error in &response.errors {
+        let extensions = error.extensions.as_ref()?;
+        match (extensions.get("code"), extensions.get("retryAfter")) {
+            (
+                Some(async_graphql::Value::String(code)),
+                Some(async_graphql::Value::Number(seconds)),
+            ) if code == "UNAVAILABLE" => {
+                longest = longest.max(seconds.as_u64());
+            }
+            _ => return None,
+        }
+    }
+    longest
 }
 
 /// Errors raised before execution (syntax, validation, depth and complexity limits)
@@ -418,7 +448,14 @@ async fn tables_checkpoint(state: &AppState) -> Option<u64> {
 /// Ready when the store answers, the in-memory read-model has reached its head, and
 /// the read-model tables (when kept) are within `max_tables_lag` events of it.
 async fn readyz(State(state): State<Arc<AppState>>) -> Response {
-    let head = match state.store.head().await {
+    let head = tokio::time::timeout(Duration::from_secs(1), state.store.head())
+        .await
+        .unwrap_or_else(|_| {
+            Err(reform_store::StoreError::Engine(
+                "no answer within a second".into(),
+            ))
+        });
+    let head = match head {
         Ok(head) => head,
         Err(error) => {
             tracing::warn!(%error, "readiness: the event store does not answer");

@@ -285,6 +285,36 @@ pub enum StoreError {
     Closed,
 }
 
+impl StoreError {
+    /// Why the store cannot be used right now, when that is the trouble and it may pass
+    /// (the database is down or restarting, the pool found no connection in time, the
+    /// disk is full): the caller should try again shortly rather than report a fault.
+    pub fn unavailable(&self) -> Option<&'static str> {
+        let StoreError::Database(error) = self else {
+            return None;
+        };
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => {
+                Some("the database cannot be reached")
+            }
+            sqlx::Error::Io(_) => Some("the database cannot be reached"),
+            sqlx::Error::Database(db) => {
+                let code = db.code().unwrap_or_default();
+                // PostgreSQL: connection exceptions (08…), shutting down or starting
+                // up (57P01–57P03), disk full (53100). SQLite: SQLITE_FULL (13).
+                if code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03") {
+                    Some("the database cannot be reached")
+                } else if code == "53100" || code == "13" {
+                    Some("the disk is full")
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Formats a timestamp the way SQLite stores it: RFC 3339, UTC, microseconds.
 pub(crate) fn sqlite_time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()

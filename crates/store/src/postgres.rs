@@ -42,7 +42,9 @@ impl PostgresStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
+            // A request that cannot get a connection soon is answered "unavailable"
+            // rather than held for the length of an outage.
+            .acquire_timeout(Duration::from_secs(3))
             .connect(url)
             .await?;
         Self::from_pool(pool).await
