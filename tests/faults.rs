@@ -194,3 +194,152 @@ async fn a_postgres_outage_is_unavailable_then_recovers() {
     })
     .await;
 }
+
+/// A small file system of its own (tmpfs), unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// A tmpfs of `megabytes`, or `None` where the tests may not mount one (not root):
+    /// the full-disk test is then skipped with a message; CI runs as root, so it runs.
+    fn mount(megabytes: u32) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        if mounted {
+            Some(SmallDisk { dir })
+        } else if crate::support::pg::required() {
+            panic!("CI must be able to mount a tmpfs for the full-disk test (run as root)");
+        } else {
+            eprintln!("skipping the full-disk test: mounting a tmpfs needs root");
+            None
+        }
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+/// SQLite on a disk that fills up under a running `reform serve`: while it is full,
+/// writes get UNAVAILABLE "the disk is full" (HTTP 503) and `/readyz` says not ready;
+/// once space is freed, writes succeed again without a restart, and nothing
+/// acknowledged is lost (`reform verify` passes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_recovers_from_a_full_disk_by_itself() {
+    let Some(disk) = SmallDisk::mount(8) else {
+        return;
+    };
+    let root = disk.dir.path();
+    let filler = root.join("filler");
+    let url = format!("sqlite://{}", root.join("reform.db").display());
+    // The server runs (and logs) outside the small disk; only its database is on it.
+    let outside = tempfile::tempdir().expect("temp dir");
+    let served = Served::start(&url, outside.path()).await;
+    // Most of the disk taken by something else, to be freed later.
+    std::fs::write(&filler, vec![7_u8; 5 * 1024 * 1024]).expect("the filler");
+    let secretariat = token(Role::Secretariat, "snv", None);
+    // Eight writers at once until each is refused, as the disk fills under them.
+    let served = std::sync::Arc::new(served);
+    let writers: Vec<_> = (0..8_usize)
+        .map(|w| {
+            let (served, secretariat) = (served.clone(), secretariat.clone());
+            tokio::spawn(async move {
+                let long = "Sở ".repeat(150);
+                for n in 0..2_000 {
+                    let body = json!({ "query": REGISTER, "variables": { "input": {
+                        "name": format!("{long}{w}-{n}"), "tier": "DEPARTMENT",
+                        "jurisdiction": "VN-05" } } });
+                    let response = served
+                        .http
+                        .post(&served.graphql)
+                        .bearer_auth(&secretariat)
+                        .json(&body)
+                        .send()
+                        .await
+                        .expect("the server answers");
+                    let status = response.status().as_u16();
+                    let body: Value = response.json().await.expect("JSON");
+                    if body.get("errors").is_some() {
+                        return (n, Some((status, body)));
+                    }
+                }
+                (2_000, None)
+            })
+        })
+        .collect();
+    let mut acknowledged = 0;
+    let mut refusals = Vec::new();
+    for writer in writers {
+        let (written, refusal) = writer.await.expect("a writer");
+        acknowledged += written as u64;
+        refusals.extend(refusal);
+    }
+    eprintln!("the disk filled after {acknowledged} acknowledged writes");
+    assert_eq!(refusals.len(), 8, "every writer met the full disk");
+    for (status, body) in &refusals {
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "UNAVAILABLE",
+            "{body}"
+        );
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("the disk is full"),
+            "{body}"
+        );
+        assert_eq!(*status, 503);
+    }
+    eventually("not ready while writes fail", || async {
+        readyz(&served).await.0 == 503
+    })
+    .await;
+
+    std::fs::remove_file(&filler).expect("freeing space");
+    let mut n = 10_000;
+    eventually("writes succeed again", || {
+        n += 1;
+        let body = json!({ "query": REGISTER, "variables": { "input": {
+            "name": format!("Sở sau {n}"), "tier": "DEPARTMENT", "jurisdiction": "VN-05" } } });
+        let (served, secretariat) = (&served, &secretariat);
+        async move {
+            let response = served
+                .http
+                .post(&served.graphql)
+                .bearer_auth(secretariat)
+                .json(&body)
+                .send()
+                .await
+                .expect("the server answers");
+            response
+                .json::<Value>()
+                .await
+                .is_ok_and(|b| b.get("errors").is_none())
+        }
+    })
+    .await;
+    eventually("ready again", || async { readyz(&served).await.0 == 200 }).await;
+    let leader = token(Role::Leader, "lanh-dao", None);
+    let count = served
+        .ok(&leader, "{ agencies(first: 1) { totalCount } }", json!({}))
+        .await["agencies"]["totalCount"]
+        .as_u64()
+        .expect("a count");
+    assert!(
+        count > acknowledged,
+        "every acknowledged write is there: {count} > {acknowledged}"
+    );
+    drop(served);
+    let (code, out, err) = crate::support::process::reform(&url, root, &["verify"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+}

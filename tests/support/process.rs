@@ -51,7 +51,10 @@ impl Served {
             .env("RUST_LOG", "warn")
             .current_dir(dir)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(
+                std::fs::File::create(dir.join(format!("serve-{}.log", uuid::Uuid::new_v4())))
+                    .map_or_else(|_| Stdio::null(), Stdio::from),
+            )
             .spawn()
             .expect("starting reform serve");
         let stdout = child.stdout.take().expect("stdout");

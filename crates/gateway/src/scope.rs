@@ -262,6 +262,44 @@ impl Folds {
     }
 }
 
+/// Whether writes are failing for a reason that may pass (the database is down, the
+/// disk is full): the last such failure, kept for [`WriteHealth::WINDOW`] unless a
+/// write succeeds first. `/readyz` says not ready meanwhile.
+#[derive(Default)]
+pub struct WriteHealth {
+    last_failure: std::sync::Mutex<Option<(tokio::time::Instant, String)>>,
+}
+
+impl WriteHealth {
+    /// How long one failure keeps the instance "not ready".
+    pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(5);
+
+    /// A write failed, for `reason`.
+    pub fn failed(&self, reason: &str) {
+        *self.lock() = Some((tokio::time::Instant::now(), reason.to_owned()));
+    }
+
+    /// A write succeeded.
+    pub fn succeeded(&self) {
+        *self.lock() = None;
+    }
+
+    /// Why writes are failing, if one failed within the window and none succeeded
+    /// since.
+    pub fn failing(&self) -> Option<String> {
+        self.lock()
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < Self::WINDOW)
+            .map(|(_, reason)| reason.clone())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(tokio::time::Instant, String)>> {
+        self.last_failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// The gateway's shared state.
 pub fn gateway<'c>(ctx: &Context<'c>) -> Result<&'c Gateway, ApiError> {
     ctx.data::<Gateway>()
@@ -282,4 +320,6 @@ pub struct Gateway {
     pub clock: Clock,
     /// Time travel's turns and kept models.
     pub folds: Folds,
+    /// Whether writes are failing for now.
+    pub writes: Arc<WriteHealth>,
 }

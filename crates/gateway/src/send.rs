@@ -101,10 +101,23 @@ pub(crate) async fn send<S>(
     let new_id = Uuid::new_v5(&metadata.command_id, b"new entity");
     let (command, subject) = build(&scope, new_id)?;
     crate::access::check(&scope.viewer, &scope.model, &command)?;
-    let executed = gateway
+    let executed = match gateway
         .handler
         .execute(command, metadata, envelope.expected_version)
-        .await?;
+        .await
+    {
+        Ok(executed) => {
+            gateway.writes.succeeded();
+            executed
+        }
+        Err(error) => {
+            let error = ApiError::from(error);
+            if let ApiError::Unavailable { message, .. } = &error {
+                gateway.writes.failed(message);
+            }
+            return Err(error);
+        }
+    };
     let last = executed
         .follow_ups
         .iter()

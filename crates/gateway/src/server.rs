@@ -81,6 +81,8 @@ struct AppState {
     tables: Option<ReadDb>,
     /// How many times following the tables failed (and was resumed).
     tables_failures: Arc<std::sync::atomic::AtomicU64>,
+    /// Whether writes are failing for now.
+    writes: Arc<crate::scope::WriteHealth>,
 }
 
 /// The background work of a running server.
@@ -115,6 +117,7 @@ pub async fn start(
     let (stop, stopped) = watch::channel(false);
     let mut tasks = vec![tokio::spawn(live.clone().run(stopped.clone()))];
     let tables_failures = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let writes = Arc::new(crate::scope::WriteHealth::default());
     if let Some(db) = tables.clone() {
         tasks.push(tokio::spawn(reform_projections::follow_for_ever(
             store.clone(),
@@ -131,6 +134,7 @@ pub async fn start(
         reward_rule: RewardRule::default(),
         clock: options.clock.clone(),
         folds: crate::scope::Folds::default(),
+        writes: writes.clone(),
     };
     let state = Arc::new(AppState {
         schema: schema(Some(gateway), options.introspection),
@@ -141,6 +145,7 @@ pub async fn start(
         metrics: Arc::new(Metrics::new()),
         tables,
         tables_failures,
+        writes,
     });
     Ok((router(state), Running { live, stop, tasks }))
 }
@@ -473,7 +478,9 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Response {
         Some(_) => Some(tables_checkpoint(&state).await),
     };
     let tables_lag = tables.map(|t| t.map(|t| head.saturating_sub(t)));
+    let failing = state.writes.failing();
     let word = match tables_lag {
+        _ if failing.is_some() => "writes failing",
         _ if !caught_up => "catching up",
         Some(None) => "read-model tables unreachable",
         Some(Some(lag)) if lag > state.options.max_tables_lag => "read-model tables behind",
@@ -489,6 +496,7 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Response {
         Json(json!({
             "status": word, "position": position, "head": head,
             "tables": tables.flatten(), "tablesLag": tables_lag.flatten(),
+            "writesFailing": failing,
         })),
     )
         .into_response()

@@ -643,30 +643,49 @@ impl BatchWriter for SqliteWriter {
     ) -> Result<BatchPlan, StoreError> {
         let turn = std::sync::Arc::clone(&self.turn);
         let _turn = turn.lock().await;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let (head, last_hash) = last_link(&mut tx).await?;
+        let mut connection = self.pool.acquire().await?;
+        let written = write_batch(&mut connection, requests, atomic).await;
+        if written.is_err() {
+            // A failed COMMIT (a full disk) can leave sqlx believing the connection is
+            // still inside a transaction, and every later BEGIN on it then fails: the
+            // connection is closed rather than returned to the pool, so the next write
+            // starts on a fresh one once the trouble has passed.
+            connection.close_on_drop();
+        }
+        written
+    }
+}
 
-        let command_ids: Vec<String> = requests
-            .iter()
-            .map(|r| r.metadata.command_id.to_string())
-            .collect();
-        let sql = format!(
+/// Writes one batch in one `BEGIN IMMEDIATE` transaction on `connection`.
+async fn write_batch(
+    connection: &mut sqlx::SqliteConnection,
+    requests: &[AppendRequest],
+    atomic: bool,
+) -> Result<BatchPlan, StoreError> {
+    let mut tx = sqlx::Connection::begin_with(connection, "BEGIN IMMEDIATE").await?;
+    let (head, last_hash) = last_link(&mut tx).await?;
+
+    let command_ids: Vec<String> = requests
+        .iter()
+        .map(|r| r.metadata.command_id.to_string())
+        .collect();
+    let sql = format!(
             "{COMMAND_RECORD} WHERE command_id IN (SELECT value FROM json_each(?1)) AND command_size IS NOT NULL"
         );
-        let known = sqlx::query(&sql)
-            .bind(serde_json::to_string(&command_ids).unwrap_or_default())
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| stored_command(r).map(|c| (c.command_id, c)))
-            .collect::<Result<HashMap<_, _>, _>>()?;
+    let known = sqlx::query(&sql)
+        .bind(serde_json::to_string(&command_ids).unwrap_or_default())
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| stored_command(r).map(|c| (c.command_id, c)))
+        .collect::<Result<HashMap<_, _>, _>>()?;
 
-        let stream_ids: Vec<&str> = requests
-            .iter()
-            .flat_map(AppendRequest::streams)
-            .map(StreamId::as_str)
-            .collect();
-        let versions = sqlx::query(
+    let stream_ids: Vec<&str> = requests
+        .iter()
+        .flat_map(AppendRequest::streams)
+        .map(StreamId::as_str)
+        .collect();
+    let versions = sqlx::query(
             "SELECT s.value AS stream_id, \
                     COALESCE((SELECT MAX(stream_version) FROM events e WHERE e.stream_id = s.value), 0) AS version \
              FROM json_each(?1) AS s",
@@ -678,18 +697,18 @@ impl BatchWriter for SqliteWriter {
             .map(|r| Ok((StreamId(r.try_get("stream_id")?), to_u64(r.try_get("version")?))))
             .collect::<Result<HashMap<_, _>, sqlx::Error>>()?;
 
-        let mut plan = batch::plan(head, versions, known, requests, Utc::now().trunc_subsecs(6));
-        if atomic {
-            plan = plan.all_or_nothing(head);
-        }
-        if plan.rows.is_empty() {
-            tx.rollback().await?;
-            return Ok(plan);
-        }
-        let links = chain::chain(last_hash, &plan.rows);
-        for ((r, size), (prev_hash, hash)) in plan.rows.iter().zip(&plan.command_sizes).zip(links) {
-            let m = &r.metadata;
-            sqlx::query(
+    let mut plan = batch::plan(head, versions, known, requests, Utc::now().trunc_subsecs(6));
+    if atomic {
+        plan = plan.all_or_nothing(head);
+    }
+    if plan.rows.is_empty() {
+        tx.rollback().await?;
+        return Ok(plan);
+    }
+    let links = chain::chain(last_hash, &plan.rows);
+    for ((r, size), (prev_hash, hash)) in plan.rows.iter().zip(&plan.command_sizes).zip(links) {
+        let m = &r.metadata;
+        sqlx::query(
                 "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, schema_version, \
                  payload, actor_id, actor_name, actor_role, actor_agency, occurred_at, recorded_at, command_id, \
                  correlation_id, causation_id, reason, command_size, prev_hash, hash) \
@@ -717,8 +736,7 @@ impl BatchWriter for SqliteWriter {
             .bind(hash)
             .execute(&mut *tx)
             .await?;
-        }
-        tx.commit().await?;
-        Ok(plan)
     }
+    tx.commit().await?;
+    Ok(plan)
 }
