@@ -11,15 +11,37 @@ use crate::event::{
     ParOutcome, Period, Person,
 };
 use crate::ids::{
-    AgencyId, BandSchemeId, DocumentId, EvaluationsId, IndicatorId, StreamId, TaskId,
+    AgencyId, BandSchemeId, DocumentId, EvaluationsId, IndicatorId, JurisdictionId, StreamId,
+    TaskId,
 };
-use crate::vocab::{AgencyTier, Block, Direction, ProgramLevel, RollupRule, TaskCategory};
+use crate::vocab::{
+    AgencyTier, Block, Direction, JurisdictionLevel, ProgramLevel, RollupRule, TaskCategory,
+};
 
 /// Every command the program accepts. Field names match the events they cause.
 #[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all_fields = "snake_case")]
 pub enum Command {
+    /// Establish a jurisdiction of the register: the nation, a province, a district or
+    /// a commune, under its parent (none for the nation).
+    EstablishJurisdiction {
+        code: String,
+        name: String,
+        level: JurisdictionLevel,
+        parent: Option<String>,
+        established_on: NaiveDate,
+        legal_basis: Option<String>,
+    },
+    /// A jurisdiction ceases by merging into its successor, which answers for its
+    /// plans, agencies and results from `effective_on` (the 1 July 2025
+    /// reorganisation: Quảng Nam into Đà Nẵng, Hoài Đức district into Hà Nội).
+    MergeJurisdiction {
+        code: String,
+        successor: String,
+        effective_on: NaiveDate,
+        legal_basis: String,
+    },
     /// Register an agency.
     RegisterAgency {
         agency_id: AgencyId,
@@ -235,6 +257,8 @@ impl Command {
     /// The command's name, as used in logs and errors (`CreateTask`).
     pub fn name(&self) -> &'static str {
         match self {
+            Command::EstablishJurisdiction { .. } => "EstablishJurisdiction",
+            Command::MergeJurisdiction { .. } => "MergeJurisdiction",
             Command::RegisterAgency { .. } => "RegisterAgency",
             Command::RenameAgency { .. } => "RenameAgency",
             Command::AppointHead { .. } => "AppointHead",
@@ -267,6 +291,8 @@ impl Command {
     /// The stream the command writes to. Every command writes exactly one stream.
     pub fn target(&self) -> StreamId {
         match self {
+            Command::EstablishJurisdiction { code, .. }
+            | Command::MergeJurisdiction { code, .. } => JurisdictionId::for_code(code).stream(),
             Command::RegisterAgency { agency_id, .. }
             | Command::RenameAgency { agency_id, .. }
             | Command::AppointHead { agency_id, .. }
@@ -309,7 +335,20 @@ impl Command {
                 streams.push(s);
             }
         };
+        // A new record's jurisdiction, and the nation: whether the register is loaded.
+        if let Some(jurisdiction) = self.declared_jurisdiction() {
+            add(JurisdictionId::for_code(jurisdiction).stream());
+            add(JurisdictionId::for_code(crate::NATIONAL).stream());
+        }
         match self {
+            Command::EstablishJurisdiction { parent, .. } => {
+                parent
+                    .iter()
+                    .for_each(|p| add(JurisdictionId::for_code(p).stream()));
+            }
+            Command::MergeJurisdiction { successor, .. } => {
+                add(JurisdictionId::for_code(successor).stream())
+            }
             Command::RegisterAgency { parent, .. } => {
                 if let Some(p) = parent {
                     add(p.stream());
@@ -401,6 +440,19 @@ impl Command {
         streams
     }
 
+    /// The jurisdiction a command says its new record belongs to, as typed.
+    pub fn declared_jurisdiction(&self) -> Option<&str> {
+        match self {
+            Command::RegisterAgency { jurisdiction, .. }
+            | Command::IssueProgram { jurisdiction, .. }
+            | Command::IssueDirective { jurisdiction, .. }
+            | Command::IssuePlan { jurisdiction, .. }
+            | Command::DefineIndicator { jurisdiction, .. }
+            | Command::SetBandScheme { jurisdiction, .. } => Some(jurisdiction),
+            _ => None,
+        }
+    }
+
     /// The reason the user gave, recorded in the events' metadata.
     pub fn reason(&self) -> Option<&str> {
         match self {
@@ -414,7 +466,9 @@ impl Command {
             | Command::ReopenTask { reason, .. }
             | Command::CancelTask { reason, .. } => Some(reason),
             Command::TransferTask { legal_basis, .. }
-            | Command::MergeAgency { legal_basis, .. } => Some(legal_basis),
+            | Command::MergeAgency { legal_basis, .. }
+            | Command::MergeJurisdiction { legal_basis, .. } => Some(legal_basis),
+            Command::EstablishJurisdiction { legal_basis, .. } => legal_basis.as_deref(),
             Command::PublishParIndex { reason, .. }
             | Command::PublishSipas { reason, .. }
             | Command::ReportDossierStatistics { reason, .. }

@@ -21,6 +21,8 @@ pub enum Entity {
     Task,
     /// An indicator.
     Indicator,
+    /// A jurisdiction of the register.
+    Jurisdiction,
 }
 
 impl std::fmt::Display for Entity {
@@ -33,6 +35,7 @@ impl std::fmt::Display for Entity {
             Entity::Plan => "plan",
             Entity::Task => "task",
             Entity::Indicator => "indicator",
+            Entity::Jurisdiction => "jurisdiction",
         })
     }
 }
@@ -119,6 +122,16 @@ pub enum DomainError {
         /// The one asked for.
         requested: NaiveDate,
     },
+    /// A new record was put in a jurisdiction that has merged into another.
+    #[error("jurisdiction {code} merged into {successor} on {effective_on}; record it under {successor}")]
+    JurisdictionCeased {
+        /// The jurisdiction named.
+        code: String,
+        /// Its successor.
+        successor: String,
+        /// When the successor took over.
+        effective_on: NaiveDate,
+    },
     /// Form II.06a totals that do not balance.
     #[error("dossier statistics do not balance: received {received} (online + in person + carried over) must equal resolved {resolved} + in process {in_process} = {sum}")]
     DossiersUnbalanced {
@@ -158,9 +171,9 @@ impl DomainError {
             | DomainError::DeadlineNotLater { .. }
             | DomainError::DossiersUnbalanced { .. } => ErrorKind::Invalid,
             DomainError::NotFound { .. } => ErrorKind::NotFound,
-            DomainError::AlreadyExists { .. } | DomainError::TaskStatusForbids { .. } => {
-                ErrorKind::Conflict
-            }
+            DomainError::AlreadyExists { .. }
+            | DomainError::TaskStatusForbids { .. }
+            | DomainError::JurisdictionCeased { .. } => ErrorKind::Conflict,
             DomainError::NotAParticipant { .. } | DomainError::NotTheLead { .. } => {
                 ErrorKind::NotYours
             }

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{AgencyId, DocumentId, IndicatorId, StreamId, TaskId};
 use crate::vocab::{
-    AgencyTier, Block, Direction, Pillar, ProgramLevel, RollupRule, TaskCategory, Timeliness,
+    AgencyTier, Block, Direction, JurisdictionLevel, Pillar, ProgramLevel, RollupRule,
+    TaskCategory, Timeliness,
 };
 
 /// A person named in a record: a head of agency, a signer.
@@ -554,6 +555,33 @@ events! {
         /// The task.
         task_id: TaskId,
     }
+    /// A jurisdiction was established in the register.
+    JurisdictionEstablished [1] {
+        /// VN, an ISO 3166-2:VN code such as VN-DN, or a code under one (VN-HN-HD).
+        code: String,
+        /// Its Vietnamese name, e.g. "Thành phố Đà Nẵng".
+        name: String,
+        /// Nation, province, district or commune.
+        level: JurisdictionLevel,
+        /// The jurisdiction it lies in (none for the nation).
+        parent: Option<String>,
+        /// The day it came into being (or was first recorded).
+        established_on: NaiveDate,
+        /// The resolution that established it, e.g. "202/2025/QH15".
+        legal_basis: Option<String>,
+    }
+    /// A jurisdiction ceased by merging into its successor, which answers from then on
+    /// for its plans, agencies and results. Its records keep its code.
+    JurisdictionMerged [1] {
+        /// The jurisdiction that ceased.
+        code: String,
+        /// The one that took it over.
+        successor: String,
+        /// The first day of the successor's responsibility.
+        effective_on: NaiveDate,
+        /// The resolution, e.g. "202/2025/QH15".
+        legal_basis: String,
+    }
     /// A jurisdiction's PAR INDEX bands from a year on (until a later year's scheme).
     BandSchemeSet [1] {
         /// VN for the national scheme, VN-DN…
@@ -684,6 +712,10 @@ impl Event {
     pub fn stream(&self) -> StreamId {
         use crate::ids::EvaluationsId;
         match self {
+            Event::JurisdictionEstablished(e) => {
+                crate::ids::JurisdictionId::for_code(&e.code).stream()
+            }
+            Event::JurisdictionMerged(e) => crate::ids::JurisdictionId::for_code(&e.code).stream(),
             Event::AgencyRegistered(e) => e.agency_id.stream(),
             Event::AgencyRenamed(e) => e.agency_id.stream(),
             Event::AgencyHeadAppointed(e) => e.agency_id.stream(),

@@ -69,6 +69,22 @@ id_type!(
     BandSchemeId, "bands"
 );
 
+id_type!(
+    /// A jurisdiction of the register (the nation, a province, a commune): one stream
+    /// per code, so a code cannot be established twice.
+    JurisdictionId, "jurisdiction"
+);
+
+impl JurisdictionId {
+    /// The jurisdiction with this code (VN, VN-DN…).
+    pub fn for_code(code: &str) -> Self {
+        Self(Uuid::new_v5(
+            &NAMESPACE,
+            format!("jurisdiction/{}", code.trim().to_uppercase()).as_bytes(),
+        ))
+    }
+}
+
 impl BandSchemeId {
     /// The band schemes of a jurisdiction (VN-DN, VN…).
     pub fn for_jurisdiction(jurisdiction: &str) -> Self {

@@ -15,6 +15,7 @@ mod event;
 mod fold;
 mod ids;
 pub mod policy;
+pub mod register;
 mod state;
 mod vocab;
 
@@ -26,12 +27,15 @@ pub use decide::decide;
 pub use error::{DomainError, Entity, ErrorKind};
 pub use event::*;
 pub use fold::fold_for_search;
-pub use ids::{AgencyId, BandSchemeId, DocumentId, EvaluationsId, IndicatorId, StreamId, TaskId};
+pub use ids::{
+    AgencyId, BandSchemeId, DocumentId, EvaluationsId, IndicatorId, JurisdictionId, StreamId,
+    TaskId,
+};
 pub use state::{
     evolve, Agency, AgencyStatus, Document, DocumentKind, DossierReport, Evaluations, HeadTenure,
-    Indicator, Measurement, ParResult, Task, TaskStatus, World,
+    Indicator, Jurisdiction, Measurement, ParResult, Task, TaskStatus, World,
 };
 pub use vocab::{
-    AgencyTier, Block, CrossCutting, Direction, Pillar, ProgramLevel, Role, RollupRule,
-    TaskCategory, Timeliness,
+    AgencyTier, Block, CrossCutting, Direction, JurisdictionLevel, Pillar, ProgramLevel, Role,
+    RollupRule, TaskCategory, Timeliness,
 };

@@ -14,7 +14,8 @@ use crate::event::{
 };
 use crate::ids::{AgencyId, DocumentId, IndicatorId, TaskId};
 use crate::vocab::{
-    AgencyTier, Block, Direction, ProgramLevel, RollupRule, TaskCategory, Timeliness,
+    AgencyTier, Block, Direction, JurisdictionLevel, ProgramLevel, RollupRule, TaskCategory,
+    Timeliness,
 };
 
 /// Everything known, keyed by identifier.
@@ -32,6 +33,26 @@ pub struct World {
     pub evaluations: BTreeMap<AgencyId, Evaluations>,
     /// PAR INDEX band schemes: by jurisdiction, then by the year they apply from.
     pub band_schemes: BTreeMap<String, BTreeMap<i32, Vec<BandDefinition>>>,
+    /// The register of jurisdictions, by code.
+    pub jurisdictions: BTreeMap<String, Jurisdiction>,
+}
+
+/// A jurisdiction of the register.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Jurisdiction {
+    /// Its code (VN, VN-DN…).
+    pub code: String,
+    /// Its Vietnamese name.
+    pub name: String,
+    /// Nation, province, district or commune.
+    pub level: JurisdictionLevel,
+    /// The jurisdiction it lies in.
+    pub parent: Option<String>,
+    /// The day it came into being.
+    pub established_on: NaiveDate,
+    /// When it ceased: its successor and the first day of the successor's
+    /// responsibility.
+    pub merged_into: Option<(String, NaiveDate)>,
 }
 
 /// An agency and its history of names and heads.
@@ -348,6 +369,24 @@ impl World {
     /// Folds one event in place (the same as [`evolve`], without moving the state).
     pub fn apply(&mut self, event: &Event) {
         match event {
+            Event::JurisdictionEstablished(e) => {
+                self.jurisdictions.insert(
+                    e.code.clone(),
+                    Jurisdiction {
+                        code: e.code.clone(),
+                        name: e.name.clone(),
+                        level: e.level,
+                        parent: e.parent.clone(),
+                        established_on: e.established_on,
+                        merged_into: None,
+                    },
+                );
+            }
+            Event::JurisdictionMerged(e) => {
+                if let Some(j) = self.jurisdictions.get_mut(&e.code) {
+                    j.merged_into = Some((e.successor.clone(), e.effective_on));
+                }
+            }
             Event::AgencyRegistered(e) => {
                 self.agencies.insert(
                     e.agency_id,

@@ -61,6 +61,17 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// The level of a jurisdiction (cấp đơn vị hành chính). Since 1 July 2025 local
+    /// government has two levels, province and commune; districts are kept for history.
+    JurisdictionLevel {
+        Nation = "NATION" => "Quốc gia", "Nation";
+        Province = "PROVINCE" => "Tỉnh, thành phố trực thuộc Trung ương", "Province or centrally-run city";
+        District = "DISTRICT" => "Huyện, quận, thị xã, thành phố thuộc tỉnh", "District (abolished on 1 July 2025)";
+        Commune = "COMMUNE" => "Xã, phường, đặc khu", "Commune, ward or special zone";
+    }
+);
+
+vocabulary!(
     /// Where an agency sits in the state apparatus.
     AgencyTier {
         Government = "GOVERNMENT" => "Chính phủ", "Government";

@@ -7,7 +7,7 @@ use crate::event::{
 };
 use crate::state::World;
 
-use super::{active_agency, jurisdiction, optional_short, person, short};
+use super::{active_agency, optional_short, person, registered_jurisdiction, short};
 
 pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, DomainError> {
     match command {
@@ -41,7 +41,7 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 short_name: optional_short("short_name", short_name.as_deref())?,
                 tier,
                 block,
-                jurisdiction: jurisdiction(&j)?,
+                jurisdiction: registered_jurisdiction(world, &j)?,
                 parent,
             })])
         }

@@ -12,8 +12,8 @@ use crate::state::{DocumentKind, World};
 use crate::vocab::ProgramLevel;
 
 use super::{
-    active_agency, existing_document, header, jurisdiction, long, optional_short, period, person,
-    short,
+    active_agency, existing_document, header, long, optional_short, period, person,
+    registered_jurisdiction, short,
 };
 
 pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, DomainError> {
@@ -53,7 +53,7 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 document_id,
                 header: header(world, &h)?,
                 level,
-                jurisdiction: jurisdiction(&j)?,
+                jurisdiction: registered_jurisdiction(world, &j)?,
                 parent_program,
                 period: period(p)?,
             })])
@@ -83,7 +83,7 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 document_id,
                 header: header(world, &h)?,
                 program,
-                jurisdiction: jurisdiction(&j)?,
+                jurisdiction: registered_jurisdiction(world, &j)?,
                 points: directive_points(points)?,
             })])
         }
@@ -112,7 +112,7 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                 header: header(world, &h)?,
                 implements,
                 issuing_agency,
-                jurisdiction: jurisdiction(&j)?,
+                jurisdiction: registered_jurisdiction(world, &j)?,
                 period: period(p)?,
             })])
         }

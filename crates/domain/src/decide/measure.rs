@@ -11,7 +11,8 @@ use crate::ids::IndicatorId;
 use crate::state::{DocumentKind, Indicator, World};
 
 use super::{
-    existing_agency, existing_document, jurisdiction, long, number, optional_short, short, year,
+    existing_agency, existing_document, long, number, optional_short, registered_jurisdiction,
+    short, year,
 };
 
 /// Highest PAR INDEX total accepted: 100 plus generous room for bonus points.
@@ -62,7 +63,7 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
                     .map(|b| number("baseline", b, f64::MIN, f64::MAX))
                     .transpose()?,
                 baseline_on,
-                jurisdiction: jurisdiction(&j)?,
+                jurisdiction: registered_jurisdiction(world, &j)?,
                 program,
             })])
         }
@@ -213,7 +214,7 @@ pub(super) fn decide(world: &World, command: Command) -> Result<Vec<Event>, Doma
             bands,
             reason,
         } => {
-            let j = jurisdiction(&j)?;
+            let j = registered_jurisdiction(world, &j)?;
             let from_year = year("from_year", from_year)?;
             let bands = band_scheme(bands)?;
             let existing = world

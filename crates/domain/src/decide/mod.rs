@@ -4,6 +4,7 @@
 
 mod agency;
 mod document;
+mod jurisdiction;
 mod measure;
 mod task;
 
@@ -24,6 +25,9 @@ const MAX_LONG_TEXT: usize = 20_000;
 /// [reads](Command::reads); anything missing is treated as not on record.
 pub fn decide(world: &World, command: Command) -> Result<Vec<Event>, DomainError> {
     match command {
+        Command::EstablishJurisdiction { .. } | Command::MergeJurisdiction { .. } => {
+            jurisdiction::decide(world, command)
+        }
         Command::RegisterAgency { .. }
         | Command::RenameAgency { .. }
         | Command::AppointHead { .. }
@@ -135,12 +139,15 @@ pub(crate) fn optional_long(
     }
 }
 
-/// A jurisdiction code: "VN" or an ISO 3166-2:VN subdivision like "VN-DN", "VN-23".
+/// A jurisdiction code: "VN", an ISO 3166-2:VN subdivision like "VN-DN", "VN-23", or
+/// a code under one ("VN-HN-HD"), each part at most 8 letters or digits.
 pub(crate) fn jurisdiction(value: &str) -> Result<String, DomainError> {
     let code = value.trim().to_uppercase();
-    let valid = code == crate::NATIONAL
-        || code.strip_prefix("VN-").is_some_and(|rest| {
-            !rest.is_empty() && rest.len() <= 8 && rest.chars().all(|c| c.is_ascii_alphanumeric())
+    let mut parts = code.split('-');
+    let valid = parts.next() == Some(crate::NATIONAL)
+        && code.split('-').count() <= 4
+        && parts.all(|part| {
+            !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
         });
     if valid {
         Ok(code)
@@ -149,6 +156,33 @@ pub(crate) fn jurisdiction(value: &str) -> Result<String, DomainError> {
             "jurisdiction",
             format!("\"{value}\" is not a jurisdiction code; use \"VN\" or an ISO 3166-2:VN code such as \"VN-DN\""),
         ))
+    }
+}
+
+/// The jurisdiction a new record is put in: a valid code that, once the register is
+/// loaded (the nation is on record), must be in it; never one that has merged into
+/// another. Without a register a province code stands for itself, as before
+/// jurisdictions were data; a code under a province must always be registered.
+pub(crate) fn registered_jurisdiction(world: &World, value: &str) -> Result<String, DomainError> {
+    let code = jurisdiction(value)?;
+    match world.jurisdictions.get(&code) {
+        Some(j) => match &j.merged_into {
+            Some((successor, effective_on)) => Err(DomainError::JurisdictionCeased {
+                code,
+                successor: successor.clone(),
+                effective_on: *effective_on,
+            }),
+            None => Ok(code),
+        },
+        None if world.jurisdictions.contains_key(crate::NATIONAL)
+            || code.split('-').count() > 2 =>
+        {
+            Err(DomainError::invalid(
+                "jurisdiction",
+                format!("\"{code}\" is not in the register of jurisdictions"),
+            ))
+        }
+        None => Ok(code),
     }
 }
 

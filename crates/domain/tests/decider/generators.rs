@@ -11,7 +11,8 @@ use proptest::strategy::Union;
 use reform_domain::{
     AgencyId, AgencyTier, Block, Command, CrossCutting, Deadline, Direction, DirectivePoint,
     DirectivePointRef, DocumentHeader, DocumentId, DossierCounts, FieldScore, IndicatorId,
-    ParOutcome, Period, Person, Pillar, ProgramLevel, RollupRule, TaskCategory, TaskId,
+    JurisdictionLevel, ParOutcome, Period, Person, Pillar, ProgramLevel, RollupRule, TaskCategory,
+    TaskId,
 };
 use uuid::Uuid;
 
@@ -766,10 +767,59 @@ fn measure_commands() -> Weighted {
     ]
 }
 
+/// The register: establishing the nation, provinces and communes under pools of
+/// codes (sensible and not), and merging them.
+fn jurisdiction_commands() -> Weighted {
+    let code = || {
+        prop_oneof![
+            3 => select(vec!["VN", "VN-23", "VN-DN", "VN-27", "VN-DN-01", "VN-27-02"]).prop_map(str::to_owned),
+            1 => text(),
+        ]
+    };
+    vec![
+        (
+            2,
+            (
+                code(),
+                text(),
+                select(JurisdictionLevel::ALL),
+                option::of(code()),
+                date(),
+                optional_text(),
+            )
+                .prop_map(|(code, name, level, parent, established_on, legal_basis)| {
+                    Command::EstablishJurisdiction {
+                        code,
+                        name,
+                        level,
+                        parent,
+                        established_on,
+                        legal_basis,
+                    }
+                })
+                .boxed(),
+        ),
+        (
+            1,
+            (code(), code(), date(), text())
+                .prop_map(|(code, successor, effective_on, legal_basis)| {
+                    Command::MergeJurisdiction {
+                        code,
+                        successor,
+                        effective_on,
+                        legal_basis,
+                    }
+                })
+                .boxed(),
+        ),
+    ]
+}
+
 /// Any command.
 pub(crate) fn command() -> impl Strategy<Value = Command> {
     Union::new_weighted(
         [
+            jurisdiction_commands(),
             agency_commands(),
             document_commands(),
             task_commands(),
@@ -938,11 +988,35 @@ fn foundation() -> BoxedStrategy<Vec<Command>> {
 /// sensible foundation, sometimes on an empty world.
 pub(crate) fn commands() -> impl Strategy<Value = Vec<Command>> {
     (
+        prop_oneof![1 => Just(register()), 1 => Just(vec![])],
         prop_oneof![4 => foundation(), 1 => Just(vec![])],
         vec(command(), 0..=30),
     )
-        .prop_map(|(mut first, then)| {
+        .prop_map(|(mut first, foundation, then)| {
+            first.extend(foundation);
             first.extend(then);
             first
         })
+}
+
+/// A small register under which the foundation's jurisdictions exist, so that with it
+/// loaded new records must name registered jurisdictions, and mergers can happen.
+fn register() -> Vec<Command> {
+    let on = NaiveDate::from_ymd_opt(2008, 8, 1).unwrap_or(NaiveDate::MIN);
+    let establish = |code: &str, level, parent: Option<&str>| Command::EstablishJurisdiction {
+        code: code.to_owned(),
+        name: format!("Đơn vị {code}"),
+        level,
+        parent: parent.map(str::to_owned),
+        established_on: on,
+        legal_basis: None,
+    };
+    vec![
+        establish("VN", JurisdictionLevel::Nation, None),
+        establish("VN-05", JurisdictionLevel::Province, Some("VN")),
+        establish("VN-23", JurisdictionLevel::Province, Some("VN")),
+        establish("VN-DN", JurisdictionLevel::Province, Some("VN")),
+        establish("VN-27", JurisdictionLevel::Province, Some("VN")),
+        establish("VN-27-02", JurisdictionLevel::Commune, Some("VN-27")),
+    ]
 }

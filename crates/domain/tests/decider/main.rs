@@ -10,6 +10,7 @@ mod document;
 mod evaluation;
 mod generators;
 mod indicator;
+mod jurisdiction;
 mod policy;
 mod properties;
 mod schemas;
