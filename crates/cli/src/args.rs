@@ -55,6 +55,10 @@ pub(crate) enum Command {
     Migrate,
     /// Load the demo program through commands (idempotent) and print progress by pillar.
     Demo(DemoArgs),
+    /// Load the national register of jurisdictions (the 63 provinces, the 1 July 2025
+    /// mergers into 34; idempotent) and list the provinces. `serve` and `demo` load it
+    /// with the demo; a store served with --no-demo needs it once.
+    Register,
     /// Print progress by pillar: now from the read-model, or as it stood on a past date.
     Progress(ProgressArgs),
     /// Print the PAR INDEX league tables of a year, by block.

@@ -1,6 +1,7 @@
 //! Loading the demo program through commands, exactly as users would send them.
 
-use reform_domain::Role;
+use chrono::{DateTime, NaiveTime, Utc};
+use reform_domain::{Command, Role};
 use reform_store::{Actor, CommandError, CommandHandler, CommandMetadata};
 use uuid::Uuid;
 
@@ -19,12 +20,52 @@ pub struct DemoLoad {
     pub already_loaded: usize,
 }
 
-/// Sends every demo command. Idempotent: safe to run on a store that has the demo,
-/// or part of it after an interrupted load.
+/// Sends every demo command, after the national register of jurisdictions (see
+/// [`load_register`]). Idempotent: safe to run on a store that has the demo, or part
+/// of it after an interrupted load.
 pub async fn load_demo(handler: &CommandHandler) -> Result<DemoLoad, CommandError> {
+    let mut load = load_register(handler).await?;
+    let steps = demo_steps()
+        .into_iter()
+        .enumerate()
+        .map(|(index, step)| (index, step.command, step.occurred_at, step.actor));
+    send_all(handler, DEMO_COMMANDS, steps, &mut load).await?;
+    Ok(load)
+}
+
+/// Namespace of the register's command ids.
+const REGISTER_COMMANDS: Uuid = Uuid::from_u128(0x0d3e_0000_76a0_4c1d_9a3e_0000_0000_0002);
+
+/// Loads the national register of jurisdictions (the nation, the 63 provinces, the
+/// mergers of 1 July 2025 that made them 34), each act at its own date. Idempotent,
+/// like the demo: `reform serve` and `reform demo` load it, `reform register` alone.
+pub async fn load_register(handler: &CommandHandler) -> Result<DemoLoad, CommandError> {
     let mut load = DemoLoad::default();
-    for (index, step) in demo_steps().into_iter().enumerate() {
-        let actor = match step.actor {
+    let acts = reform_domain::register::commands()
+        .into_iter()
+        .enumerate()
+        .map(|(index, command)| {
+            let day = match &command {
+                Command::MergeJurisdiction { effective_on, .. } => *effective_on,
+                _ => reform_domain::register::provinces_recorded_from(),
+            };
+            let at = day.and_time(NaiveTime::MIN).and_utc();
+            (index, command, at, DemoActor::Secretariat)
+        });
+    send_all(handler, REGISTER_COMMANDS, acts, &mut load).await?;
+    Ok(load)
+}
+
+/// Sends numbered commands with ids fixed by `namespace` and their number, counting
+/// those that wrote and those already on record.
+async fn send_all(
+    handler: &CommandHandler,
+    namespace: Uuid,
+    steps: impl Iterator<Item = (usize, Command, DateTime<Utc>, DemoActor)>,
+    load: &mut DemoLoad,
+) -> Result<(), CommandError> {
+    for (index, command, occurred_at, actor) in steps {
+        let actor = match actor {
             DemoActor::Secretariat => Actor {
                 user_id: "demo-secretariat".into(),
                 display_name: "Văn phòng Ban Chỉ đạo CCHC (demo)".into(),
@@ -38,15 +79,13 @@ pub async fn load_demo(handler: &CommandHandler) -> Result<DemoLoad, CommandErro
                 agency: Some(agency),
             },
         };
-        let mut metadata = CommandMetadata::new(actor, step.occurred_at);
-        metadata.command_id = Uuid::new_v5(
-            &DEMO_COMMANDS,
-            format!("{index}:{}", step.command.name()).as_bytes(),
-        );
+        let mut metadata = CommandMetadata::new(actor, occurred_at);
+        metadata.command_id =
+            Uuid::new_v5(&namespace, format!("{index}:{}", command.name()).as_bytes());
         metadata.correlation_id = metadata.command_id;
-        let name = step.command.name();
+        let name = command.name();
         let executed = handler
-            .execute(step.command, metadata, None)
+            .execute(command, metadata, None)
             .await
             .map_err(|e| {
                 tracing::error!(step = index, command = name, error = %e, "demo command failed");
@@ -58,5 +97,5 @@ pub async fn load_demo(handler: &CommandHandler) -> Result<DemoLoad, CommandErro
             load.executed += 1;
         }
     }
-    Ok(load)
+    Ok(())
 }

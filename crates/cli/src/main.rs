@@ -49,6 +49,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(args) => serving::token(url, args).await,
         Command::Migrate => setup::migrate(&open().await?).await,
         Command::Demo(args) => setup::demo(&open().await?, args).await,
+        Command::Register => setup::register(&open().await?).await,
         Command::Progress(args) => progress::progress(&open().await?, args).await,
         Command::League(args) => league::league(&open().await?, args).await,
         Command::Tasks(args) => tasks::tasks(&open().await?, args).await,

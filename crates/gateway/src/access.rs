@@ -6,6 +6,7 @@
 
 use reform_domain::{
     AgencyId, BandSchemeId, Command, DocumentId, EvaluationsId, IndicatorId, StreamId, TaskId,
+    NATIONAL,
 };
 use reform_projections::ProgressModel;
 use uuid::Uuid;
@@ -16,10 +17,11 @@ use crate::error::ApiError;
 /// Refuses a change to a record of `jurisdiction` that `viewer` may not write.
 pub(crate) fn check_writable(
     viewer: &Viewer,
+    model: &ProgressModel,
     jurisdiction: &str,
     what: &str,
 ) -> Result<(), ApiError> {
-    if viewer.may_write(jurisdiction) {
+    if viewer.may_write(model, jurisdiction) {
         Ok(())
     } else {
         Err(ApiError::Forbidden(format!(
@@ -39,13 +41,14 @@ pub(crate) fn check(
     if let Some(jurisdiction) = written(model, command) {
         check_writable(
             viewer,
+            model,
             &jurisdiction,
             &format!("{}'s record", command.name()),
         )?;
     }
     for stream in command.reads().iter().filter(|s| **s != target) {
         if let Some(jurisdiction) = jurisdiction_of(model, stream) {
-            if !viewer.may_refer(jurisdiction) {
+            if !viewer.may_refer(model, jurisdiction) {
                 return Err(ApiError::Forbidden(format!(
                     "{} names {} of {jurisdiction}, outside your jurisdiction",
                     command.name(),
@@ -54,13 +57,23 @@ pub(crate) fn check(
             }
         }
     }
+    // A merger hands records to the successor: it must be the actor's to refer to.
+    if let Command::MergeJurisdiction { successor, .. } = command {
+        let successor = successor.trim().to_uppercase();
+        if !viewer.may_refer(model, &successor) {
+            return Err(ApiError::Forbidden(format!(
+                "{} names the jurisdiction {successor}, outside your jurisdiction",
+                command.name()
+            )));
+        }
+    }
     Ok(())
 }
 
 /// The jurisdiction of the record a command changes: the one it declares for a new
 /// record, the record's own, or for a new task its plan's.
 fn written(model: &ProgressModel, command: &Command) -> Option<String> {
-    declared(command)
+    declared(model, command)
         .or_else(|| jurisdiction_of(model, &command.target()).map(str::to_owned))
         .or_else(|| match command {
             Command::CreateTask { plan, .. } => {
@@ -70,16 +83,24 @@ fn written(model: &ProgressModel, command: &Command) -> Option<String> {
         })
 }
 
-/// The jurisdiction a command says its new record belongs to.
-fn declared(command: &Command) -> Option<String> {
+/// The jurisdiction a command's new record is written in: the one it declares, and
+/// for a jurisdiction of the register its parent (a province is the nation's to
+/// establish or merge, a commune its province's).
+fn declared(model: &ProgressModel, command: &Command) -> Option<String> {
+    let normal = |code: &str| code.trim().to_uppercase();
     match command {
-        Command::RegisterAgency { jurisdiction, .. }
-        | Command::IssueProgram { jurisdiction, .. }
-        | Command::IssueDirective { jurisdiction, .. }
-        | Command::IssuePlan { jurisdiction, .. }
-        | Command::DefineIndicator { jurisdiction, .. }
-        | Command::SetBandScheme { jurisdiction, .. } => Some(jurisdiction.trim().to_uppercase()),
-        _ => None,
+        Command::EstablishJurisdiction { parent, .. } => Some(
+            parent
+                .as_deref()
+                .map_or_else(|| NATIONAL.to_owned(), normal),
+        ),
+        Command::MergeJurisdiction { code, .. } => Some(
+            model
+                .jurisdiction(&normal(code))
+                .and_then(|j| j.parent.clone())
+                .unwrap_or_else(|| NATIONAL.to_owned()),
+        ),
+        _ => command.declared_jurisdiction().map(normal),
     }
 }
 

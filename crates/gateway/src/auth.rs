@@ -175,51 +175,50 @@ impl Viewer {
         }
     }
 
-    /// Whether something of `jurisdiction` is theirs to read.
-    pub fn in_scope(&self, jurisdiction: &str) -> bool {
-        match &self.jurisdiction {
-            None => true,
-            Some(mine) => jurisdiction == mine || jurisdiction == NATIONAL,
-        }
+    /// Whether something of `jurisdiction` is theirs to read: national records, and
+    /// what lies in their jurisdiction by the register (its communes, and the
+    /// provinces merged into it).
+    pub fn in_scope(&self, model: &ProgressModel, jurisdiction: &str) -> bool {
+        jurisdiction == NATIONAL || model.lies_in(jurisdiction, self.jurisdiction.as_deref())
     }
 
     /// Whether they may change something of `jurisdiction`: a viewer bound to a
-    /// jurisdiction writes only there (and in jurisdictions under it, coded
-    /// `VN-DN-…`); national records only an unbound, national viewer.
-    pub fn may_write(&self, jurisdiction: &str) -> bool {
-        reform_projections::queries::lies_in(jurisdiction, self.jurisdiction.as_deref())
+    /// jurisdiction writes only what lies in it; national records only an unbound,
+    /// national viewer.
+    pub fn may_write(&self, model: &ProgressModel, jurisdiction: &str) -> bool {
+        model.lies_in(jurisdiction, self.jurisdiction.as_deref())
     }
 
     /// Whether a command of theirs may name something of `jurisdiction`: what they
     /// may write, and national records (a province's plan implements the national
     /// program).
-    pub fn may_refer(&self, jurisdiction: &str) -> bool {
-        self.may_write(jurisdiction) || jurisdiction == NATIONAL
+    pub fn may_refer(&self, model: &ProgressModel, jurisdiction: &str) -> bool {
+        self.may_write(model, jurisdiction) || jurisdiction == NATIONAL
     }
 
     /// Documents: everything in their jurisdiction (and national ones).
-    pub fn sees_document(&self, document: &DocumentRow) -> bool {
-        self.in_scope(&document.jurisdiction)
+    pub fn sees_document(&self, model: &ProgressModel, document: &DocumentRow) -> bool {
+        self.in_scope(model, &document.jurisdiction)
     }
 
     /// Agencies: the directory of their jurisdiction (names, tiers, blocks).
-    pub fn sees_agency(&self, agency: &AgencyRow) -> bool {
-        self.in_scope(&agency.jurisdiction)
+    pub fn sees_agency(&self, model: &ProgressModel, agency: &AgencyRow) -> bool {
+        self.in_scope(model, &agency.jurisdiction)
     }
 
     /// Published evaluations (PAR INDEX and SIPAS results, league tables): the
     /// Ministry of Home Affairs and the provinces announce them publicly, so every
     /// signed-in role reads them for the agencies of its directory.
-    pub fn sees_published_results_of(&self, agency: &AgencyRow) -> bool {
-        self.sees_agency(agency)
+    pub fn sees_published_results_of(&self, model: &ProgressModel, agency: &AgencyRow) -> bool {
+        self.sees_agency(model, agency)
     }
 
     /// An agency's records that are not published (scorecard, heads, dossier
     /// statistics, history): officers only their own agency's.
-    pub fn sees_records_of(&self, agency: &AgencyRow) -> bool {
+    pub fn sees_records_of(&self, model: &ProgressModel, agency: &AgencyRow) -> bool {
         match self.role() {
             Role::Officer => self.actor.agency == Some(agency.agency_id),
-            _ => self.sees_agency(agency),
+            _ => self.sees_agency(model, agency),
         }
     }
 
@@ -243,7 +242,7 @@ impl Viewer {
             _ => model
                 .documents
                 .get(&task.plan_id)
-                .is_some_and(|plan| self.sees_document(plan)),
+                .is_some_and(|plan| self.sees_document(model, plan)),
         }
     }
 }

@@ -27,6 +27,8 @@ mod evaluation;
 mod history;
 #[allow(unreachable_pub)]
 mod indicator;
+#[allow(unreachable_pub)]
+mod jurisdiction;
 mod loader;
 mod metrics;
 #[allow(unreachable_pub)]

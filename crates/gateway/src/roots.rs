@@ -13,6 +13,8 @@ use crate::evaluation::mutation::EvaluationMutation;
 use crate::evaluation::query::EvaluationQuery;
 use crate::indicator::mutation::IndicatorMutation;
 use crate::indicator::query::IndicatorQuery;
+use crate::jurisdiction::mutation::JurisdictionMutation;
+use crate::jurisdiction::query::JurisdictionQuery;
 use crate::node::NodeQuery;
 use crate::progress::subscription::ProgressSubscription;
 use crate::task::mutation::TaskMutation;
@@ -30,6 +32,7 @@ pub struct QueryRoot(
     EvaluationQuery,
     AuditQuery,
     IndicatorQuery,
+    JurisdictionQuery,
 );
 
 /// The mutation root: one mutation per domain command, one `input` argument each, a
@@ -44,6 +47,7 @@ pub struct MutationRoot(
     TaskMutation,
     IndicatorMutation,
     EvaluationMutation,
+    JurisdictionMutation,
 );
 
 // The subscription root: live updates over WebSocket.

@@ -126,15 +126,20 @@ impl Scope {
         )
     }
 
-    /// The jurisdiction a viewer asks about: theirs when they serve one (asking about
-    /// another is refused), else what they asked.
+    /// The jurisdiction a viewer asks about: theirs when they serve one and ask for
+    /// none, else what they asked, which must lie in theirs (a commune, or a province
+    /// merged into theirs); the whole country for a national viewer asking for none.
     pub fn jurisdiction_asked(&self, asked: Option<String>) -> Result<Option<String>, ApiError> {
+        let asked = asked.map(|a| a.trim().to_uppercase());
         match (&self.viewer.jurisdiction, asked) {
-            (Some(mine), Some(asked)) if *mine != asked => Err(ApiError::Forbidden(format!(
-                "you serve {mine}, not {asked}"
-            ))),
-            (Some(mine), _) => Ok(Some(mine.clone())),
-            (None, asked) => Ok(asked),
+            (Some(mine), Some(asked)) if !self.model.lies_in(&asked, Some(mine)) => {
+                Err(ApiError::Forbidden(format!(
+                    "you serve {mine}, not {}",
+                    crate::error::quoted(&asked)
+                )))
+            }
+            (Some(mine), None) => Ok(Some(mine.clone())),
+            (_, asked) => Ok(asked),
         }
     }
 }

@@ -102,6 +102,12 @@ vocabulary!(
     Role => RoleCode, RoleInfo { Leader, Secretariat, Officer, Auditor, System }
 );
 vocabulary!(
+    /// The level of a jurisdiction (cấp đơn vị hành chính).
+    JurisdictionLevel => JurisdictionLevelCode, JurisdictionLevelInfo {
+        Nation, Province, District, Commune
+    }
+);
+vocabulary!(
     /// Whether a higher or a lower value of an indicator is better.
     Direction => DirectionCode, DirectionInfo { HigherIsBetter, LowerIsBetter }
 );

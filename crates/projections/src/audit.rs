@@ -80,6 +80,7 @@ fn fields_json<T: AuditedRow>(row: Option<&T>) -> Value {
 
 fn row_json(model: &ProgressModel, key: RowKey) -> Value {
     match key {
+        RowKey::Jurisdiction(code) => fields_json(model.jurisdictions.get(&code)),
         RowKey::Agency(id) => fields_json(model.agencies.get(&id)),
         RowKey::Document(id) => fields_json(model.documents.get(&id)),
         RowKey::Task(id) => fields_json(model.tasks.get(&id)),
@@ -134,7 +135,7 @@ pub fn changes(
         let before = model.clone();
         let found = model
             .apply(&event)
-            .map(|key| diff(&row_json(&before, key), &row_json(model, key)))
+            .map(|key| diff(&row_json(&before, key.clone()), &row_json(model, key)))
             .filter(|d| !d.is_empty());
         let fields = match found {
             Some(fields) => fields,

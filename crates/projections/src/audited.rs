@@ -7,7 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::{
-    AgencyRecords, AgencyRow, BandSchemeRow, DocumentRow, IndicatorRow, ParRow, TaskRow,
+    AgencyRecords, AgencyRow, BandSchemeRow, DocumentRow, IndicatorRow, JurisdictionRow, ParRow,
+    TaskRow,
 };
 use crate::vocab::RowCode;
 
@@ -132,6 +133,20 @@ impl AuditedRow for IndicatorRow {
             ("jurisdiction", json(&self.jurisdiction)),
             ("targets", json(&self.targets)),
             ("measurements", json(&self.measurements)),
+        ]
+    }
+}
+
+impl AuditedRow for JurisdictionRow {
+    fn audited_fields(&self) -> Vec<(&'static str, Value)> {
+        vec![
+            ("code", json(&self.code)),
+            ("name", json(&self.name)),
+            ("level", code(self.level)),
+            ("parent", json(&self.parent)),
+            ("established_on", json(&self.established_on)),
+            ("successor", json(&self.successor)),
+            ("merged_on", json(&self.merged_on)),
         ]
     }
 }

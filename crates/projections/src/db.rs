@@ -14,8 +14,8 @@ use sqlx::Row;
 use uuid::Uuid;
 
 use crate::model::{
-    AgencyRecords, AgencyRow, BandSchemeRow, DocumentRow, IndicatorRow, ParRow, ProgressModel,
-    RowKey, TaskRow,
+    AgencyRecords, AgencyRow, BandSchemeRow, DocumentRow, IndicatorRow, JurisdictionRow, ParRow,
+    ProgressModel, RowKey, TaskRow,
 };
 use crate::vocab::{decode, decode_opt, encode, encode_opt};
 use crate::ProjectionError;
@@ -82,6 +82,13 @@ const UPSERT_INDICATOR_CONFLICT: &str = " ON CONFLICT (indicator_id) DO UPDATE S
      baseline_on = excluded.baseline_on, jurisdiction = excluded.jurisdiction, targets = excluded.targets, \
      measurements = excluded.measurements";
 
+const UPSERT_JURISDICTION_INTO: &str = "INSERT INTO rm_jurisdictions (code, name, level, \
+     parent, established_on, successor, merged_on) ";
+const UPSERT_JURISDICTION_CONFLICT: &str = " ON CONFLICT (code) DO UPDATE SET \
+     name = excluded.name, level = excluded.level, parent = excluded.parent, \
+     established_on = excluded.established_on, successor = excluded.successor, \
+     merged_on = excluded.merged_on";
+
 const UPSERT_BANDS_INTO: &str = "INSERT INTO rm_band_schemes (scheme_id, jurisdiction, schemes) ";
 const UPSERT_BANDS_CONFLICT: &str = " ON CONFLICT (scheme_id) DO UPDATE SET \
      jurisdiction = excluded.jurisdiction, schemes = excluded.schemes";
@@ -109,8 +116,10 @@ macro_rules! write_rows {
         let (mut agencies, mut documents, mut tasks, mut par) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut records, mut indicators, mut bands) = (Vec::new(), Vec::new(), Vec::new());
+        let mut jurisdictions = Vec::new();
         for key in $keys {
             match key {
+                RowKey::Jurisdiction(code) => jurisdictions.extend($model.jurisdictions.get(code)),
                 RowKey::Agency(id) => agencies.extend($model.agencies.get(id)),
                 RowKey::Document(id) => documents.extend($model.documents.get(id)),
                 RowKey::Task(id) => tasks.extend($model.tasks.get(id)),
@@ -121,6 +130,20 @@ macro_rules! write_rows {
                 RowKey::Indicator(id) => indicators.extend($model.indicators.get(id)),
                 RowKey::Bands(id) => bands.extend($model.band_schemes.get(id).map(|r| (*id, r))),
             }
+        }
+        for chunk in jurisdictions.chunks(CHUNK) {
+            let mut q = sqlx::QueryBuilder::<sqlx::$engine>::new(UPSERT_JURISDICTION_INTO);
+            q.push_values(chunk, |mut b, r: &&JurisdictionRow| {
+                b.push_bind(r.code.clone())
+                    .push_bind(r.name.clone())
+                    .push_bind(encode(r.level))
+                    .push_bind(r.parent.clone())
+                    .push_bind(date_text(Some(r.established_on)))
+                    .push_bind(r.successor.clone())
+                    .push_bind(date_text(r.merged_on));
+            });
+            q.push(UPSERT_JURISDICTION_CONFLICT);
+            q.build().execute(&mut *$tx).await?;
         }
         for chunk in bands.chunks(CHUNK) {
             let mut q = sqlx::QueryBuilder::<sqlx::$engine>::new(UPSERT_BANDS_INTO);
@@ -308,6 +331,22 @@ macro_rules! move_checkpoint {
 macro_rules! load_rows {
     ($pool:expr) => {{
         let mut model = ProgressModel::default();
+        for r in sqlx::query("SELECT * FROM rm_jurisdictions")
+            .fetch_all($pool)
+            .await?
+        {
+            let established_on: String = r.try_get("established_on")?;
+            let row = JurisdictionRow {
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+                level: decode("rm_jurisdictions", "level", r.try_get("level")?)?,
+                parent: r.try_get("parent")?,
+                established_on: opt_date(Some(established_on))?.unwrap_or_default(),
+                successor: r.try_get("successor")?,
+                merged_on: opt_date(r.try_get("merged_on")?)?,
+            };
+            model.jurisdictions.insert(row.code.clone(), row);
+        }
         for r in sqlx::query("SELECT * FROM rm_agencies")
             .fetch_all($pool)
             .await?
@@ -547,7 +586,8 @@ async fn copy_tasks<'a>(
     Ok(())
 }
 
-const CLEAR: [&str; 7] = [
+const CLEAR: [&str; 8] = [
+    "DELETE FROM rm_jurisdictions",
     "DELETE FROM rm_band_schemes",
     "DELETE FROM rm_indicators",
     "DELETE FROM rm_agencies",
@@ -674,6 +714,12 @@ impl ReadDb {
             .chain(model.records.keys().map(|a| RowKey::Records(*a)))
             .chain(model.indicators.keys().map(|i| RowKey::Indicator(*i)))
             .chain(model.band_schemes.keys().map(|b| RowKey::Bands(*b)))
+            .chain(
+                model
+                    .jurisdictions
+                    .keys()
+                    .map(|code| RowKey::Jurisdiction(code.clone())),
+            )
             .collect();
         let reset = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) \
                      ON CONFLICT (name) DO UPDATE SET position = excluded.position";

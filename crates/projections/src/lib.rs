@@ -11,6 +11,7 @@ pub mod audit;
 mod audited;
 mod db;
 mod follower;
+mod jurisdictions;
 mod live;
 mod memo;
 mod model;
@@ -27,8 +28,8 @@ pub use live::{LiveView, Snapshot};
 pub use memo::{Cache, Memo};
 pub use model::{
     AgencyRecords, AgencyRow, AgencyRowStatus, DocumentRow, DocumentRowKind, DossierPeriod,
-    HeadTenure, IndicatorRow, MeasuredValue, ParRow, ProgressModel, SipasResult, Target, TaskRow,
-    TaskRowStatus,
+    HeadTenure, IndicatorRow, JurisdictionRow, MeasuredValue, ParRow, ProgressModel, SipasResult,
+    Target, TaskRow, TaskRowStatus,
 };
 pub use reform_domain::fold_for_search;
 

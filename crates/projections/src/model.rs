@@ -6,7 +6,8 @@ use imbl::OrdMap;
 use chrono::NaiveDate;
 use reform_domain::{
     AgencyId, AgencyTier, BandDefinition, BandSchemeId, Block, Direction, DocumentId, Event,
-    IndicatorId, ParOutcome, Pillar, RollupRule, TaskCategory, TaskId, TaskRole, Timeliness,
+    IndicatorId, JurisdictionLevel, ParOutcome, Pillar, RollupRule, TaskCategory, TaskId, TaskRole,
+    Timeliness,
 };
 
 pub use crate::vocab::{AgencyRowStatus, DocumentRowKind, TaskRowStatus};
@@ -221,6 +222,25 @@ pub struct MeasuredValue {
     pub source: Option<String>,
 }
 
+/// A jurisdiction of the register.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JurisdictionRow {
+    /// Its code (VN, VN-DN…).
+    pub code: String,
+    /// Its Vietnamese name.
+    pub name: String,
+    /// Nation, province, district or commune.
+    pub level: JurisdictionLevel,
+    /// The jurisdiction it lies in.
+    pub parent: Option<String>,
+    /// The day it came into being.
+    pub established_on: NaiveDate,
+    /// The jurisdiction it merged into.
+    pub successor: Option<String>,
+    /// The first day of the successor's responsibility.
+    pub merged_on: Option<NaiveDate>,
+}
+
 /// A jurisdiction's PAR INDEX band schemes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BandSchemeRow {
@@ -256,8 +276,9 @@ pub struct IndicatorRow {
 }
 
 /// A row an event changed, for writing back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum RowKey {
+    Jurisdiction(String),
     Agency(AgencyId),
     Document(DocumentId),
     Task(TaskId),
@@ -288,12 +309,35 @@ pub struct ProgressModel {
     pub indicators: OrdMap<IndicatorId, IndicatorRow>,
     /// PAR INDEX band schemes, by jurisdiction.
     pub band_schemes: OrdMap<BandSchemeId, BandSchemeRow>,
+    /// The register of jurisdictions, by code.
+    pub jurisdictions: OrdMap<String, JurisdictionRow>,
 }
 
 impl ProgressModel {
     /// Folds one event in; returns the row it changed, if any.
     pub(crate) fn apply(&mut self, event: &Event) -> Option<RowKey> {
         match event {
+            Event::JurisdictionEstablished(e) => {
+                self.jurisdictions.insert(
+                    e.code.clone(),
+                    JurisdictionRow {
+                        code: e.code.clone(),
+                        name: e.name.clone(),
+                        level: e.level,
+                        parent: e.parent.clone(),
+                        established_on: e.established_on,
+                        successor: None,
+                        merged_on: None,
+                    },
+                );
+                Some(RowKey::Jurisdiction(e.code.clone()))
+            }
+            Event::JurisdictionMerged(e) => {
+                let j = self.jurisdictions.get_mut(&e.code)?;
+                j.successor = Some(e.successor.clone());
+                j.merged_on = Some(e.effective_on);
+                Some(RowKey::Jurisdiction(e.code.clone()))
+            }
             Event::AgencyRegistered(e) => {
                 self.agencies.insert(
                     e.agency_id,

@@ -208,9 +208,10 @@ pub fn rollup_tree(
     rollup_tree_in(model, program, None, today)
 }
 
-/// Whether a record of `jurisdiction` lies in `within` (itself, or a jurisdiction
-/// under it, coded `VN-DN-…`); everything lies in `None`, the whole country.
-pub fn lies_in(jurisdiction: &str, within: Option<&str>) -> bool {
+/// Whether a record of `jurisdiction` lies in `within` by its code alone (itself, or a
+/// code under it, `VN-DN-…`); everything lies in `None`, the whole country. For codes
+/// not in the register: [`ProgressModel::lies_in`] is the rule.
+pub(crate) fn lies_in_by_code(jurisdiction: &str, within: Option<&str>) -> bool {
     within.is_none_or(|w| {
         jurisdiction == w
             || jurisdiction
@@ -240,7 +241,7 @@ pub fn rollup_tree_in(
                 && model
                     .documents
                     .get(&task.plan_id)
-                    .is_some_and(|plan| lies_in(&plan.jurisdiction, jurisdiction))
+                    .is_some_and(|plan| model.lies_in(&plan.jurisdiction, jurisdiction))
         });
         if !belongs {
             continue;

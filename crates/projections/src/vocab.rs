@@ -3,7 +3,9 @@
 //! over every vocabulary a row holds so that the tables can store the code and read
 //! it back, refusing a code they do not know.
 
-use reform_domain::{AgencyTier, Block, Direction, Pillar, RollupRule, TaskCategory, Timeliness};
+use reform_domain::{
+    AgencyTier, Block, Direction, JurisdictionLevel, Pillar, RollupRule, TaskCategory, Timeliness,
+};
 
 use crate::ProjectionError;
 
@@ -106,6 +108,7 @@ row_code!(
     AgencyTier,
     Block,
     Direction,
+    JurisdictionLevel,
     Pillar,
     RollupRule,
     TaskCategory,

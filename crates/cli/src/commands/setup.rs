@@ -18,6 +18,38 @@ pub(crate) async fn migrate(tracker: &Tracker) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `reform register`: loads the national register of jurisdictions (idempotent) and
+/// lists the provinces it now has.
+pub(crate) async fn register(tracker: &Tracker) -> anyhow::Result<()> {
+    let load = demo::load_register(tracker.handler())
+        .await
+        .context("loading the register of jurisdictions")?;
+    let model = tracker.current_model().await?;
+    let provinces = model.live_children(None);
+    println!(
+        "register loaded into {}: {} commands executed, {} already on record; {} provinces",
+        tracker.redacted_url(),
+        load.executed,
+        load.already_loaded,
+        provinces.len()
+    );
+    for code in &provinces {
+        let merged: Vec<&str> = model
+            .jurisdictions
+            .values()
+            .filter(|j| j.successor.as_deref() == Some(code.as_str()))
+            .map(|j| j.name.as_str())
+            .collect();
+        let formed = if merged.is_empty() {
+            String::new()
+        } else {
+            format!("  (with {})", merged.join(", "))
+        };
+        println!("{code:<6} {}{formed}", model.jurisdiction_name(code));
+    }
+    Ok(())
+}
+
 /// `reform demo`: loads the demo program through commands (idempotent), then prints
 /// progress by pillar as of the demo's day or the one asked for.
 pub(crate) async fn demo(tracker: &Tracker, args: DemoArgs) -> anyhow::Result<()> {

@@ -39,7 +39,7 @@ impl Scope {
             .agencies
             .get(&id)
             .ok_or_else(|| ApiError::NotFound(format!("no agency {id}")))?;
-        if !self.viewer.sees_agency(row) {
+        if !self.viewer.sees_agency(&self.model, row) {
             return Err(ApiError::Forbidden(
                 "this agency is outside your jurisdiction".into(),
             ));
@@ -89,6 +89,10 @@ impl Agency {
     /// Jurisdiction code.
     async fn jurisdiction(&self) -> &str {
         &self.row.jurisdiction
+    }
+    /// Its jurisdiction's name in the register ("Thành phố Đà Nẵng"), else the code.
+    async fn jurisdiction_name(&self) -> &str {
+        self.scope.model.jurisdiction_name(&self.row.jurisdiction)
     }
     /// `ACTIVE`, `MERGED` or `DISSOLVED`.
     async fn status(&self) -> &str {
@@ -193,7 +197,11 @@ impl Agency {
 
 impl Agency {
     fn require_records(&self) -> Result<(), ApiError> {
-        if self.scope.viewer.sees_records_of(&self.row) {
+        if self
+            .scope
+            .viewer
+            .sees_records_of(&self.scope.model, &self.row)
+        {
             Ok(())
         } else {
             Err(ApiError::Forbidden(

@@ -137,7 +137,7 @@ impl AgencyQuery {
             .model
             .agencies
             .values()
-            .filter(|a| scope.viewer.sees_agency(a))
+            .filter(|a| scope.viewer.sees_agency(&scope.model, a))
             .filter(|a| {
                 filter
                     .jurisdiction

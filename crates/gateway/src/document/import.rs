@@ -149,7 +149,12 @@ impl TableMutations {
         let Some(found) = scope.document(plan)?.into_plan() else {
             return Err(ApiError::bad_input("planId", "is not a plan").into());
         };
-        crate::access::check_writable(&scope.viewer, &found.0.row.jurisdiction, "the plan")?;
+        crate::access::check_writable(
+            &scope.viewer,
+            &scope.model,
+            &found.0.row.jurisdiction,
+            "the plan",
+        )?;
         let reason = text(input.reason, "reason")?;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(input.content.trim())

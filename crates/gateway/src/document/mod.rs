@@ -116,7 +116,7 @@ impl Scope {
             .documents
             .get(&id)
             .ok_or_else(|| ApiError::NotFound(format!("no document {id}")))?;
-        if !self.viewer.sees_document(row) {
+        if !self.viewer.sees_document(&self.model, row) {
             return Err(ApiError::Forbidden(
                 "this document is outside your jurisdiction".into(),
             ));
@@ -138,7 +138,10 @@ impl Scope {
 pub struct JurisdictionProgress {
     /// The jurisdiction's code (`VN-DN`).
     pub jurisdiction: String,
-    /// The program's roll-up made of that jurisdiction's plans.
+    /// Its name in the register ("Thành phố Đà Nẵng"), else its code.
+    pub name: String,
+    /// The program's roll-up made of that jurisdiction's plans (with those of the
+    /// provinces merged into it).
     pub progress: RollupNodeView,
 }
 
@@ -180,6 +183,13 @@ impl Program {
     /// Jurisdiction code (`VN`, `VN-DN`…).
     async fn jurisdiction(&self) -> &str {
         &self.0.row.jurisdiction
+    }
+    /// Its jurisdiction's name in the register ("Thành phố Đà Nẵng"), else the code.
+    async fn jurisdiction_name(&self) -> &str {
+        self.0
+            .scope
+            .model
+            .jurisdiction_name(&self.0.row.jurisdiction)
     }
     /// First year covered.
     async fn from_year(&self) -> Option<i32> {
@@ -232,9 +242,10 @@ impl Program {
     ) -> async_graphql::Result<RollupNodeView> {
         self.rollup_of(ctx, as_of, jurisdiction).await
     }
-    /// The program's progress province by province (each jurisdiction with plans under
-    /// it, by code): the league of provinces a national leader asks for. A viewer
-    /// bound to a province gets its own only.
+    /// The program's progress province by province (each province with plans under
+    /// it, by code, a merged province's plans counted under its successor): the league
+    /// of provinces a national leader asks for. A viewer bound to a province gets its
+    /// own only.
     #[graphql(
         complexity = "child_complexity + if as_of.is_some() { crate::TIME_TRAVEL_COST } else { 1 }"
     )]
@@ -246,24 +257,26 @@ impl Program {
         self.0.scope.require_overview()?;
         let scope = self.0.scope.at(ctx, as_of).await?;
         let program = self.0.row.document_id;
-        let mut jurisdictions: Vec<String> = scope
-            .model
+        let model = &scope.model;
+        // Each plan counts for the province it belongs to today (Quảng Nam's for Đà
+        // Nẵng after 1 July 2025); national plans only in the country's own roll-up.
+        let provinces: std::collections::BTreeSet<String> = model
             .documents
             .values()
             .filter(|d| {
                 d.kind == DocumentRowKind::Plan
-                    && scope.model.programs_of(d.document_id).contains(&program)
+                    && d.jurisdiction != reform_domain::NATIONAL
+                    && model.programs_of(d.document_id).contains(&program)
             })
-            .filter(|d| scope.viewer.may_write(&d.jurisdiction))
-            .map(|d| d.jurisdiction.clone())
+            .map(|d| model.province_of(&d.jurisdiction))
+            .filter(|province| scope.viewer.may_write(model, province))
             .collect();
-        jurisdictions.sort();
-        jurisdictions.dedup();
-        Ok(jurisdictions
+        Ok(provinces
             .into_iter()
             .map(|jurisdiction| {
                 let tree = scope.rollup_tree_in(Some(program), Some(&jurisdiction));
                 JurisdictionProgress {
+                    name: model.jurisdiction_name(&jurisdiction).to_owned(),
                     jurisdiction,
                     progress: RollupNodeView::new(scope.clone(), tree),
                 }
@@ -297,7 +310,7 @@ impl Program {
                 d.kind == DocumentRowKind::Plan
                     && scope.model.programs_of(d.document_id).contains(&id)
             })
-            .filter(|d| scope.viewer.sees_document(d))
+            .filter(|d| scope.viewer.sees_document(&scope.model, d))
             .map(|d| {
                 Plan(DocumentData {
                     scope: scope.clone(),
@@ -340,6 +353,13 @@ impl Directive {
     async fn jurisdiction(&self) -> &str {
         &self.0.row.jurisdiction
     }
+    /// Its jurisdiction's name in the register ("Thành phố Đà Nẵng"), else the code.
+    async fn jurisdiction_name(&self) -> &str {
+        self.0
+            .scope
+            .model
+            .jurisdiction_name(&self.0.row.jurisdiction)
+    }
     /// The program it serves.
     async fn program(&self) -> Option<Program> {
         match self.0.row.parent_id.map(|p| self.0.scope.document(p)) {
@@ -378,6 +398,13 @@ impl Plan {
     /// Jurisdiction code.
     async fn jurisdiction(&self) -> &str {
         &self.0.row.jurisdiction
+    }
+    /// Its jurisdiction's name in the register ("Thành phố Đà Nẵng"), else the code.
+    async fn jurisdiction_name(&self) -> &str {
+        self.0
+            .scope
+            .model
+            .jurisdiction_name(&self.0.row.jurisdiction)
     }
     /// First year covered.
     async fn from_year(&self) -> Option<i32> {

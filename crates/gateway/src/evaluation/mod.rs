@@ -141,7 +141,8 @@ pub(crate) fn totals(
     let sums = queries::dossier_totals(
         &scope.model,
         |a: &AgencyRow| {
-            scope.viewer.sees_records_of(a) && jurisdiction.is_none_or(|j| a.jurisdiction == j)
+            scope.viewer.sees_records_of(&scope.model, a)
+                && scope.model.lies_in(&a.jurisdiction, jurisdiction)
         },
         field,
         kind.into(),
@@ -309,8 +310,8 @@ pub(crate) fn sipas(
             continue;
         };
         if agency.is_some_and(|a| a != *id)
-            || jurisdiction.is_some_and(|j| row.jurisdiction != j)
-            || !scope.viewer.sees_published_results_of(row)
+            || !model.lies_in(&row.jurisdiction, jurisdiction)
+            || !scope.viewer.sees_published_results_of(model, row)
         {
             continue;
         }

@@ -35,7 +35,7 @@ impl Scope {
             .indicators
             .get(&id)
             .ok_or_else(|| ApiError::NotFound(format!("no indicator {id}")))?;
-        if !self.viewer.in_scope(&row.jurisdiction) {
+        if !self.viewer.in_scope(&self.model, &row.jurisdiction) {
             return Err(ApiError::Forbidden(
                 "this indicator is outside your jurisdiction".into(),
             ));
@@ -72,6 +72,10 @@ impl Indicator {
     /// Jurisdiction code.
     async fn jurisdiction(&self) -> &str {
         &self.row.jurisdiction
+    }
+    /// Its jurisdiction's name in the register ("Thành phố Đà Nẵng"), else the code.
+    async fn jurisdiction_name(&self) -> &str {
+        self.scope.model.jurisdiction_name(&self.row.jurisdiction)
     }
     /// Baseline value.
     async fn baseline(&self) -> Option<f64> {

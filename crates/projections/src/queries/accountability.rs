@@ -115,7 +115,7 @@ pub fn accountability(
         let Some(row) = model.agencies.get(agency) else {
             continue;
         };
-        if jurisdiction.is_some_and(|j| row.jurisdiction != j) {
+        if !model.lies_in(&row.jurisdiction, jurisdiction) {
             continue;
         }
         for head in &records.heads {

@@ -40,7 +40,7 @@ pub fn trajectories(
     let mut out: Vec<Trajectory> = model
         .indicators
         .values()
-        .filter(|i| jurisdiction.is_none_or(|j| i.jurisdiction == j))
+        .filter(|i| model.lies_in(&i.jurisdiction, jurisdiction))
         .map(|i| trajectory(i, day))
         .collect();
     out.sort_by(|a, b| a.indicator.code.cmp(&b.indicator.code));

@@ -26,6 +26,5 @@ pub use self::scorecard::{scorecard, scorecard_with, ParStanding, Scorecard};
 pub use self::tallies::{agency_tallies, agency_tally, AgencyTally};
 pub use self::tasks::{select_tasks, tasks, TaskFilter, TaskOrder, TaskSelection};
 pub use crate::tree::{
-    lies_in, roll_up, rollup_tree, rollup_tree_in, rule_of, NodeRef, RollupInput, RollupNode,
-    StatusCounts,
+    roll_up, rollup_tree, rollup_tree_in, rule_of, NodeRef, RollupInput, RollupNode, StatusCounts,
 };

@@ -9,8 +9,8 @@ use crate::tree::StatusCounts;
 /// Which tasks to list. Every field narrows; `Default` lists all.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct TaskFilter {
-    /// Tasks of plans of this jurisdiction (or national ones): what a reader of that
-    /// jurisdiction may see.
+    /// Tasks of plans lying in this jurisdiction (or national ones): what a reader of
+    /// that jurisdiction may see.
     pub jurisdiction: Option<String>,
     /// Led or coordinated by this agency: what its officers may see.
     pub involving: Option<reform_domain::AgencyId>,
@@ -78,7 +78,8 @@ pub fn tasks<'m>(
         .filter(|t| {
             filter.jurisdiction.as_deref().is_none_or(|j| {
                 model.documents.get(&t.plan_id).is_some_and(|plan| {
-                    plan.jurisdiction == j || plan.jurisdiction == reform_domain::NATIONAL
+                    plan.jurisdiction == reform_domain::NATIONAL
+                        || model.lies_in(&plan.jurisdiction, Some(j))
                 })
             })
         })
