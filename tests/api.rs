@@ -1229,6 +1229,18 @@ async fn every_role_is_refused_every_mutation_it_may_not_send(t: TestStore) {
             secretariat_only,
         ),
         (
+            "establishJurisdiction",
+            "EstablishJurisdictionInput",
+            json!({ "code": "VN-DN-HV", "name": "Xã Hòa Vang", "level": "COMMUNE", "parent": "VN-DN", "establishedOn": "2025-07-01" }),
+            secretariat_only,
+        ),
+        (
+            "mergeJurisdiction",
+            "MergeJurisdictionInput",
+            json!({ "code": "VN-27", "successor": "VN-DN", "effectiveOn": "2025-07-01", "legalBasis": "202/2025/QH15" }),
+            secretariat_only,
+        ),
+        (
             "amendDocument",
             "AmendDocumentInput",
             json!({ "documentId": p.plan, "title": "T", "reason": "r" }),

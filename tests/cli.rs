@@ -118,13 +118,14 @@ fn reform_verify_names_the_first_tampered_event() {
     let run = |args: &[&str]| reform_code(&url, args);
     let (code, out, err) = run(&["verify"]);
     assert_eq!(code, Some(0), "{out}{err}");
-    assert!(out.contains("verified 166 events"), "{out}");
+    // The demo: the register of jurisdictions (93 events) and the program (166).
+    assert!(out.contains("verified 259 events"), "{out}");
     let digest = out
         .lines()
         .find_map(|l| l.strip_prefix("head digest: "))
         .expect("a digest line")
         .to_owned();
-    assert!(digest.starts_with("166:"), "{digest}");
+    assert!(digest.starts_with("259:"), "{digest}");
 
     let tamper = |sql: &str| {
         let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -180,7 +181,7 @@ fn reform_audit_export_hands_over_a_period_with_its_digest() {
             "audit",
             "export",
             "--from",
-            "2021-01-01",
+            "2008-01-01",
             "--to",
             "2030-12-31",
             "--format",
@@ -192,7 +193,7 @@ fn reform_audit_export_hands_over_a_period_with_its_digest() {
     assert!(ok, "{err}");
     let bytes = std::fs::read(&jsonl).expect("the export");
     let text = String::from_utf8(bytes.clone()).expect("UTF-8");
-    assert_eq!(text.lines().count(), 166);
+    assert_eq!(text.lines().count(), 259);
     assert!(
         text.contains("Văn phòng Ban Chỉ đạo CCHC (demo)"),
         "Vietnamese intact"
@@ -204,7 +205,7 @@ fn reform_audit_export_hands_over_a_period_with_its_digest() {
     let sha = format!("{:x}", sha2::Sha256::digest(&bytes));
     assert!(err.contains(&format!("file SHA-256: {sha}")), "{err}");
     assert!(
-        err.contains("chain digest of the last event: 166:"),
+        err.contains("chain digest of the last event: 259:"),
         "{err}"
     );
 

@@ -12,6 +12,7 @@ mod evaluations;
 mod faults;
 mod hostile;
 mod import;
+mod jurisdictions;
 mod processes;
 mod projections;
 mod store;
