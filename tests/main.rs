@@ -14,6 +14,7 @@ mod hostile;
 mod import;
 mod processes;
 mod projections;
+mod sockets;
 mod store;
 
 use sqlx::{Connection, PgConnection};

@@ -27,6 +27,7 @@ mod evaluation;
 mod history;
 #[allow(unreachable_pub)]
 mod indicator;
+mod limits;
 mod loader;
 mod metrics;
 #[allow(unreachable_pub)]
@@ -42,6 +43,7 @@ mod scope;
 #[allow(unreachable_pub)]
 mod send;
 mod server;
+mod sockets;
 #[allow(unreachable_pub)]
 mod task;
 #[allow(unreachable_pub)]
@@ -51,9 +53,11 @@ use async_graphql::Schema;
 
 pub use auth::{claims, Claims, Keys, Viewer, DEFAULT_MAX_TOKEN_DAYS};
 pub use error::ApiError;
+pub use limits::RateLimit;
 pub use roots::{MutationRoot, QueryRoot, SubscriptionRoot};
 pub use scope::{Clock, Gateway};
 pub use server::{start, Options, Running};
+pub use sockets::SocketLimits;
 
 /// The schema type.
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
