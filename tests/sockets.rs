@@ -15,7 +15,7 @@ use tokio_tungstenite::tungstenite::protocol::Role as WsRole;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
-use crate::support::process::{token, Served, SECRET};
+use crate::support::process::{reform, token, Served, SECRET};
 
 /// The longest any test here waits for the server to say something.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -454,4 +454,22 @@ async fn requests_beyond_the_rate_are_refused_until_retry_after(url: &str, dir: 
     tokio::time::sleep(Duration::from_secs(retry_after)).await;
     let (status, _, body) = post(Some(an)).await;
     assert_eq!(status, 200, "{body}");
+}
+
+/// Bounds out of range are refused on the command line (exit 2), naming the flag.
+#[test]
+fn serve_refuses_bounds_out_of_range() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("reform.db").display());
+    for flag in [
+        ["--ws-init-timeout-secs", "0"],
+        ["--max-sockets", "0"],
+        ["--max-sockets-per-peer", "0"],
+        ["--ws-max-message-bytes", "100"],
+        ["--rate-limit-burst", "0"],
+    ] {
+        let (code, out, err) = reform(&url, dir.path(), &["serve", flag[0], flag[1]]);
+        assert_eq!(code, Some(2), "{flag:?}: {out}{err}");
+        assert!(err.contains(flag[0]), "{flag:?}: {err}");
+    }
 }

@@ -329,3 +329,65 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     }
     drop(slot);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(max_open: usize, max_per_peer: usize) -> SocketLimits {
+        SocketLimits {
+            max_open,
+            max_per_peer,
+            ..SocketLimits::default()
+        }
+    }
+
+    #[test]
+    fn places_are_counted_in_all_and_per_peer_and_freed_when_dropped() {
+        let sockets = Sockets::new(limits(3, 2));
+        let (a, b, c) = (
+            IpAddr::from([10, 0, 0, 1]),
+            IpAddr::from([10, 0, 0, 2]),
+            IpAddr::from([10, 0, 0, 3]),
+        );
+        let first = sockets.claim(a).expect("a's first");
+        let _second = sockets.claim(a).expect("a's second");
+        assert_eq!(
+            sockets.claim(a).map(|_| ()).expect_err("a's third").code(),
+            "RATE_LIMITED"
+        );
+        let _third = sockets.claim(b).expect("b's first");
+        let full = sockets.claim(c).map(|_| ()).expect_err("the fourth in all");
+        assert_eq!(full.code(), "UNAVAILABLE");
+        assert_eq!(full.retry_after_secs(), Some(RETRY_AFTER_SECS));
+        drop(first);
+        let _fourth = sockets.claim(c).expect("a place freed");
+        assert_eq!(sockets.open.borrow().total, 3);
+        assert_eq!(sockets.open.borrow().by_peer.get(&a), Some(&1));
+    }
+
+    #[tokio::test]
+    async fn going_away_with_no_socket_open_returns_at_once() {
+        let sockets = Sockets::new(SocketLimits::default());
+        tokio::time::timeout(
+            Duration::from_secs(1),
+            sockets.close_all(Duration::from_secs(60)),
+        )
+        .await
+        .expect("nothing to wait for");
+        assert!(*sockets.going_away.borrow());
+    }
+
+    #[test]
+    fn a_close_reason_fits_a_control_frame_and_is_cut_between_characters() {
+        let long = "Đ".repeat(100); // 200 bytes
+        match close(code::FORBIDDEN, &long) {
+            Message::Close(Some(frame)) => {
+                assert_eq!(frame.code, code::FORBIDDEN);
+                assert!(frame.reason.len() <= 123);
+                assert_eq!(frame.reason.as_str(), "Đ".repeat(61));
+            }
+            other => panic!("not a close frame: {other:?}"),
+        }
+    }
+}
