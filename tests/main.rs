@@ -15,6 +15,7 @@ mod import;
 mod jurisdictions;
 mod processes;
 mod projections;
+mod sockets;
 mod store;
 
 use sqlx::{Connection, PgConnection};

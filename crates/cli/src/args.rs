@@ -133,6 +133,35 @@ pub(crate) struct ServeArgs {
     /// says not ready.
     #[arg(long, env = "REFORM_MAX_TABLES_LAG", default_value_t = 10_000)]
     pub(crate) max_tables_lag: u64,
+    /// Subscription sockets open at once on this server; beyond, an upgrade is refused
+    /// with 503 UNAVAILABLE.
+    #[arg(long, env = "REFORM_MAX_SOCKETS", default_value_t = 1_024,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub(crate) max_sockets: u32,
+    /// Subscription sockets open at once from one peer address (IPv6: one /64);
+    /// beyond, 429 RATE_LIMITED.
+    #[arg(long, env = "REFORM_MAX_SOCKETS_PER_PEER", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub(crate) max_sockets_per_peer: u32,
+    /// The largest WebSocket message (and frame) a client may send, in bytes; a larger
+    /// one closes the socket with 1009.
+    #[arg(long, env = "REFORM_WS_MAX_MESSAGE_BYTES", default_value_t = 65_536,
+          value_parser = clap::value_parser!(u32).range(1_024..=16 << 20))]
+    pub(crate) ws_max_message_bytes: u32,
+    /// Seconds a subscription socket may stay open without `connection_init`; then it
+    /// is closed with 4408.
+    #[arg(long, env = "REFORM_WS_INIT_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=300))]
+    pub(crate) ws_init_timeout_secs: u32,
+    /// Requests a second to /graphql per caller (a token's user, or an address
+    /// without a valid token), sustained; 0 turns rate limiting off.
+    #[arg(long, env = "REFORM_RATE_LIMIT_PER_SECOND", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub(crate) rate_limit_per_second: u32,
+    /// Requests a caller may send at once after a quiet spell.
+    #[arg(long, env = "REFORM_RATE_LIMIT_BURST", default_value_t = 300,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub(crate) rate_limit_burst: u32,
 }
 
 /// `reform token`.

@@ -81,6 +81,10 @@ pub struct ServeArgs {
     pub max_token_days: i64,
     /// The read-model tables' lag beyond which /readyz says not ready, in events.
     pub max_tables_lag: u64,
+    /// The bounds on subscription sockets.
+    pub sockets: reform_gateway::SocketLimits,
+    /// Requests per caller to /graphql; none: unlimited.
+    pub rate_limit: Option<reform_gateway::RateLimit>,
 }
 
 /// Serves the API until Ctrl-C or SIGTERM, then shuts down gracefully.
@@ -110,6 +114,8 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         graphiql: !args.production,
         cors_origins: args.cors_origins.clone(),
         max_tables_lag: args.max_tables_lag,
+        sockets: args.sockets.clone(),
+        rate_limit: args.rate_limit,
         ..Options::default()
     };
     let (router, running) = reform_gateway::start(handler, Some(tables), keys.clone(), options)
@@ -134,10 +140,15 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         }
     }
     say!("reform: more tokens with `reform token --role leader|secretariat|officer|auditor [--agency ID]`");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving")?;
+    // With each peer's address: subscription sockets and rate limits count by it.
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving")?;
+    // Upgraded sockets outlive the HTTP shutdown: they are told to close (1001) here.
     running.stop().await;
     say!("reform: stopped");
     Ok(())

@@ -80,6 +80,15 @@ impl Keys {
 
     /// The viewer a bearer token stands for.
     pub fn verify(&self, token: &str) -> Result<Viewer, ApiError> {
+        self.verify_expiring(token).map(|(viewer, _)| viewer)
+    }
+
+    /// The viewer a bearer token stands for, and when the token expires (a
+    /// subscription ends then).
+    pub(crate) fn verify_expiring(
+        &self,
+        token: &str,
+    ) -> Result<(Viewer, chrono::DateTime<Utc>), ApiError> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "sub", "iat"]);
         validation.validate_nbf = true;
@@ -100,7 +109,9 @@ impl Keys {
                 self.max_lifetime.num_days()
             )));
         }
-        Viewer::from_claims(claims)
+        let expires = chrono::DateTime::from_timestamp(claims.exp, 0)
+            .ok_or_else(|| ApiError::Unauthenticated("the token's expiry is not a time".into()))?;
+        Ok((Viewer::from_claims(claims)?, expires))
     }
 }
 

@@ -45,6 +45,14 @@ pub enum ApiError {
         /// When to try again, in seconds.
         retry_after_secs: u64,
     },
+    /// This caller (a token's user, or an address without a valid token) sent more
+    /// than its share; it may try again after `retry_after_secs`.
+    RateLimited {
+        /// What was limited.
+        message: String,
+        /// When to try again, in seconds.
+        retry_after_secs: u64,
+    },
     /// Something failed on our side; the text is logged, not shown.
     Internal(String),
 }
@@ -66,7 +74,8 @@ impl ApiError {
             }
             ApiError::BadUserInput { message, .. }
             | ApiError::Conflict { message, .. }
-            | ApiError::Unavailable { message, .. } => message.clone(),
+            | ApiError::Unavailable { message, .. }
+            | ApiError::RateLimited { message, .. } => message.clone(),
             ApiError::Internal(_) => "internal error".into(),
         }
     }
@@ -80,7 +89,21 @@ impl ApiError {
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::Conflict { .. } => "CONFLICT",
             ApiError::Unavailable { .. } => "UNAVAILABLE",
+            ApiError::RateLimited { .. } => "RATE_LIMITED",
             ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// When the client may try again, in seconds, for the errors that say so.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            ApiError::Unavailable {
+                retry_after_secs, ..
+            }
+            | ApiError::RateLimited {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
         }
     }
 }
@@ -122,6 +145,9 @@ impl From<ApiError> for async_graphql::Error {
                     ..
                 } => e.set("currentVersion", *v),
                 ApiError::Unavailable {
+                    retry_after_secs, ..
+                }
+                | ApiError::RateLimited {
                     retry_after_secs, ..
                 } => e.set("retryAfter", *retry_after_secs),
                 _ => {}

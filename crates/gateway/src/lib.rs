@@ -29,6 +29,7 @@ mod history;
 mod indicator;
 #[allow(unreachable_pub)]
 mod jurisdiction;
+mod limits;
 mod loader;
 mod metrics;
 #[allow(unreachable_pub)]
@@ -44,6 +45,7 @@ mod scope;
 #[allow(unreachable_pub)]
 mod send;
 mod server;
+mod sockets;
 #[allow(unreachable_pub)]
 mod task;
 #[allow(unreachable_pub)]
@@ -53,9 +55,11 @@ use async_graphql::Schema;
 
 pub use auth::{claims, Claims, Keys, Viewer, DEFAULT_MAX_TOKEN_DAYS};
 pub use error::ApiError;
+pub use limits::RateLimit;
 pub use roots::{MutationRoot, QueryRoot, SubscriptionRoot};
 pub use scope::{Clock, Gateway};
 pub use server::{start, Options, Running};
+pub use sockets::SocketLimits;
 
 /// The schema type.
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

@@ -1,19 +1,19 @@
-//! The HTTP side: routes, request checks (JSON only, batch limit, bearer token),
-//! health, and the background tasks that keep the read-models current.
+//! The HTTP side: routes, request checks (JSON only, batch limit, bearer token, rate
+//! limit), health, and the background tasks that keep the read-models current.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Bytes;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use reform_projections::queries::RewardRule;
 use reform_projections::{LiveView, ReadDb, PROGRESS};
 use reform_store::{CommandHandler, EventStore};
@@ -27,9 +27,11 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::auth::Keys;
 use crate::error::ApiError;
+use crate::limits::{peer_key, Caller, RateLimit, RateLimiter};
 use crate::loader::{Batched, Loader};
 use crate::metrics::{track, Metrics};
 use crate::scope::Clock;
+use crate::sockets::{SocketLimits, Sockets};
 use crate::{schema, ApiSchema, Gateway};
 
 /// How the server behaves.
@@ -53,6 +55,11 @@ pub struct Options {
     /// How many events the read-model tables may lag behind the log before `/readyz`
     /// says not ready.
     pub max_tables_lag: u64,
+    /// The bounds on subscription sockets.
+    pub sockets: SocketLimits,
+    /// Requests to `/graphql` per caller (a token's user, or an address without a
+    /// valid token); none: unlimited.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Default for Options {
@@ -66,6 +73,8 @@ impl Default for Options {
             clock: Clock::system(),
             fallback_bands: Vec::new(),
             max_tables_lag: 10_000,
+            sockets: SocketLimits::default(),
+            rate_limit: None,
         }
     }
 }
@@ -83,7 +92,14 @@ struct AppState {
     tables_failures: Arc<std::sync::atomic::AtomicU64>,
     /// Whether writes are failing for now.
     writes: Arc<crate::scope::WriteHealth>,
+    /// The subscription sockets open.
+    sockets: Arc<Sockets>,
+    /// Requests per caller, when limited.
+    limiter: Option<Arc<RateLimiter>>,
 }
+
+/// How long subscription sockets get, on shutdown, to be sent their close frame.
+const SOCKETS_GRACE: Duration = Duration::from_secs(5);
 
 /// The background work of a running server.
 pub struct Running {
@@ -91,11 +107,14 @@ pub struct Running {
     pub live: Arc<LiveView>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    sockets: Arc<Sockets>,
 }
 
 impl Running {
-    /// Stops following the log and waits for the tasks to end.
+    /// Closes the subscription sockets (1001, "going away"; each gets a few seconds to
+    /// be told), then stops following the log and waits for the tasks to end.
     pub async fn stop(self) {
+        self.sockets.close_all(SOCKETS_GRACE).await;
         let _ = self.stop.send(true);
         for task in self.tasks {
             let _ = task.await;
@@ -127,6 +146,13 @@ pub async fn start(
             tables_failures.clone(),
         )));
     }
+    let limiter = options
+        .rate_limit
+        .map(|limit| Arc::new(RateLimiter::new(limit)));
+    if let Some(limiter) = limiter.clone() {
+        tasks.push(tokio::spawn(forget_idle_callers(limiter, stopped.clone())));
+    }
+    let sockets = Sockets::new(options.sockets.clone());
     let gateway = Gateway {
         handler,
         live: live.clone(),
@@ -146,8 +172,30 @@ pub async fn start(
         tables,
         tables_failures,
         writes,
+        sockets: sockets.clone(),
+        limiter,
     });
-    Ok((router(state), Running { live, stop, tasks }))
+    Ok((
+        router(state),
+        Running {
+            live,
+            stop,
+            tasks,
+            sockets,
+        },
+    ))
+}
+
+/// Forgets, every minute, the callers whose buckets have filled again, so the rate
+/// limiter holds only recent callers.
+async fn forget_idle_callers(limiter: Arc<RateLimiter>, mut stopped: watch::Receiver<bool>) {
+    let mut every = tokio::time::interval(crate::limits::FORGET_EVERY);
+    loop {
+        tokio::select! {
+            _ = every.tick() => limiter.forget_idle(),
+            _ = stopped.wait_for(|stop| *stop) => return,
+        }
+    }
 }
 
 fn router(state: Arc<AppState>) -> Router {
@@ -199,23 +247,62 @@ fn router(state: Arc<AppState>) -> Router {
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
-/// A GraphQL-shaped error outside execution (bad transport, no token).
+/// A GraphQL-shaped error outside execution (bad transport, no token, too many
+/// requests), with `Retry-After` when the error says when to come back.
 fn refuse(status: StatusCode, error: ApiError) -> Response {
-    let code = error.code();
-    (
+    let mut extensions = json!({ "code": error.code() });
+    if let Some(seconds) = error.retry_after_secs() {
+        extensions["retryAfter"] = json!(seconds);
+    }
+    let mut response = (
         status,
         Json(json!({
-            "errors": [{ "message": error.message(), "extensions": { "code": code } }]
+            "errors": [{ "message": error.message(), "extensions": extensions }]
         })),
     )
-        .into_response()
+        .into_response();
+    if let Some(seconds) = error.retry_after_secs() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
-async fn graphql(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+/// The peer's address, when the server was started with connection info (`reform
+/// serve` is).
+type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
+
+fn peer_address(peer: Peer) -> std::net::IpAddr {
+    peer_key(peer.map(|Extension(ConnectInfo(address))| address))
+}
+
+async fn graphql(
+    State(state): State<Arc<AppState>>,
+    peer: Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let refuse = |status: StatusCode, error: ApiError| {
         state.metrics.error(error.code());
         refuse(status, error)
     };
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let viewer = token.map(|t| state.keys.verify(t.trim()));
+    // Counted before any work: against the token's user, or the address when there is
+    // no valid token.
+    if let Some(limiter) = &state.limiter {
+        let caller = match &viewer {
+            Some(Ok(viewer)) => Caller::User(viewer.actor.user_id.clone()),
+            _ => Caller::Address(peer_address(peer)),
+        };
+        if let Err(error) = limiter.check(&caller) {
+            return refuse(StatusCode::TOO_MANY_REQUESTS, error);
+        }
+    }
     // JSON only: text/plain, form and multipart bodies are what a browser may send
     // cross-site without a CORS preflight.
     let mime = headers
@@ -233,11 +320,7 @@ async fn graphql(State(state): State<Arc<AppState>>, headers: HeaderMap, body: B
             ),
         );
     }
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    let viewer = match token.map(|t| state.keys.verify(t.trim())) {
+    let viewer = match viewer {
         Some(Ok(viewer)) => viewer,
         Some(Err(error)) => return refuse(StatusCode::UNAUTHORIZED, error),
         None => {
@@ -336,14 +419,19 @@ fn coded(response: &mut async_graphql::Response, metrics: &Metrics) {
 const WS_PROTOCOL: &str = "graphql-transport-ws";
 
 /// Subscriptions over `graphql-transport-ws`: the Origin must be allowed (a browser on
-/// another site may not ride the user's network position), and the token comes in
-/// `connection_init` (`{"Authorization": "Bearer …"}`).
+/// another site may not ride the user's network position), the server and the peer
+/// must have a socket to spare, and the token comes in `connection_init`
+/// (`{"Authorization": "Bearer …"}`); see [`crate::sockets`] for the rest of its life.
 async fn websocket(
     State(state): State<Arc<AppState>>,
+    peer: Peer,
     headers: HeaderMap,
-    protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    let refuse = |status: StatusCode, error: ApiError| {
+        state.metrics.error(error.code());
+        refuse(status, error)
+    };
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
         let host = headers
             .get(header::HOST)
@@ -372,37 +460,30 @@ async fn websocket(
             ),
         );
     }
-    let schema = state.schema.clone();
-    let keys = state.keys.clone();
-    let store = state.store.clone();
-    let open = state.metrics.clone();
+    // Refused before the upgrade, so a refused client holds nothing.
+    let slot = match state.sockets.claim(peer_address(peer)) {
+        Ok(slot) => slot,
+        Err(error) => {
+            let status = match error {
+                ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::SERVICE_UNAVAILABLE,
+            };
+            return refuse(status, error);
+        }
+    };
+    let session = crate::sockets::Session {
+        schema: state.schema.clone(),
+        keys: state.keys.clone(),
+        store: state.store.clone(),
+        slot,
+        open: state.metrics.socket(),
+    };
+    let largest = state.sockets.limits().max_message_bytes;
     upgrade
         .protocols([WS_PROTOCOL])
-        .on_upgrade(move |socket| async move {
-            let _open = open.socket();
-            GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let token = ["Authorization", "authorization"]
-                        .iter()
-                        .find_map(|k| payload.get(k))
-                        .and_then(|v| v.as_str())
-                        .and_then(|v| v.strip_prefix("Bearer "))
-                        .ok_or_else(|| {
-                            async_graphql::Error::new(
-                                "send {\"Authorization\": \"Bearer …\"} in connection_init",
-                            )
-                        })?;
-                    let viewer = keys
-                        .verify(token.trim())
-                        .map_err(|e| async_graphql::Error::new(e.message()))?;
-                    let mut data = async_graphql::Data::default();
-                    data.insert(viewer);
-                    data.insert(Loader::immediate(store));
-                    Ok(data)
-                })
-                .serve()
-                .await;
-        })
+        .max_message_size(largest)
+        .max_frame_size(largest)
+        .on_upgrade(move |socket| crate::sockets::serve(socket, session))
 }
 
 async fn graphiql() -> Html<String> {

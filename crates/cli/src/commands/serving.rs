@@ -14,6 +14,19 @@ pub(crate) async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result
         secret: args.jwt_secret,
         max_token_days: args.max_token_days,
         max_tables_lag: args.max_tables_lag,
+        sockets: reform_gateway::SocketLimits {
+            max_open: args.max_sockets as usize,
+            max_per_peer: args.max_sockets_per_peer as usize,
+            max_message_bytes: args.ws_max_message_bytes as usize,
+            init_timeout: std::time::Duration::from_secs(args.ws_init_timeout_secs.into()),
+        },
+        rate_limit: std::num::NonZeroU32::new(args.rate_limit_per_second).map(|per_second| {
+            reform_gateway::RateLimit {
+                per_second,
+                burst: std::num::NonZeroU32::new(args.rate_limit_burst)
+                    .unwrap_or(std::num::NonZeroU32::MIN),
+            }
+        }),
     };
     reform_cli::serve::serve(database_url, args).await
 }
