@@ -246,6 +246,35 @@ async fn a_merged_province_is_read_and_written_through_its_successor(t: TestStor
         "{error}"
     );
 
+    // The audit log: the register's changes are public; Quảng Nam's task is read by
+    // Đà Nẵng's auditor now, never by Hà Tĩnh's.
+    let audit = "{ auditLog(first: 100) { nodes { action entityKind } } }";
+    let actions = |data: &Value| -> Vec<String> {
+        data["auditLog"]["nodes"]
+            .as_array()
+            .map(|nodes| {
+                nodes
+                    .iter()
+                    .map(|n| n["action"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let da_nang_auditor = token(&api, Role::Auditor, Some("VN-DN"), None);
+    let seen = actions(&api.ok(&da_nang_auditor, audit, json!({})).await);
+    for action in ["JurisdictionMerged", "TaskProgressReported", "TaskCreated"] {
+        assert!(seen.iter().any(|a| a == action), "{action} in {seen:?}");
+    }
+    let ha_tinh_auditor = token(&api, Role::Auditor, Some("VN-23"), None);
+    let seen = actions(&api.ok(&ha_tinh_auditor, audit, json!({})).await);
+    assert!(seen.iter().any(|a| a == "JurisdictionMerged"), "{seen:?}");
+    assert!(
+        !seen
+            .iter()
+            .any(|a| a.starts_with("Task") || a == "PlanIssued"),
+        "{seen:?}"
+    );
+
     // The register reads as 34 provinces would: live ones by default, merged on ask.
     let register = api
         .ok(

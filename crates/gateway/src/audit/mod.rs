@@ -5,7 +5,7 @@ pub(crate) mod query;
 
 use async_graphql::{InputObject, SimpleObject, ID};
 use chrono::{DateTime, Utc};
-use reform_domain::{AgencyId, DocumentId, IndicatorId, StreamId, TaskId};
+use reform_domain::{AgencyId, BandSchemeId, DocumentId, IndicatorId, StreamId, TaskId};
 use reform_projections::audit::Operation;
 use reform_store::{AuditFilter, RecordedEvent};
 
@@ -135,6 +135,15 @@ fn entity(scope: &Scope, stream: &StreamId) -> Option<(String, Option<ID>)> {
             .ok()
             .map(|_| global_id(Kind::Indicator, uuid)),
         "document" => scope.document(DocumentId(uuid)).ok().map(|d| d.global_id()),
+        // The register is public; a band scheme is its jurisdiction's.
+        "jurisdiction" => return Some((category.to_owned(), None)),
+        "bands" => {
+            let scheme = scope.model.band_schemes.get(&BandSchemeId(uuid))?;
+            return scope
+                .viewer
+                .in_scope(&scope.model, &scheme.jurisdiction)
+                .then(|| (category.to_owned(), None));
+        }
         _ => None,
     };
     // Entities of other jurisdictions are left out for viewers bound to one.
