@@ -18,6 +18,8 @@ pub struct BandView {
 pub struct BandScheme {
     /// The jurisdiction.
     pub jurisdiction: String,
+    /// Its name in the register, else the code.
+    pub jurisdiction_name: String,
     /// First year.
     pub from_year: i32,
     /// Last year, when a later scheme replaces it.
@@ -38,6 +40,7 @@ pub(crate) fn schemes(model: &ProgressModel, jurisdiction: Option<&str>) -> Vec<
         for (i, (from_year, bands)) in row.schemes.iter().enumerate() {
             out.push(BandScheme {
                 jurisdiction: row.jurisdiction.clone(),
+                jurisdiction_name: model.jurisdiction_name(&row.jurisdiction).to_owned(),
                 from_year: *from_year,
                 to_year: years.get(i + 1).map(|next| **next - 1),
                 bands: bands

@@ -285,6 +285,8 @@ pub struct SipasView {
     pub name: String,
     /// Its jurisdiction.
     pub jurisdiction: String,
+    /// Its jurisdiction's name in the register, else the code.
+    pub jurisdiction_name: String,
     /// The year surveyed.
     pub year: i32,
     /// Satisfaction, percent.
@@ -325,6 +327,7 @@ pub(crate) fn sipas(
                 agency: scope.agency(*id).ok(),
                 name: row.name.clone(),
                 jurisdiction: row.jurisdiction.clone(),
+                jurisdiction_name: model.jurisdiction_name(&row.jurisdiction).to_owned(),
                 year: s.year,
                 satisfaction_percent: s.percent,
                 respondents: s.respondents,
