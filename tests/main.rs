@@ -13,6 +13,7 @@ mod faults;
 mod hostile;
 mod import;
 mod jurisdictions;
+mod matrix;
 mod processes;
 mod projections;
 mod sockets;
