@@ -12,8 +12,8 @@ pub struct IndicatorQuery;
 
 #[Object]
 impl IndicatorQuery {
-    /// Indicators with targets, measurements and their trajectory (RAG). With
-    /// `asOf`, as they stood then.
+    /// Indicators with targets, measurements and their trajectory (RAG), of
+    /// `jurisdiction` when given (yours or one in it). With `asOf`, as they stood then.
     #[graphql(
         complexity = "child_complexity + if as_of.is_some() { crate::TIME_TRAVEL_COST } else { 1 }"
     )]
@@ -24,12 +24,22 @@ impl IndicatorQuery {
         as_of: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<Vec<Indicator>> {
         let scope = Scope::of(ctx)?;
+        // Asking for another province is refused, as for every jurisdiction argument;
+        // without one, every indicator the viewer may read (national ones included).
+        let jurisdiction = match jurisdiction {
+            Some(asked) => scope.jurisdiction_asked(Some(asked))?,
+            None => None,
+        };
         let scope = scope.at(ctx, as_of).await?;
         let mut rows: Vec<_> = scope
             .model
             .indicators
             .values()
-            .filter(|i| jurisdiction.as_ref().is_none_or(|j| &i.jurisdiction == j))
+            .filter(|i| {
+                scope
+                    .model
+                    .lies_in(&i.jurisdiction, jurisdiction.as_deref())
+            })
             .filter_map(|i| scope.indicator(i.indicator_id).ok())
             .collect();
         rows.sort_by(|a, b| a.row.code.cmp(&b.row.code));
