@@ -185,8 +185,8 @@ impl RollupNodeView {
     async fn label(&self) -> String {
         Self::label_of(&self.scope, self.node().node)
     }
-    /// Counts by status: a plan counts its top-level tasks, a task its subtasks, a
-    /// pillar and the program the sums of their children.
+    /// Counts by status: a plan counts its top-level tasks, a task its subtasks (a
+    /// task without any, itself), a pillar and the program the sums of their children.
     async fn counts(&self) -> StatusCountsView {
         self.node().counts.into()
     }
