@@ -223,8 +223,9 @@ fn task_status() -> impl clap::builder::TypedValueParser<Value = reform_projecti
 {
     use clap::builder::TypedValueParser;
     use reform_projections::TaskRowStatus;
-    clap::builder::PossibleValuesParser::new(TaskRowStatus::ALL.iter().map(|s| s.code()))
-        .try_map(|code: String| TaskRowStatus::from_code(&code).ok_or("not a task status"))
+    clap::builder::PossibleValuesParser::new(TaskRowStatus::ALL.iter().map(|s| s.code())).try_map(
+        |code: String| TaskRowStatus::from_code(&code.to_uppercase()).ok_or("not a task status"),
+    )
 }
 
 /// A pillar or cross-cutting code, refusing any other with the list of codes.
@@ -235,8 +236,9 @@ fn task_category() -> impl clap::builder::TypedValueParser<Value = reform_domain
         .iter()
         .map(|p| p.code())
         .chain(CrossCutting::ALL.iter().map(|c| c.code()));
-    clap::builder::PossibleValuesParser::new(codes)
-        .try_map(|code: String| TaskCategory::from_code(&code).ok_or("not a category"))
+    clap::builder::PossibleValuesParser::new(codes).try_map(|code: String| {
+        TaskCategory::from_code(&code.to_uppercase()).ok_or("not a category")
+    })
 }
 
 /// `reform scorecard`.
