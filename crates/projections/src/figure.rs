@@ -18,7 +18,7 @@
 use chrono::NaiveDate;
 use reform_domain::{DocumentId, RollupRule, TaskId, Timeliness};
 
-use crate::model::{ProgressModel, TaskRow, TaskRowStatus};
+use crate::model::{DocumentRowKind, ProgressModel, TaskRow, TaskRowStatus};
 use crate::tree::{roll_up, rule_of, NodeRef, RollupInput};
 
 /// Where a task stands on a day: exactly one of the counts of
@@ -156,7 +156,19 @@ impl ProgressModel {
     /// The roll-up rule the tasks of `plan` are figured by: that of the program it
     /// serves most directly; the default (simple average) when it serves none.
     pub fn plan_rule(&self, plan: DocumentId) -> RollupRule {
-        rule_of(self, self.programs_of(plan).first().copied())
+        // The walk of `programs_of`, stopping at the first program and allocating
+        // nothing: every figure asks it.
+        let mut next = Some(plan);
+        for _ in 0..=self.documents.len() {
+            let Some(doc) = next.and_then(|id| self.documents.get(&id)) else {
+                break;
+            };
+            if doc.kind == DocumentRowKind::Program {
+                return rule_of(self, Some(doc.document_id));
+            }
+            next = doc.parent_id;
+        }
+        rule_of(self, None)
     }
 
     /// The figure of `task` on `today`: its percent and status as every view shows

@@ -153,17 +153,7 @@ impl RollupNode {
         for child in &children {
             counts.add(&child.counts);
         }
-        let inputs: Vec<RollupInput> = children
-            .iter()
-            .filter_map(|c| {
-                c.percent.map(|percent| RollupInput {
-                    node: c.node,
-                    percent,
-                    weight: c.weight,
-                    counted: percent,
-                })
-            })
-            .collect();
+        let inputs = counted_inputs(&children);
         RollupNode {
             node,
             counts,
@@ -174,6 +164,21 @@ impl RollupNode {
             children,
         }
     }
+}
+
+/// The children that have a percent, as the inputs of their parent's.
+fn counted_inputs(children: &[RollupNode]) -> Vec<RollupInput> {
+    children
+        .iter()
+        .filter_map(|c| {
+            c.percent.map(|percent| RollupInput {
+                node: c.node,
+                percent,
+                weight: c.weight,
+                counted: percent,
+            })
+        })
+        .collect()
 }
 
 /// Combines the inputs by the rule; `None` when there are none (or all weigh nothing).
@@ -358,17 +363,7 @@ impl Builder<'_> {
         let children: Vec<RollupNode> = children.into_iter().map(|built| built.node).collect();
         let node = NodeRef::Task(task.task_id);
         let inputs = if figure.from_subtasks {
-            children
-                .iter()
-                .filter_map(|c| {
-                    c.percent.map(|percent| RollupInput {
-                        node: c.node,
-                        percent,
-                        weight: c.weight,
-                        counted: percent,
-                    })
-                })
-                .collect()
+            counted_inputs(&children)
         } else if figure.percent.is_some() {
             vec![RollupInput {
                 node,

@@ -256,6 +256,13 @@ impl Recorder {
         (!tasks.is_empty()).then(|| tasks[i % tasks.len()])
     }
 
+    /// A task with a deadline, and the deadline.
+    fn dated(&self, i: usize) -> Option<(TaskId, NaiveDate)> {
+        let task = self.task(i)?;
+        let deadline = self.world.tasks.get(&task)?.deadline.date()?;
+        Some((task, deadline))
+    }
+
     fn lead_of(&self, task: TaskId) -> Option<AgencyId> {
         self.world.tasks.get(&task).map(|t| t.lead)
     }
@@ -338,9 +345,7 @@ impl Recorder {
                 });
             }
             Step::Extend { task, days } => {
-                let Some(task) = self.task(task) else { return };
-                let Some(Deadline::On(current)) = self.world.tasks.get(&task).map(|t| t.deadline)
-                else {
+                let Some((task, current)) = self.dated(task) else {
                     return;
                 };
                 self.send(Command::ExtendDeadline {
@@ -350,9 +355,7 @@ impl Recorder {
                 });
             }
             Step::AmendEarlier { task, days } => {
-                let Some(task) = self.task(task) else { return };
-                let Some(Deadline::On(current)) = self.world.tasks.get(&task).map(|t| t.deadline)
-                else {
+                let Some((task, current)) = self.dated(task) else {
                     return;
                 };
                 self.send(Command::AmendTask {
