@@ -106,7 +106,8 @@ pub struct TaskRow {
     pub timeliness: Option<Timeliness>,
     /// Days late at completion.
     pub days_late: Option<u32>,
-    /// Agencies it was inherited from through mergers.
+    /// Agencies it was inherited from as lead through mergers (a coordinator's
+    /// successor only coordinates it).
     pub inherited_from: Vec<AgencyId>,
     /// Its deadlines and closings by day, for questions about a past day.
     pub history: TaskHistory,

@@ -43,9 +43,10 @@ pub enum NodeRef {
 /// Tasks by where they stand on the day asked about.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StatusCounts {
-    /// Open, not past the deadline, no progress reported.
+    /// Open, not past the deadline, not begun (by the task's figure).
     pub not_started: usize,
-    /// Open, not past the deadline, progress reported.
+    /// Open, not past the deadline, begun: progress reported on it or on a subtask, or
+    /// a subtask completed.
     pub in_progress: usize,
     /// Open and past the deadline.
     pub overdue: usize,

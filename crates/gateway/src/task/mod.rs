@@ -185,7 +185,7 @@ impl Task {
             .filter(|_| self.figure().is_overdue())
             .map(|d| (self.scope.today - d).num_days())
     }
-    /// Agencies it was inherited from through mergers.
+    /// Agencies it was inherited from as lead through mergers.
     async fn inherited_from(&self) -> Vec<Agency> {
         self.row
             .inherited_from
