@@ -112,11 +112,9 @@ impl TaskFigure {
             })
             .collect();
         let from_subtasks = !inputs.is_empty();
-        let percent = if from_subtasks {
-            roll_up(rule, &inputs)
-        } else {
-            Some(own_percent(rule, task))
-        };
+        // `roll_up` has no answer only when every input weighs nothing, which a weight
+        // of at least 1 rules out; the task's own figure would stand in.
+        let percent = roll_up(rule, &inputs).unwrap_or_else(|| own_percent(rule, task));
         let status = if begun {
             TaskRowStatus::InProgress
         } else {
@@ -130,9 +128,7 @@ impl TaskFigure {
             Standing::NotStarted
         };
         TaskFigure {
-            // `roll_up` has no answer only when every input weighs nothing, which a
-            // weight of at least 1 rules out; the task's own figure stands in.
-            percent: percent.or_else(|| Some(own_percent(rule, task))),
+            percent: Some(percent),
             status,
             standing,
             from_subtasks,
