@@ -170,7 +170,7 @@ async fn secretariat_plans_officers_report_leaders_read(t: TestStore) {
             json!({ "input": { "taskId": first, "percent": 40, "note": "Đã rà soát 120/300 văn bản" } }),
         )
         .await;
-    assert_eq!(report["reportProgress"]["task"]["percent"], 40);
+    assert_eq!(report["reportProgress"]["task"]["percent"], 40.0);
     assert_eq!(report["reportProgress"]["task"]["status"], "IN_PROGRESS");
     let done = api
         .ok(
@@ -915,7 +915,7 @@ async fn subscribers_of_one_instance_see_what_another_committed(t: TestStore) {
     );
     assert_eq!(
         task_events[1].2,
-        json!(60),
+        json!(60.0),
         "the task as it stands after the report"
     );
     let _ = socket.close(None).await;

@@ -444,7 +444,9 @@ async fn an_exported_plan_imports_into_an_empty_plan_as_the_same_tasks(t: TestSt
         .await
         .expect("the copy's plan");
     for format in [Format::Xlsx, Format::Csv] {
-        let file = export_plan(&handler, plan, format).await.expect("export");
+        let file = export_plan(&handler, plan, format, &Default::default())
+            .await
+            .expect("export");
         // Into the plan it came from: the ids in the file match, nothing changes.
         let same = import(&handler, plan, &file, format, false).await;
         assert_eq!(

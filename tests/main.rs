@@ -10,6 +10,7 @@ mod cli;
 mod commands;
 mod evaluations;
 mod faults;
+mod figures;
 mod hostile;
 mod import;
 mod jurisdictions;

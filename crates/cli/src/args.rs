@@ -238,15 +238,40 @@ pub(crate) struct TasksArgs {
     /// Words the title must contain; diacritics optional ("cai cach").
     #[arg(long)]
     pub(crate) search: Option<String>,
-    /// Only tasks open and past their deadline on this day.
+    /// Only tasks overdue on this day as things stood then: open that day (even if
+    /// completed since) and past the deadline in force that day.
     #[arg(long)]
     pub(crate) overdue_on: Option<NaiveDate>,
-    /// NOT_STARTED, IN_PROGRESS, COMPLETED or CANCELLED.
-    #[arg(long)]
-    pub(crate) status: Option<String>,
-    /// A pillar or cross-cutting code, e.g. CIVIL_SERVICE.
-    #[arg(long)]
-    pub(crate) category: Option<String>,
+    /// Only tasks with this status, as the list shows it (a task whose subtasks have
+    /// begun is in progress).
+    #[arg(long, ignore_case = true, value_parser = task_status())]
+    pub(crate) status: Option<reform_projections::TaskRowStatus>,
+    /// Only tasks of this pillar or cross-cutting work.
+    #[arg(long, ignore_case = true, value_parser = task_category())]
+    pub(crate) category: Option<reform_domain::TaskCategory>,
+}
+
+/// A task status by its code, refusing any other with the list of codes.
+fn task_status() -> impl clap::builder::TypedValueParser<Value = reform_projections::TaskRowStatus>
+{
+    use clap::builder::TypedValueParser;
+    use reform_projections::TaskRowStatus;
+    clap::builder::PossibleValuesParser::new(TaskRowStatus::ALL.iter().map(|s| s.code())).try_map(
+        |code: String| TaskRowStatus::from_code(&code.to_uppercase()).ok_or("not a task status"),
+    )
+}
+
+/// A pillar or cross-cutting code, refusing any other with the list of codes.
+fn task_category() -> impl clap::builder::TypedValueParser<Value = reform_domain::TaskCategory> {
+    use clap::builder::TypedValueParser;
+    use reform_domain::{CrossCutting, Pillar, TaskCategory};
+    let codes = Pillar::ALL
+        .iter()
+        .map(|p| p.code())
+        .chain(CrossCutting::ALL.iter().map(|c| c.code()));
+    clap::builder::PossibleValuesParser::new(codes).try_map(|code: String| {
+        TaskCategory::from_code(&code.to_uppercase()).ok_or("not a category")
+    })
 }
 
 /// `reform scorecard`.

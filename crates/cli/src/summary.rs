@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use reform_projections::queries::{
     BlockTable, HeadAccountability, NodeRef, PillarProgress, RollupNode, Scorecard,
 };
-use reform_projections::ProgressModel;
+use reform_projections::{ProgressModel, TaskRow};
 
 /// Progress by pillar as a table.
 pub fn render_progress(lines: &[PillarProgress], today: NaiveDate) -> String {
@@ -36,7 +36,7 @@ pub fn render_progress(lines: &[PillarProgress], today: NaiveDate) -> String {
             l.not_started + l.in_progress,
             l.overdue,
             l.cancelled,
-            l.percent.map_or("—".to_owned(), |p| format!("{p:.1}"))
+            percent(l.percent)
         );
     }
     let rule = lines.first().map_or("", |l| l.rule.label_en());
@@ -70,7 +70,8 @@ pub fn render_tree(
     let _ = writeln!(
         out,
         "(each % combines the children's by the rule; a task with subtasks takes theirs; \
-         cancelled work and empty nodes are left out)"
+         a task counts its subtasks, or itself without any; cancelled work and empty nodes \
+         are left out)"
     );
     out
 }
@@ -105,7 +106,7 @@ fn render_node(
         out,
         "{:<64} {:>6} {:>5} {:>4} {:>7} {:>4} {:>9}",
         truncate(&label, 64),
-        node.percent.map_or("—".to_owned(), |p| format!("{p:.1}")),
+        percent(node.percent),
         c.counted(),
         c.completed(),
         c.overdue,
@@ -117,6 +118,52 @@ fn render_node(
             render_node(model, child, level + 1, depth, out);
         }
     }
+}
+
+/// A task list, one task a line: deadline, status, percent (its figure on `today`,
+/// as the roll-up tree shows it; "—" when cancelled), its plan's number, title and
+/// lead, "overdue" when open past its deadline; then how many.
+pub fn render_tasks(model: &ProgressModel, tasks: &[&TaskRow], today: NaiveDate) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<12} {:<11} {:>6}  {:<16} task — lead",
+        "deadline", "status", "%", "plan"
+    );
+    for task in tasks {
+        let figure = model.task_figure(task, today);
+        let lead = model
+            .agencies
+            .get(&task.lead_id)
+            .map_or("?", |a| a.name.as_str());
+        let plan = model
+            .documents
+            .get(&task.plan_id)
+            .map_or("?", |d| d.number.as_str());
+        let deadline = task
+            .deadline
+            .map_or("thường xuyên".to_owned(), |d| d.to_string());
+        let _ = writeln!(
+            out,
+            "{deadline:<12} {:<11} {:>6}  {:<16} {} — {lead}{}",
+            figure.status.code(),
+            percent(figure.percent),
+            truncate(plan, 16),
+            task.title,
+            if figure.is_overdue() {
+                "  (overdue)"
+            } else {
+                ""
+            }
+        );
+    }
+    let _ = writeln!(out, "{} tasks", tasks.len());
+    out
+}
+
+/// A percent as the tables print it: one decimal, "—" for none.
+fn percent(value: Option<f64>) -> String {
+    value.map_or("—".to_owned(), |p| format!("{p:.1}"))
 }
 
 /// PAR league tables as text.

@@ -202,9 +202,9 @@ impl From<TaskCategory> for CategoryInfo {
 /// Where a task stands.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TaskStatus {
-    /// No progress reported yet.
+    /// Not begun: no progress reported on it or on a subtask.
     NotStarted,
-    /// Progress reported.
+    /// Begun: progress reported on it or on a subtask, or a subtask completed.
     InProgress,
     /// Completed.
     Completed,

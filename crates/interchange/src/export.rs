@@ -74,6 +74,17 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
+/// A task's progress as the read-model figures it — the percent and status every
+/// view shows — for the table to print: the export computes no figure of its own.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TaskProgress {
+    /// Percent complete; `None` when cancelled.
+    pub percent: Option<f64>,
+    /// For an open task, whether it has begun (progress reported on it or on a
+    /// subtask, or a subtask completed).
+    pub begun: bool,
+}
+
 /// A table could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -107,8 +118,14 @@ pub fn plan_header() -> Vec<String> {
 }
 
 /// A plan's tasks as its table: one section per pillar or cross-cutting category,
-/// numbered as the tasks' STT were when imported, tasks under their parents.
-pub fn plan_table(world: &World, plan: DocumentId) -> Result<Table, ExportError> {
+/// numbered as the tasks' STT were when imported, tasks under their parents, with
+/// each task's progress as `progress` gives it (rounded to two decimals; left blank
+/// for a task it does not know).
+pub fn plan_table(
+    world: &World,
+    plan: DocumentId,
+    progress: &HashMap<TaskId, TaskProgress>,
+) -> Result<Table, ExportError> {
     let document = world
         .documents
         .get(&plan)
@@ -184,8 +201,11 @@ pub fn plan_table(world: &World, plan: DocumentId) -> Result<Table, ExportError>
                     Deadline::Ongoing => "Thường xuyên".to_owned(),
                 }),
                 Cell::Text(task.expected_output.clone()),
-                Cell::Number(f64::from(task.percent)),
-                Cell::Text(status_label(&task.status).to_owned()),
+                progress
+                    .get(&task.id)
+                    .and_then(|p| p.percent)
+                    .map_or(Cell::Empty, |p| Cell::Number((p * 100.0).round() / 100.0)),
+                Cell::Text(status_label(&task.status, progress.get(&task.id)).to_owned()),
                 match &task.status {
                     TaskStatus::Completed { on, .. } => {
                         Cell::Text(on.format("%-d/%-m/%Y").to_string())
@@ -272,12 +292,15 @@ fn category_order() -> Vec<TaskCategory> {
         .collect()
 }
 
-fn status_label(status: &TaskStatus) -> &'static str {
-    match status {
-        TaskStatus::NotStarted => "Chưa thực hiện",
-        TaskStatus::InProgress => "Đang thực hiện",
-        TaskStatus::Completed { timeliness, .. } => timeliness.label_vi(),
-        TaskStatus::Cancelled => "Đã hủy",
+/// An open task's status is the figure's (begun through a subtask too).
+fn status_label(status: &TaskStatus, progress: Option<&TaskProgress>) -> &'static str {
+    match (status, progress) {
+        (TaskStatus::NotStarted | TaskStatus::InProgress, Some(p)) if p.begun => "Đang thực hiện",
+        (TaskStatus::NotStarted | TaskStatus::InProgress, Some(_)) => "Chưa thực hiện",
+        (TaskStatus::NotStarted, None) => "Chưa thực hiện",
+        (TaskStatus::InProgress, None) => "Đang thực hiện",
+        (TaskStatus::Completed { timeliness, .. }, _) => timeliness.label_vi(),
+        (TaskStatus::Cancelled, _) => "Đã hủy",
     }
 }
 

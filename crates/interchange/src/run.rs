@@ -146,13 +146,15 @@ pub async fn import_plan_admitting(
     Ok(report)
 }
 
-/// A plan's table as a file of the format.
+/// A plan's table as a file of the format, each task's progress as `progress` gives
+/// it (the read-model's figures).
 pub async fn export_plan(
     handler: &CommandHandler,
     plan: DocumentId,
     format: Format,
+    progress: &std::collections::HashMap<reform_domain::TaskId, export::TaskProgress>,
 ) -> Result<Vec<u8>, RunError> {
     let world = load_plan_world(handler, plan).await?;
-    let table = export::plan_table(&world, plan)?;
+    let table = export::plan_table(&world, plan, progress)?;
     Ok(export::write(&table, format)?)
 }

@@ -134,7 +134,7 @@ pub fn changes(
         let event = decode_event(recorded.position, recorded.decode())?;
         let before = model.clone();
         let found = model
-            .apply(&event)
+            .apply(&event, recorded.metadata.occurred_at)
             .map(|key| diff(&row_json(&before, key.clone()), &row_json(model, key)))
             .filter(|d| !d.is_empty());
         let fields = match found {

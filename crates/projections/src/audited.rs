@@ -192,6 +192,7 @@ mod tests {
             timeliness: Some(Timeliness::OnTime),
             days_late: Some(0),
             inherited_from: Vec::new(),
+            history: Default::default(),
         };
         let fields: serde_json::Map<String, Value> = task
             .audited_fields()

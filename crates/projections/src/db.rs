@@ -51,14 +51,15 @@ const UPSERT_DOCUMENT_CONFLICT: &str =
 
 const UPSERT_TASK_INTO: &str = "INSERT INTO rm_tasks (task_id, plan_id, parent_task_id, category, pillar, title, \
      search, lead_id, coordinator_ids, deadline, status, percent, lead_percent, weight, last_reported_on, \
-     completed_on, timeliness, days_late, inherited_from) ";
+     completed_on, timeliness, days_late, inherited_from, history) ";
 const UPSERT_TASK_CONFLICT: &str = " ON CONFLICT (task_id) DO UPDATE SET plan_id = excluded.plan_id, \
      parent_task_id = excluded.parent_task_id, category = excluded.category, pillar = excluded.pillar, \
      title = excluded.title, search = excluded.search, lead_id = excluded.lead_id, \
      coordinator_ids = excluded.coordinator_ids, deadline = excluded.deadline, status = excluded.status, \
      percent = excluded.percent, lead_percent = excluded.lead_percent, weight = excluded.weight, \
      last_reported_on = excluded.last_reported_on, completed_on = excluded.completed_on, \
-     timeliness = excluded.timeliness, days_late = excluded.days_late, inherited_from = excluded.inherited_from";
+     timeliness = excluded.timeliness, days_late = excluded.days_late, inherited_from = excluded.inherited_from, \
+     history = excluded.history";
 
 const UPSERT_PAR_INTO: &str =
     "INSERT INTO rm_par_results (agency_id, year, block, total, not_evaluated_reason, decision, \
@@ -249,7 +250,7 @@ macro_rules! write_tasks {
             q.push(
                 "SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
                  $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], \
-                 $14::bigint[], $15::text[], $16::text[], $17::text[], $18::bigint[], $19::text[])",
+                 $14::bigint[], $15::text[], $16::text[], $17::text[], $18::bigint[], $19::text[], $20::text[])",
             );
             q.push(UPSERT_TASK_CONFLICT);
             q.build()
@@ -272,6 +273,7 @@ macro_rules! write_tasks {
                 .bind(text(|r| encode_opt(r.timeliness)))
                 .bind(int(|r| r.days_late.map(i64::from)))
                 .bind(text(|r| Some(ids_json(&r.inherited_from))))
+                .bind(text(|r| Some(json(&r.history))))
                 .execute(&mut *$tx)
                 .await?;
         }
@@ -299,7 +301,8 @@ macro_rules! write_tasks {
                     .push_bind(date_text(r.completed_on))
                     .push_bind(encode_opt(r.timeliness))
                     .push_bind(r.days_late.map(i64::from))
-                    .push_bind(ids_json(&r.inherited_from));
+                    .push_bind(ids_json(&r.inherited_from))
+                    .push_bind(json(&r.history));
             });
             q.push(UPSERT_TASK_CONFLICT);
             q.build().execute(&mut *$tx).await?;
@@ -415,9 +418,11 @@ macro_rules! load_rows {
                     .into_iter()
                     .map(AgencyId)
                     .collect(),
+                history: from_json(r.try_get("history")?)?,
             };
             model.tasks.insert(row.task_id, row);
         }
+        model.index_subtasks();
         for r in sqlx::query("SELECT * FROM rm_band_schemes")
             .fetch_all($pool)
             .await?
@@ -541,12 +546,12 @@ async fn copy_tasks<'a>(
         .copy_in_raw(
             "COPY rm_tasks (task_id, plan_id, parent_task_id, category, pillar, title, search, lead_id, \
              coordinator_ids, deadline, status, percent, lead_percent, weight, last_reported_on, completed_on, \
-             timeliness, days_late, inherited_from) FROM STDIN (FORMAT csv)",
+             timeliness, days_late, inherited_from, history) FROM STDIN (FORMAT csv)",
         )
         .await?;
     let mut buffer = String::with_capacity(FLUSH_AT + 4096);
     for r in tasks {
-        let fields: [Option<String>; 19] = [
+        let fields: [Option<String>; 20] = [
             Some(r.task_id.to_string()),
             Some(r.plan_id.to_string()),
             r.parent_task_id.map(|t| t.to_string()),
@@ -566,6 +571,7 @@ async fn copy_tasks<'a>(
             encode_opt(r.timeliness),
             r.days_late.map(|d| d.to_string()),
             Some(ids_json(&r.inherited_from)),
+            Some(json(&r.history)),
         ];
         for (i, field) in fields.iter().enumerate() {
             if i > 0 {

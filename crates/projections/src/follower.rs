@@ -109,7 +109,7 @@ impl Follower {
             let mut next = self.model.clone();
             let mut keys = BTreeSet::new();
             for recorded in &page {
-                keys.extend(next.apply(&decode(recorded)?));
+                keys.extend(next.apply(&decode(recorded)?, recorded.occurred_at));
             }
             match self.db.write_batch(&next, &keys, self.position, last).await {
                 Ok(()) => {

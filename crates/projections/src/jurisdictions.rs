@@ -91,7 +91,7 @@ mod tests {
     fn model(events: &[Event]) -> ProgressModel {
         let mut model = ProgressModel::default();
         for e in events {
-            model.apply(e);
+            model.apply(e, chrono::DateTime::UNIX_EPOCH);
         }
         model
     }

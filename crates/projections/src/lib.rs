@@ -10,6 +10,7 @@
 pub mod audit;
 mod audited;
 mod db;
+mod figure;
 mod follower;
 mod jurisdictions;
 mod live;
@@ -23,13 +24,14 @@ use chrono::{DateTime, Utc};
 use reform_store::{EventFact, EventStore, StoreError};
 
 pub use db::{ReadDb, PROGRESS};
+pub use figure::{Standing, TaskFigure};
 pub use follower::{follow_for_ever, Follower};
 pub use live::{LiveView, Snapshot};
 pub use memo::{Cache, Memo};
 pub use model::{
-    AgencyRecords, AgencyRow, AgencyRowStatus, DocumentRow, DocumentRowKind, DossierPeriod,
-    HeadTenure, IndicatorRow, JurisdictionRow, MeasuredValue, ParRow, ProgressModel, SipasResult,
-    Target, TaskRow, TaskRowStatus,
+    AgencyRecords, AgencyRow, AgencyRowStatus, DatedDeadline, DatedOpening, DocumentRow,
+    DocumentRowKind, DossierPeriod, HeadTenure, IndicatorRow, JurisdictionRow, MeasuredValue,
+    ParRow, ProgressModel, SipasResult, Target, TaskHistory, TaskRow, TaskRowStatus,
 };
 pub use reform_domain::fold_for_search;
 
@@ -98,7 +100,7 @@ async fn fold(
         while let Some(page) = incoming.recv().await {
             for fact in &page {
                 if until.is_none_or(|t| fact.occurred_at <= t) {
-                    model.apply(&decode(fact)?);
+                    model.apply(&decode(fact)?, fact.occurred_at);
                 }
             }
         }

@@ -96,7 +96,7 @@ impl LiveView {
             // Copy-on-write: readers holding the old snapshot keep it intact.
             let next = Arc::make_mut(&mut model);
             for fact in &page {
-                next.apply(&decode(fact)?);
+                next.apply(&decode(fact)?, fact.occurred_at);
             }
             read += page.len() as u64;
             self.sender.send_replace(Snapshot::new(model, last));

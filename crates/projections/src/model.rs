@@ -3,7 +3,7 @@
 
 use imbl::OrdMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use reform_domain::{
     AgencyId, AgencyTier, BandDefinition, BandSchemeId, Block, Direction, DocumentId, Event,
     IndicatorId, JurisdictionLevel, ParOutcome, Pillar, RollupRule, TaskCategory, TaskId, TaskRole,
@@ -87,9 +87,13 @@ pub struct TaskRow {
     pub coordinator_ids: Vec<AgencyId>,
     /// Deadline; `None` for ongoing work.
     pub deadline: Option<NaiveDate>,
-    /// Not started, in progress, completed or cancelled.
+    /// The task's own lifecycle: not started, in progress (progress reported),
+    /// completed or cancelled. What the views show is its figure
+    /// ([`ProgressModel::task_figure`]), which also weighs its subtasks.
     pub status: TaskRowStatus,
-    /// Percent complete (100 once completed, else the lead's last report).
+    /// Its own percent: 100 once completed, else the lead's last report. What the
+    /// views show is its figure ([`ProgressModel::task_figure`]): a task with subtasks
+    /// takes theirs, and the program's roll-up rule applies.
     pub percent: u8,
     /// The lead's last report.
     pub lead_percent: u8,
@@ -103,8 +107,11 @@ pub struct TaskRow {
     pub timeliness: Option<Timeliness>,
     /// Days late at completion.
     pub days_late: Option<u32>,
-    /// Agencies it was inherited from through mergers.
+    /// Agencies it was inherited from as lead through mergers (a coordinator's
+    /// successor only coordinates it).
     pub inherited_from: Vec<AgencyId>,
+    /// Its deadlines and closings by day, for questions about a past day.
+    pub history: TaskHistory,
 }
 
 impl TaskRow {
@@ -113,9 +120,80 @@ impl TaskRow {
         self.status.is_open()
     }
 
-    /// Open and past its deadline on `today`.
+    /// Open now and past its deadline on `today`: how the task stands on `today` as
+    /// recorded now (see [`TaskRow::overdue_on`] for a past day as it stood then).
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         self.is_open() && self.deadline.is_some_and(|d| d < today)
+    }
+
+    /// Overdue on `day` as things stood on that day: entered by then, not completed
+    /// (by its completion date) or cancelled by then, and past the deadline in force
+    /// that day. A task completed on 15/4 against a deadline of 31/3 was overdue on 1/4.
+    pub fn overdue_on(&self, day: NaiveDate) -> bool {
+        self.history.open_on(day) && self.history.deadline_on(day).is_some_and(|d| d < day)
+    }
+}
+
+/// A deadline and the day it took effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DatedDeadline {
+    /// The day it took effect (the business date of the event that set it).
+    pub from: NaiveDate,
+    /// The deadline; `None` for ongoing work.
+    pub deadline: Option<NaiveDate>,
+}
+
+/// A closing (completion or cancellation) or reopening and its day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DatedOpening {
+    /// The day: a completion's own completion date, else the business date of the
+    /// event.
+    pub on: NaiveDate,
+    /// Whether the task is open from that day (reopened) or not (completed, cancelled).
+    pub open: bool,
+}
+
+/// What a task's record said on each day: when it was entered, each deadline from the
+/// day it took effect, each closing and reopening — so that "overdue on 1/4" is
+/// answered as things stood on 1/4, not as they stand now. Entries are kept in the
+/// order recorded; on a day, the last one recorded whose day has come holds.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TaskHistory {
+    /// The day it was entered (the business date of its creation).
+    pub entered_on: NaiveDate,
+    /// Its deadlines, the creation's first.
+    pub deadlines: Vec<DatedDeadline>,
+    /// Its closings and reopenings.
+    pub openings: Vec<DatedOpening>,
+}
+
+impl TaskHistory {
+    fn entered(on: NaiveDate, deadline: Option<NaiveDate>) -> TaskHistory {
+        TaskHistory {
+            entered_on: on,
+            deadlines: vec![DatedDeadline { from: on, deadline }],
+            openings: Vec::new(),
+        }
+    }
+
+    /// The deadline in force on `day`; `None` for ongoing work or before it was entered.
+    pub fn deadline_on(&self, day: NaiveDate) -> Option<NaiveDate> {
+        self.deadlines
+            .iter()
+            .rev()
+            .find(|d| d.from <= day)
+            .and_then(|d| d.deadline)
+    }
+
+    /// Whether it was on record and open (neither completed nor cancelled) on `day`.
+    pub fn open_on(&self, day: NaiveDate) -> bool {
+        self.entered_on <= day
+            && self
+                .openings
+                .iter()
+                .rev()
+                .find(|o| o.on <= day)
+                .is_none_or(|o| o.open)
     }
 }
 
@@ -311,11 +389,50 @@ pub struct ProgressModel {
     pub band_schemes: OrdMap<BandSchemeId, BandSchemeRow>,
     /// The register of jurisdictions, by code.
     pub jurisdictions: OrdMap<String, JurisdictionRow>,
+    /// Each task's subtasks, by id: derived from the tasks' parents (kept by the fold
+    /// and rebuilt on load), so it is no row of its own.
+    subtasks: OrdMap<TaskId, Vec<TaskId>>,
 }
 
 impl ProgressModel {
-    /// Folds one event in; returns the row it changed, if any.
-    pub(crate) fn apply(&mut self, event: &Event) -> Option<RowKey> {
+    /// The subtasks of `task`, by id.
+    pub fn subtasks_of(&self, task: TaskId) -> impl Iterator<Item = &TaskRow> {
+        self.subtasks
+            .get(&task)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.tasks.get(id))
+    }
+
+    /// Records `task` among its parent's subtasks.
+    fn index_subtask(&mut self, task: &TaskRow) {
+        if let Some(parent) = task.parent_task_id {
+            let siblings = self.subtasks.entry(parent).or_default();
+            if let Err(at) = siblings.binary_search(&task.task_id) {
+                siblings.insert(at, task.task_id);
+            }
+        }
+    }
+
+    /// Rebuilds the subtask index from the tasks' parents (after loading the rows).
+    pub(crate) fn index_subtasks(&mut self) {
+        self.subtasks = OrdMap::new();
+        let tasks: Vec<TaskRow> = self
+            .tasks
+            .values()
+            .filter(|t| t.parent_task_id.is_some())
+            .cloned()
+            .collect();
+        for task in &tasks {
+            self.index_subtask(task);
+        }
+    }
+
+    /// Folds one event in, which happened at `occurred_at` (business time: the day a
+    /// deadline changed or a task was cancelled, for [`TaskHistory`]); returns the row
+    /// it changed, if any.
+    pub(crate) fn apply(&mut self, event: &Event, occurred_at: DateTime<Utc>) -> Option<RowKey> {
+        let on = occurred_at.date_naive();
         match event {
             Event::JurisdictionEstablished(e) => {
                 self.jurisdictions.insert(
@@ -427,30 +544,30 @@ impl ProgressModel {
                 Some(RowKey::Document(e.document_id))
             }
             Event::TaskCreated(e) => {
-                self.tasks.insert(
-                    e.task_id,
-                    TaskRow {
-                        task_id: e.task_id,
-                        plan_id: e.plan,
-                        parent_task_id: e.parent_task,
-                        category: e.category,
-                        pillar: e.category.pillar(),
-                        title: e.title.clone(),
-                        search: fold_for_search(&e.title),
-                        lead_id: e.lead,
-                        coordinator_ids: e.coordinators.clone(),
-                        deadline: e.deadline.date(),
-                        status: TaskRowStatus::NotStarted,
-                        percent: 0,
-                        lead_percent: 0,
-                        weight: e.weight,
-                        last_reported_on: None,
-                        completed_on: None,
-                        timeliness: None,
-                        days_late: None,
-                        inherited_from: Vec::new(),
-                    },
-                );
+                let row = TaskRow {
+                    task_id: e.task_id,
+                    plan_id: e.plan,
+                    parent_task_id: e.parent_task,
+                    category: e.category,
+                    pillar: e.category.pillar(),
+                    title: e.title.clone(),
+                    search: fold_for_search(&e.title),
+                    lead_id: e.lead,
+                    coordinator_ids: e.coordinators.clone(),
+                    deadline: e.deadline.date(),
+                    status: TaskRowStatus::NotStarted,
+                    percent: 0,
+                    lead_percent: 0,
+                    weight: e.weight,
+                    last_reported_on: None,
+                    completed_on: None,
+                    timeliness: None,
+                    days_late: None,
+                    inherited_from: Vec::new(),
+                    history: TaskHistory::entered(on, e.deadline.date()),
+                };
+                self.index_subtask(&row);
+                self.tasks.insert(e.task_id, row);
                 Some(RowKey::Task(e.task_id))
             }
             Event::TaskReassigned(e) => {
@@ -465,7 +582,12 @@ impl ProgressModel {
             Event::TaskTransferred(e) => {
                 let t = self.tasks.get_mut(&e.task_id)?;
                 match e.role {
-                    TaskRole::Lead => t.lead_id = e.to_agency,
+                    TaskRole::Lead => {
+                        t.lead_id = e.to_agency;
+                        // Inherited as the lead: a coordinator's successor only
+                        // coordinates it.
+                        t.inherited_from.push(e.from_agency);
+                    }
                     TaskRole::Coordinator => {
                         for c in &mut t.coordinator_ids {
                             if *c == e.from_agency {
@@ -481,7 +603,6 @@ impl ProgressModel {
                     seen.push(*c);
                     keep
                 });
-                t.inherited_from.push(e.from_agency);
                 Some(RowKey::Task(e.task_id))
             }
             Event::BandSchemeSet(e) => {
@@ -508,6 +629,10 @@ impl ProgressModel {
                 }
                 if let Some(deadline) = e.deadline {
                     t.deadline = deadline.date();
+                    t.history.deadlines.push(DatedDeadline {
+                        from: on,
+                        deadline: t.deadline,
+                    });
                 }
                 if let Some(coordinators) = &e.coordinators {
                     t.coordinator_ids = coordinators.clone();
@@ -517,6 +642,10 @@ impl ProgressModel {
             Event::TaskDeadlineExtended(e) => {
                 let t = self.tasks.get_mut(&e.task_id)?;
                 t.deadline = Some(e.new_deadline);
+                t.history.deadlines.push(DatedDeadline {
+                    from: on,
+                    deadline: t.deadline,
+                });
                 Some(RowKey::Task(e.task_id))
             }
             Event::TaskProgressReported(e) => {
@@ -538,6 +667,10 @@ impl ProgressModel {
                 t.completed_on = Some(e.completed_on);
                 t.timeliness = Some(e.timeliness);
                 t.days_late = Some(e.days_late);
+                t.history.openings.push(DatedOpening {
+                    on: e.completed_on,
+                    open: false,
+                });
                 Some(RowKey::Task(e.task_id))
             }
             Event::TaskReopened(e) => {
@@ -551,11 +684,13 @@ impl ProgressModel {
                 } else {
                     TaskRowStatus::NotStarted
                 };
+                t.history.openings.push(DatedOpening { on, open: true });
                 Some(RowKey::Task(e.task_id))
             }
             Event::TaskCancelled(e) => {
                 let t = self.tasks.get_mut(&e.task_id)?;
                 t.status = TaskRowStatus::Cancelled;
+                t.history.openings.push(DatedOpening { on, open: false });
                 Some(RowKey::Task(e.task_id))
             }
             Event::ParIndexPublished(e) => {

@@ -3,25 +3,29 @@
 //!
 //! The rule is the program's (data, changed by the `RollupRuleSet` event), applied the
 //! same way at every level:
-//! - a task without (uncancelled) subtasks counts its own figure: its percent, or under
-//!   the status-based rule 100 when completed, 50 once progress was reported, else 0;
-//! - a completed task counts 100 whatever its subtasks say;
+//! - a task node is the task's figure ([`crate::figure`], the one every view shows): a
+//!   task without (uncancelled) subtasks counts its own standing — its percent, or
+//!   under the status-based rule 100 when completed, 50 once progress was reported,
+//!   else 0; a completed task counts 100 whatever its subtasks say; any other combines
+//!   its subtasks' figures by the rule of its own plan's program;
 //! - any other node combines its children's percentages by the rule — simple average,
 //!   or average weighted by weight (a node's weight is the sum of its children's, so the
 //!   weighted rule weighs every task by its own weight at every level);
 //! - cancelled tasks are counted as cancelled and left out of every percentage, and a
 //!   node with nothing to count has no percentage (it does not drag its parent to 0).
 //!
-//! Counts: a plan counts its top-level tasks, a task its subtasks, a pillar and the
-//! program the sums of their children — so the pillar line is the leader's headline of
-//! [`crate::queries::pillar_progress`], which is read off this tree.
+//! Counts: a plan counts its top-level tasks, a task its subtasks (a task without any,
+//! itself), a pillar and the program the sums of their children — so the pillar line is
+//! the leader's headline of [`crate::queries::pillar_progress`], which is read off this
+//! tree.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use reform_domain::{DocumentId, Pillar, RollupRule, TaskId, Timeliness};
+use reform_domain::{DocumentId, Pillar, RollupRule, TaskId};
 
-use crate::model::{ProgressModel, TaskRow, TaskRowStatus};
+use crate::figure::{own_percent, Standing, TaskFigure};
+use crate::model::{ProgressModel, TaskRow};
 
 /// What a node stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,9 +43,10 @@ pub enum NodeRef {
 /// Tasks by where they stand on the day asked about.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StatusCounts {
-    /// Open, not past the deadline, no progress reported.
+    /// Open, not past the deadline, not begun (by the task's figure).
     pub not_started: usize,
-    /// Open, not past the deadline, progress reported.
+    /// Open, not past the deadline, begun: progress reported on it or on a subtask, or
+    /// a subtask completed.
     pub in_progress: usize,
     /// Open and past the deadline.
     pub overdue: usize,
@@ -82,23 +87,18 @@ impl StatusCounts {
         self.cancelled += other.cancelled;
     }
 
-    /// Counts one task where it stands on `today`.
-    pub fn count(&mut self, task: &TaskRow, today: NaiveDate) {
-        if task.status == TaskRowStatus::Cancelled {
-            self.cancelled += 1;
-        } else if task.status == TaskRowStatus::Completed {
-            match task.timeliness {
-                Some(Timeliness::Early) => self.early += 1,
-                Some(Timeliness::Late) => self.late += 1,
-                Some(Timeliness::OnTime) | None => self.on_time += 1,
-            }
-        } else if task.is_overdue(today) {
-            self.overdue += 1;
-        } else if task.last_reported_on.is_some() {
-            self.in_progress += 1;
-        } else {
-            self.not_started += 1;
-        }
+    /// Counts one task where its figure says it stands.
+    pub fn count(&mut self, figure: &TaskFigure) {
+        let count = match figure.standing {
+            Standing::NotStarted => &mut self.not_started,
+            Standing::InProgress => &mut self.in_progress,
+            Standing::Overdue => &mut self.overdue,
+            Standing::Early => &mut self.early,
+            Standing::OnTime => &mut self.on_time,
+            Standing::Late => &mut self.late,
+            Standing::Cancelled => &mut self.cancelled,
+        };
+        *count += 1;
     }
 }
 
@@ -154,17 +154,7 @@ impl RollupNode {
         for child in &children {
             counts.add(&child.counts);
         }
-        let inputs: Vec<RollupInput> = children
-            .iter()
-            .filter_map(|c| {
-                c.percent.map(|percent| RollupInput {
-                    node: c.node,
-                    percent,
-                    weight: c.weight,
-                    counted: percent,
-                })
-            })
-            .collect();
+        let inputs = counted_inputs(&children);
         RollupNode {
             node,
             counts,
@@ -175,6 +165,21 @@ impl RollupNode {
             children,
         }
     }
+}
+
+/// The children that have a percent, as the inputs of their parent's.
+fn counted_inputs(children: &[RollupNode]) -> Vec<RollupInput> {
+    children
+        .iter()
+        .filter_map(|c| {
+            c.percent.map(|percent| RollupInput {
+                node: c.node,
+                percent,
+                weight: c.weight,
+                counted: percent,
+            })
+        })
+        .collect()
 }
 
 /// Combines the inputs by the rule; `None` when there are none (or all weigh nothing).
@@ -262,6 +267,7 @@ pub fn rollup_tree_in(
         }
     }
     let builder = Builder {
+        model,
         rule,
         today,
         subtasks: &subtasks,
@@ -293,6 +299,7 @@ fn plan_number<'m>(model: &'m ProgressModel, node: &RollupNode) -> &'m str {
 }
 
 struct Builder<'m> {
+    model: &'m ProgressModel,
     rule: RollupRule,
     today: NaiveDate,
     subtasks: &'m HashMap<TaskId, Vec<&'m TaskRow>>,
@@ -301,82 +308,93 @@ struct Builder<'m> {
 impl Builder<'_> {
     fn plan(&self, plan: DocumentId, tasks: &[&TaskRow]) -> RollupNode {
         let mut seen = HashSet::with_capacity(tasks.len());
-        let children = self.tasks(tasks, &mut seen);
-        let mut node = RollupNode::combine(NodeRef::Plan(plan), self.rule, children);
-        node.counts = StatusCounts::default();
-        for task in tasks {
-            node.counts.count(task, self.today);
+        // A task's figure is made by its own program's rule, whatever tree shows it.
+        let task_rule = self.model.plan_rule(plan);
+        let children = self.tasks(task_rule, tasks, &mut seen);
+        let mut counts = StatusCounts::default();
+        for built in &children {
+            counts.count(&built.figure);
         }
+        let children = children.into_iter().map(|built| built.node).collect();
+        let mut node = RollupNode::combine(NodeRef::Plan(plan), self.rule, children);
+        node.counts = counts;
         node
     }
 
-    fn tasks(&self, tasks: &[&TaskRow], seen: &mut HashSet<TaskId>) -> Vec<RollupNode> {
+    fn tasks(
+        &self,
+        rule: RollupRule,
+        tasks: &[&TaskRow],
+        seen: &mut HashSet<TaskId>,
+    ) -> Vec<BuiltTask> {
         let mut tasks = tasks.to_vec();
         // Ids are unique, so an unstable sort gives the same order.
         tasks.sort_unstable_by(|a, b| (&a.title, a.task_id).cmp(&(&b.title, b.task_id)));
         let mut nodes = Vec::with_capacity(tasks.len());
         for task in tasks {
             if seen.insert(task.task_id) {
-                nodes.push(self.task(task, seen));
+                nodes.push(self.task(rule, task, seen));
             }
         }
         nodes
     }
 
-    fn task(&self, task: &TaskRow, seen: &mut HashSet<TaskId>) -> RollupNode {
+    /// A task's node and figure, made from its subtasks' (the figure by
+    /// [`TaskFigure::of`], as every other view makes it).
+    fn task(&self, rule: RollupRule, task: &TaskRow, seen: &mut HashSet<TaskId>) -> BuiltTask {
         let subtasks = self
             .subtasks
             .get(&task.task_id)
             .map_or(&[][..], Vec::as_slice);
-        let children = self.tasks(subtasks, seen);
+        let children = self.tasks(rule, subtasks, seen);
+        let figure = TaskFigure::of(
+            rule,
+            task,
+            children
+                .iter()
+                .map(|built| (built.task_id, &built.figure, built.node.weight)),
+            self.today,
+        );
         let mut counts = StatusCounts::default();
-        for sub in subtasks {
-            counts.count(sub, self.today);
+        if children.is_empty() {
+            counts.count(&figure);
         }
+        for built in &children {
+            counts.count(&built.figure);
+        }
+        let children: Vec<RollupNode> = children.into_iter().map(|built| built.node).collect();
         let node = NodeRef::Task(task.task_id);
-        if task.status == TaskRowStatus::Cancelled {
-            return RollupNode {
-                node,
-                counts,
-                percent: None,
-                rule: self.rule,
-                inputs: Vec::new(),
-                weight: task.weight,
-                children,
-            };
-        }
-        let derived =
-            task.status != TaskRowStatus::Completed && children.iter().any(|c| c.percent.is_some());
-        if derived {
-            let mut rolled = RollupNode::combine(node, self.rule, children);
-            rolled.counts = counts;
-            rolled.weight = task.weight;
-            return rolled;
-        }
-        let own = counted(self.rule, task);
-        RollupNode {
-            node,
-            counts,
-            percent: Some(own),
-            rule: self.rule,
-            inputs: vec![RollupInput {
+        let inputs = if figure.from_subtasks {
+            counted_inputs(&children)
+        } else if figure.percent.is_some() {
+            vec![RollupInput {
                 node,
                 percent: f64::from(task.percent),
                 weight: task.weight,
-                counted: own,
-            }],
-            weight: task.weight,
-            children,
+                counted: own_percent(rule, task),
+            }]
+        } else {
+            Vec::new()
+        };
+        BuiltTask {
+            task_id: task.task_id,
+            node: RollupNode {
+                node,
+                counts,
+                percent: figure.percent,
+                rule,
+                inputs,
+                weight: task.weight,
+                children,
+            },
+            figure,
         }
     }
 }
 
-/// The value a rule takes from a task's own standing.
-fn counted(rule: RollupRule, task: &TaskRow) -> f64 {
-    match rule {
-        RollupRule::SimpleAverage | RollupRule::WeightedAverage => f64::from(task.percent),
-        RollupRule::StatusBased if task.status == TaskRowStatus::Completed => 100.0,
-        RollupRule::StatusBased if task.last_reported_on.is_some() => 50.0,
-        RollupRule::StatusBased => 0.0,
-    }
+/// A task's node with the figure it shows, while its parent is being built.
+struct BuiltTask {
+    task_id: TaskId,
+    node: RollupNode,
+    figure: TaskFigure,
 }

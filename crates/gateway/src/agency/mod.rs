@@ -142,16 +142,14 @@ impl Agency {
             None,
         ))
     }
-    /// Its heads, oldest first.
+    /// Its heads, oldest first; a tenure its agency's merger or dissolution ended
+    /// ends the day before.
     async fn heads(&self) -> async_graphql::Result<Vec<HeadView>> {
         self.require_records()?;
-        Ok(self
-            .scope
-            .model
-            .records
-            .get(&self.row.agency_id)
-            .map(|r| r.heads.iter().map(HeadView::of).collect())
-            .unwrap_or_default())
+        Ok(queries::heads_of(&self.scope.model, self.row.agency_id)
+            .iter()
+            .map(HeadView::of)
+            .collect())
     }
     /// Its one-stop dossier statistics (mẫu II.06a), by period, oldest first; per field
     /// where reported per field.
@@ -221,7 +219,8 @@ pub struct HeadView {
     pub title: Option<String>,
     /// First day.
     pub from: NaiveDate,
-    /// Last day, once ended.
+    /// Last day, once ended (by a successor's appointment, or by the agency's merger
+    /// or dissolution).
     pub to: Option<NaiveDate>,
     /// Appointing decision.
     pub decision: Option<String>,
@@ -268,7 +267,8 @@ pub struct ScorecardView {
     pub dossier_on_time_rate: Option<f64>,
     /// The last day of that period.
     pub dossier_period_to: Option<NaiveDate>,
-    /// The head in office on the day asked about.
+    /// The head in office on the day asked about; for an agency that has ceased
+    /// (merged, dissolved), its last head.
     pub head: Option<HeadView>,
     #[graphql(skip)]
     scope: Scope,

@@ -88,11 +88,14 @@ pub struct AgencyEdge {
 pub struct HeadAccountabilityView {
     /// The agency.
     pub agency: Option<Agency>,
-    /// The head.
+    /// The head; the tenure's `to` is its last day once ended (by a successor, or by
+    /// the agency's merger or dissolution).
     pub head: crate::agency::HeadView,
     /// The tenure's last day as counted (today while in office).
     pub counted_to: NaiveDate,
-    /// Led tasks due within the tenure (and the year, when asked).
+    /// Led tasks the tenure answers for (within the year, when asked): each task
+    /// answers to the head in office at its lead agency on its deadline — or, when it
+    /// was completed before its deadline, on its completion day.
     pub tasks_due: usize,
     /// Of those, completed early or on time.
     pub completed_in_time: usize,
@@ -223,8 +226,9 @@ impl AgencyQuery {
         Ok(scope.agency(AgencyId(parse(&id, Kind::Agency, "id")?))?)
     }
 
-    /// Accountability by head of agency: each head's tenure, what fell due in it, and
-    /// the "no emulation rewards" flag with its reasons. With `asOf`, as it stood then.
+    /// Accountability by head of agency: each head's tenure, the tasks it answers for
+    /// (falling due in it, or completed in it before their deadline), and the "no
+    /// emulation rewards" flag with its reasons. With `asOf`, as it stood then.
     #[graphql(
         complexity = "child_complexity + if as_of.is_some() { crate::TIME_TRAVEL_COST } else { 1 }"
     )]

@@ -442,8 +442,9 @@ impl Plan {
         compare(ctx, &self.0.scope, from, to, move |_, t| t.plan_id == id).await
     }
     /// Its task table as a spreadsheet, in the shape `importPlanTable` reads (with
-    /// progress, status, completion date and each task's id added): read from the
-    /// event log, so it is current to the last write. The whole table holds every
+    /// progress, status, completion date and each task's id added): the rows read from
+    /// the event log, so current to the last write, and each task's progress and status
+    /// as `Task.percent` and `Task.status` show them. The whole table holds every
     /// agency's tasks, so officers are refused it (`tasks` lists theirs).
     async fn task_table(
         &self,
@@ -459,8 +460,14 @@ impl Plan {
             ],
             "read a plan's whole task table (it holds other agencies' tasks)",
         )?;
-        crate::document::table::task_table(ctx, self.0.row.document_id, &self.0.row.number, format)
-            .await
+        crate::document::table::task_table(
+            ctx,
+            &self.0.scope,
+            self.0.row.document_id,
+            &self.0.row.number,
+            format,
+        )
+        .await
     }
     /// Its top-level tasks the viewer may see, by title (subtasks hang below them).
     async fn tasks(&self) -> Vec<Task> {

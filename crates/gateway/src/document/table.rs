@@ -4,10 +4,10 @@
 use async_graphql::{Context, Enum, SimpleObject};
 use base64::Engine as _;
 use reform_domain::DocumentId;
-use reform_interchange::{Format, RunError};
+use reform_interchange::{Format, RunError, TaskProgress};
 
 use crate::error::ApiError;
-use crate::scope::gateway;
+use crate::scope::{gateway, Scope};
 
 /// A spreadsheet format.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,15 +52,28 @@ pub(crate) fn api_error(error: RunError) -> async_graphql::Error {
     api.into()
 }
 
-/// A plan's task table as a file.
+/// A plan's task table as a file, each task's progress its figure in `scope` (as
+/// `Task.percent` and `Task.status` show it).
 pub(crate) async fn task_table(
     ctx: &Context<'_>,
+    scope: &Scope,
     plan: DocumentId,
     number: &str,
     format: TableFormat,
 ) -> async_graphql::Result<TableFile> {
     let gateway = gateway(ctx)?;
-    let bytes = reform_interchange::export_plan(&gateway.handler, plan, format.into())
+    let progress = scope
+        .model
+        .tasks
+        .values()
+        .filter(|t| t.plan_id == plan)
+        .map(|t| {
+            let figure = scope.model.task_figure(t, scope.today);
+            let (percent, begun) = (figure.percent, figure.is_begun());
+            (t.task_id, TaskProgress { percent, begun })
+        })
+        .collect();
+    let bytes = reform_interchange::export_plan(&gateway.handler, plan, format.into(), &progress)
         .await
         .map_err(api_error)?;
     let stem: String = number

@@ -29,9 +29,10 @@ pub enum RollupKind {
 #[derive(SimpleObject, Clone, Debug)]
 #[graphql(name = "StatusCounts")]
 pub struct StatusCountsView {
-    /// Open, not past the deadline, no progress reported.
+    /// Open, not past the deadline, not begun (as `Task.status` shows it).
     pub not_started: usize,
-    /// Open, not past the deadline, progress reported.
+    /// Open, not past the deadline, begun (progress reported on it or on a subtask,
+    /// or a subtask completed).
     pub in_progress: usize,
     /// Open and past the deadline.
     pub overdue: usize,
@@ -185,8 +186,8 @@ impl RollupNodeView {
     async fn label(&self) -> String {
         Self::label_of(&self.scope, self.node().node)
     }
-    /// Counts by status: a plan counts its top-level tasks, a task its subtasks, a
-    /// pillar and the program the sums of their children.
+    /// Counts by status: a plan counts its top-level tasks, a task its subtasks (a
+    /// task without any, itself), a pillar and the program the sums of their children.
     async fn counts(&self) -> StatusCountsView {
         self.node().counts.into()
     }

@@ -8,7 +8,7 @@ pub(crate) mod subscription;
 use async_graphql::{Context, Object, ID};
 use chrono::NaiveDate;
 use reform_domain::TaskId;
-use reform_projections::TaskRow;
+use reform_projections::{TaskFigure, TaskRow};
 
 use crate::agency::Agency;
 use crate::document::{Document, Plan};
@@ -61,6 +61,13 @@ impl Scope {
                 row: t.clone(),
             })
             .collect()
+    }
+}
+
+impl Task {
+    /// Its figure on the scope's day: the percent and status every view shows.
+    fn figure(&self) -> TaskFigure {
+        self.scope.model.task_figure(&self.row, self.scope.today)
     }
 }
 
@@ -124,13 +131,28 @@ impl Task {
     async fn deadline(&self) -> Option<NaiveDate> {
         self.row.deadline
     }
-    /// Where it stands.
+    /// Where it stands: not started, in progress (progress reported on it, or on a
+    /// subtask, or a subtask completed), completed or cancelled — the status every view
+    /// shows (the roll-up tree, the task list and its counts, scorecards, the command
+    /// line, the exported table).
     async fn status(&self) -> TaskStatus {
-        self.row.status.into()
+        self.figure().status.into()
     }
-    /// Percent complete: 100 once completed, else the lead agency's last report.
-    async fn percent(&self) -> u8 {
-        self.row.percent
+    /// Percent complete, as every view shows it (the roll-up tree's figure for this
+    /// task): 100 once completed; with subtasks that count, theirs combined by the
+    /// program's roll-up rule; else the lead agency's last report (under the
+    /// status-based rule: 50 once progress is reported, else 0). Null when cancelled.
+    async fn percent(&self) -> Option<f64> {
+        self.figure().percent
+    }
+    /// Whether `percent` was made from its subtasks' figures rather than its own.
+    async fn percent_from_subtasks(&self) -> bool {
+        self.figure().from_subtasks
+    }
+    /// The lead agency's last progress report, 0–100, as reported (coordinating
+    /// agencies' reports are contributions and do not change it).
+    async fn reported_percent(&self) -> u8 {
+        self.row.lead_percent
     }
     /// Roll-up weight.
     async fn weight(&self) -> u32 {
@@ -154,16 +176,16 @@ impl Task {
     }
     /// Open and past the deadline on the day asked about.
     async fn overdue(&self) -> bool {
-        self.row.is_overdue(self.scope.today)
+        self.figure().is_overdue()
     }
     /// Days past the deadline on the day asked about, while open.
     async fn days_overdue(&self) -> Option<i64> {
         self.row
             .deadline
-            .filter(|_| self.row.is_overdue(self.scope.today))
+            .filter(|_| self.figure().is_overdue())
             .map(|d| (self.scope.today - d).num_days())
     }
-    /// Agencies it was inherited from through mergers.
+    /// Agencies it was inherited from as lead through mergers.
     async fn inherited_from(&self) -> Vec<Agency> {
         self.row
             .inherited_from

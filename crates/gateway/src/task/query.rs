@@ -25,13 +25,15 @@ pub struct TaskFilterInput {
     pub lead_id: Option<ID>,
     /// Coordinated by this agency.
     pub coordinator_id: Option<ID>,
-    /// In this status.
+    /// In this status (as `Task.status` shows it).
     pub status: Option<TaskStatus>,
     /// Deadline on or after this day.
     pub deadline_from: Option<NaiveDate>,
     /// Deadline on or before this day.
     pub deadline_to: Option<NaiveDate>,
-    /// Open and past the deadline on this day.
+    /// Overdue on this day as things stood then: entered by then, neither completed (by
+    /// its completion date) nor cancelled by then, and past the deadline in force that
+    /// day — even if it has been completed or its deadline extended since.
     pub overdue_on: Option<NaiveDate>,
     /// Words of the title, with or without diacritics ("cai cach" finds "cải cách").
     pub search: Option<String>,
@@ -60,9 +62,10 @@ pub struct TaskConnection {
     pub page_info: PageInfo,
     /// How many tasks the filter admits.
     pub total_count: usize,
-    /// Counts by status over the filtered set, as of today.
+    /// Counts by status over the filtered set, as of today (each task as
+    /// `Task.status` and `Task.overdue` show it).
     pub counts: StatusCountsView,
-    /// Average percent over the filtered set, cancelled tasks left out.
+    /// The average of `Task.percent` over the filtered set, cancelled tasks left out.
     pub average_percent: Option<f64>,
 }
 

@@ -3,12 +3,11 @@
 
 use chrono::NaiveDate;
 
-use reform_domain::Timeliness;
-
+use crate::figure::Standing;
 use crate::model::{ProgressModel, TaskRow, TaskRowStatus};
 
 use super::bands::{band_of, bands_for, Band};
-use super::tenures::tenure_end;
+use super::tenures::{heads_of, tenure_end};
 
 /// When a head should not be considered for emulation rewards (thi đua, khen thưởng).
 /// Provinces set their own practice, so the thresholds are data.
@@ -43,11 +42,13 @@ pub struct HeadAccountability {
     pub agency_id: reform_domain::AgencyId,
     /// Its name.
     pub agency_name: String,
-    /// The head and the tenure.
+    /// The head and the tenure (its end filled in when the agency's end ended it).
     pub head: crate::model::HeadTenure,
     /// The tenure's last day as counted (today while in office).
     pub counted_to: NaiveDate,
-    /// Led tasks due within the tenure (and the year, when asked).
+    /// Led tasks the tenure answers for (see [`answerable_on`]), within the year
+    /// when asked: those falling due in it, and those completed in it before their
+    /// deadline.
     pub tasks_due: usize,
     /// Of those, completed early or on time.
     pub completed_in_time: usize,
@@ -84,8 +85,22 @@ pub fn lead_on(model: &ProgressModel, task: &TaskRow, day: NaiveDate) -> reform_
     lead
 }
 
-/// Accountability by head of agency: each head's tenure, what fell due in it, and the
-/// "do not consider for emulation rewards" flag with its reasons by `rule`.
+/// The day a task is answered for, by the head in office that day at the agency that
+/// led it then ([`lead_on`]): its deadline — or, when it was completed before its
+/// deadline, its completion, so an early completion is credited to the head who
+/// delivered it, even if another is in office when the deadline comes (or the agency
+/// has ceased by then). Tasks without a deadline are answered for by no one.
+pub fn answerable_on(task: &TaskRow) -> Option<NaiveDate> {
+    let deadline = task.deadline?;
+    Some(match task.completed_on {
+        Some(done) if task.status == TaskRowStatus::Completed => done.min(deadline),
+        _ => deadline,
+    })
+}
+
+/// Accountability by head of agency: each head's tenure, the tasks it answers for
+/// ([`answerable_on`]), and the "do not consider for emulation rewards" flag with its
+/// reasons by `rule`. Tasks are counted by their figures on `today`.
 pub fn accountability(
     model: &ProgressModel,
     jurisdiction: Option<&str>,
@@ -94,32 +109,36 @@ pub fn accountability(
     bands: &[Band],
     rule: &RewardRule,
 ) -> Vec<HeadAccountability> {
-    // Each task answers to the agency that led it when it fell due, so a task
-    // inherited in a merger counts for the merged agency's head if it fell due before.
-    let mut answerable: std::collections::HashMap<reform_domain::AgencyId, Vec<&TaskRow>> =
-        std::collections::HashMap::new();
+    // Each task answers to the agency that led it on the day it is answered for, so a
+    // task inherited in a merger counts for the merged agency's head if it fell due
+    // (or was completed early) before.
+    let mut answerable: std::collections::HashMap<
+        reform_domain::AgencyId,
+        Vec<(NaiveDate, &TaskRow, Standing)>,
+    > = std::collections::HashMap::new();
     for task in model
         .tasks
         .values()
         .filter(|t| t.status != TaskRowStatus::Cancelled)
     {
-        if let Some(deadline) = task.deadline {
+        if let Some(day) = answerable_on(task) {
+            let standing = model.task_figure(task, today).standing;
             answerable
-                .entry(lead_on(model, task, deadline))
+                .entry(lead_on(model, task, day))
                 .or_default()
-                .push(task);
+                .push((day, task, standing));
         }
     }
     let mut out = Vec::new();
-    for (agency, records) in &model.records {
+    for agency in model.records.keys() {
         let Some(row) = model.agencies.get(agency) else {
             continue;
         };
         if !model.lies_in(&row.jurisdiction, jurisdiction) {
             continue;
         }
-        for head in &records.heads {
-            let counted_to = tenure_end(model, *agency, head, today);
+        for head in heads_of(model, *agency) {
+            let counted_to = tenure_end(model, *agency, &head, today);
             if counted_to < head.from {
                 continue;
             }
@@ -128,27 +147,22 @@ pub fn accountability(
                     && d <= counted_to
                     && year.is_none_or(|y| chrono::Datelike::year(&d) == y)
             };
-            let due: Vec<&TaskRow> = answerable
+            let due: Vec<(&TaskRow, Standing)> = answerable
                 .get(agency)
                 .into_iter()
                 .flatten()
-                .copied()
-                .filter(|t| t.deadline.is_some_and(in_scope))
+                .filter(|(day, _, _)| in_scope(*day))
+                .map(|(_, task, standing)| (*task, *standing))
                 .collect();
             let completed_in_time = due
                 .iter()
-                .filter(|t| {
-                    t.status == TaskRowStatus::Completed && t.timeliness != Some(Timeliness::Late)
-                })
+                .filter(|(_, s)| matches!(s, Standing::Early | Standing::OnTime))
                 .count();
-            let completed_late = due
-                .iter()
-                .filter(|t| t.timeliness == Some(Timeliness::Late))
-                .count();
+            let completed_late = due.iter().filter(|(_, s)| *s == Standing::Late).count();
             let overdue: Vec<i64> = due
                 .iter()
-                .filter(|t| t.is_overdue(today))
-                .filter_map(|t| t.deadline.map(|d| (today - d).num_days()))
+                .filter(|(_, s)| *s == Standing::Overdue)
+                .filter_map(|(t, _)| t.deadline.map(|d| (today - d).num_days()))
                 .collect();
             let on_time_rate =
                 (!due.is_empty()).then(|| completed_in_time as f64 / due.len() as f64);
@@ -197,7 +211,7 @@ pub fn accountability(
             out.push(HeadAccountability {
                 agency_id: *agency,
                 agency_name: row.name.clone(),
-                head: head.clone(),
+                head,
                 counted_to,
                 tasks_due: due.len(),
                 completed_in_time,
@@ -260,6 +274,7 @@ mod tests {
             timeliness: None,
             days_late: None,
             inherited_from: Vec::new(),
+            history: crate::model::TaskHistory::default(),
         }
     }
 

@@ -16,7 +16,9 @@ mod tallies;
 mod tasks;
 mod tenures;
 
-pub use self::accountability::{accountability, lead_on, HeadAccountability, RewardRule};
+pub use self::accountability::{
+    accountability, answerable_on, lead_on, HeadAccountability, RewardRule,
+};
 pub use self::bands::{band_of, bands_for, Band, NO_FALLBACK};
 pub use self::dossiers::{dossier_totals, DossierPeriodKind, DossierTotal, DossierTotals};
 pub use self::indicators::{trajectories, trajectory, Rag, Trajectory};
@@ -25,6 +27,7 @@ pub use self::pillars::{pillar_progress, PillarProgress};
 pub use self::scorecard::{scorecard, scorecard_with, ParStanding, Scorecard};
 pub use self::tallies::{agency_tallies, agency_tally, AgencyTally};
 pub use self::tasks::{select_tasks, tasks, TaskFilter, TaskOrder, TaskSelection};
+pub use self::tenures::heads_of;
 pub use crate::tree::{
     roll_up, rollup_tree, rollup_tree_in, rule_of, NodeRef, RollupInput, RollupNode, StatusCounts,
 };

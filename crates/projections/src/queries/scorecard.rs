@@ -41,7 +41,8 @@ pub struct Scorecard {
     pub completed_in_time: usize,
     /// Led tasks completed late.
     pub completed_late: usize,
-    /// Led tasks open and past their deadline today.
+    /// Led tasks open and past their deadline today (by their figures, as every
+    /// count here).
     pub overdue_now: usize,
     /// Average days late of its late completions.
     pub average_days_late: Option<f64>,
@@ -51,7 +52,8 @@ pub struct Scorecard {
     pub sipas: Option<crate::model::SipasResult>,
     /// Its latest dossier statistics' on-time rate, with the period's last day.
     pub dossier_on_time_rate: Option<(NaiveDate, f64)>,
-    /// The head in office today.
+    /// The head in office today; for an agency that has ceased (merged, dissolved),
+    /// its last head, the tenure's end filled in.
     pub head: Option<crate::model::HeadTenure>,
 }
 
@@ -116,6 +118,6 @@ pub fn scorecard_with(
         dossier_on_time_rate: records
             .and_then(|r| r.dossiers.iter().rev().find(|d| d.field.is_none()))
             .and_then(|d| d.on_time_rate().map(|rate| (d.to, rate))),
-        head: records.and_then(|r| current_head(model, agency, r, today)),
+        head: current_head(model, agency, today),
     })
 }

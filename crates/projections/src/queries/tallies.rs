@@ -2,8 +2,7 @@
 
 use chrono::NaiveDate;
 
-use reform_domain::Timeliness;
-
+use crate::figure::{Standing, TaskFigure};
 use crate::model::{ProgressModel, TaskRow, TaskRowStatus};
 
 /// What one agency's tasks add up to on a day: the task half of its scorecard.
@@ -26,26 +25,21 @@ pub struct AgencyTally {
 }
 
 impl AgencyTally {
-    fn add(&mut self, task: &TaskRow, led: bool, today: NaiveDate) {
-        if !led {
-            self.coordinated += 1;
-            return;
-        }
+    /// Counts a led task by where its figure stands.
+    fn add_led(&mut self, task: &TaskRow, figure: &TaskFigure) {
         if task.inherited_from.is_empty() {
             self.led += 1;
         } else {
             self.inherited += 1;
         }
-        if task.status == TaskRowStatus::Completed {
-            if task.timeliness == Some(Timeliness::Late) {
+        match figure.standing {
+            Standing::Early | Standing::OnTime => self.completed_in_time += 1,
+            Standing::Late => {
                 self.completed_late += 1;
                 self.days_late += u64::from(task.days_late.unwrap_or(0));
-            } else {
-                self.completed_in_time += 1;
             }
-        }
-        if task.is_overdue(today) {
-            self.overdue_now += 1;
+            Standing::Overdue => self.overdue_now += 1,
+            Standing::NotStarted | Standing::InProgress | Standing::Cancelled => {}
         }
     }
 
@@ -66,15 +60,13 @@ pub fn agency_tallies(
         .values()
         .filter(|t| t.status != TaskRowStatus::Cancelled)
     {
+        let figure = model.task_figure(task, today);
         tallies
             .entry(task.lead_id)
             .or_default()
-            .add(task, true, today);
+            .add_led(task, &figure);
         for coordinator in &task.coordinator_ids {
-            tallies
-                .entry(*coordinator)
-                .or_default()
-                .add(task, false, today);
+            tallies.entry(*coordinator).or_default().coordinated += 1;
         }
     }
     tallies
@@ -93,10 +85,10 @@ pub fn agency_tally(
         .filter(|t| t.status != TaskRowStatus::Cancelled)
     {
         if task.lead_id == agency {
-            tally.add(task, true, today);
+            tally.add_led(task, &model.task_figure(task, today));
         }
         if task.coordinator_ids.contains(&agency) {
-            tally.add(task, false, today);
+            tally.coordinated += 1;
         }
     }
     tally

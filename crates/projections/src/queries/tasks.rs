@@ -26,13 +26,15 @@ pub struct TaskFilter {
     pub lead: Option<reform_domain::AgencyId>,
     /// With this agency among the coordinators.
     pub coordinator: Option<reform_domain::AgencyId>,
-    /// Lifecycle status.
+    /// Status as the task's figure shows it (a task whose subtasks have begun is in
+    /// progress).
     pub status: Option<TaskRowStatus>,
     /// Deadline on or after this day.
     pub deadline_from: Option<NaiveDate>,
     /// Deadline on or before this day.
     pub deadline_to: Option<NaiveDate>,
-    /// Open and past the deadline on this day.
+    /// Overdue on this day as things stood then ([`TaskRow::overdue_on`]): open on it
+    /// and past the deadline in force on it, even if completed or extended since.
     pub overdue_on: Option<NaiveDate>,
     /// Words the title must contain, with or without diacritics ("cai cach").
     pub search: Option<String>,
@@ -95,7 +97,7 @@ pub fn tasks<'m>(
                 .coordinator
                 .is_none_or(|a| t.coordinator_ids.contains(&a))
         })
-        .filter(|t| filter.status.is_none_or(|s| t.status == s))
+        .filter(|t| filter.status.is_none_or(|s| model.task_status(t) == s))
         .filter(|t| {
             filter
                 .deadline_from
@@ -106,7 +108,7 @@ pub fn tasks<'m>(
                 .deadline_to
                 .is_none_or(|d| t.deadline.is_some_and(|td| td <= d))
         })
-        .filter(|t| filter.overdue_on.is_none_or(|d| t.is_overdue(d)))
+        .filter(|t| filter.overdue_on.is_none_or(|d| t.overdue_on(d)))
         .filter(|t| words.iter().all(|w| t.search.contains(w.as_str())))
         .collect();
     // The id breaks ties, so the faster unstable sort gives one order.
@@ -131,13 +133,15 @@ pub fn tasks<'m>(
 pub struct TaskSelection {
     /// The tasks, in order.
     pub ids: Vec<reform_domain::TaskId>,
-    /// Counts by where they stand on the day.
+    /// Counts by where their figures stand on the day.
     pub counts: StatusCounts,
-    /// Their average percent, cancelled tasks left out; `None` when none count.
+    /// The average of their figures' percents, cancelled tasks left out; `None` when
+    /// none count.
     pub average_percent: Option<f64>,
 }
 
-/// [`tasks`] with its counts and average percent on `today`.
+/// [`tasks`] with its counts and average percent on `today`, each task by its figure
+/// ([`ProgressModel::task_figure`]).
 pub fn select_tasks(
     model: &ProgressModel,
     filter: &TaskFilter,
@@ -148,10 +152,9 @@ pub fn select_tasks(
     let mut counts = StatusCounts::default();
     let mut percent_sum = 0.0;
     for task in &rows {
-        counts.count(task, today);
-        if task.status != TaskRowStatus::Cancelled {
-            percent_sum += f64::from(task.percent);
-        }
+        let figure = model.task_figure(task, today);
+        counts.count(&figure);
+        percent_sum += figure.percent.unwrap_or(0.0);
     }
     let counted = counts.counted();
     TaskSelection {
