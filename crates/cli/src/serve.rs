@@ -81,6 +81,8 @@ pub struct ServeArgs {
     pub max_token_days: i64,
     /// The read-model tables' lag beyond which /readyz says not ready, in events.
     pub max_tables_lag: u64,
+    /// Streams the command handler remembers the state of, at most.
+    pub stream_cache: usize,
 }
 
 /// Serves the API until Ctrl-C or SIGTERM, then shuts down gracefully.
@@ -94,7 +96,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         "--max-token-days must be at least 1"
     );
     let store = reform_store::open(database_url).await?;
-    let handler = CommandHandler::new(store);
+    let handler = CommandHandler::with_stream_cache(store, args.stream_cache);
     if args.demo && handler.store().head().await? == 0 {
         let load = demo::load_demo(&handler)
             .await

@@ -14,6 +14,7 @@ pub(crate) async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result
         secret: args.jwt_secret,
         max_token_days: args.max_token_days,
         max_tables_lag: args.max_tables_lag,
+        stream_cache: args.stream_cache,
     };
     reform_cli::serve::serve(database_url, args).await
 }
