@@ -496,7 +496,8 @@ fn reform_import_plan_refuses_hostile_files() {
     };
     let before = head();
     let far = dir.path().join("far.xlsx");
-    std::fs::write(&far, crate::support::hostile::far_cell_workbook()).expect("file");
+    let far_cell = reform_devtools::hostile::far_cell_workbook().expect("the workbook");
+    std::fs::write(&far, far_cell).expect("file");
     let huge = dir.path().join("huge.csv");
     std::fs::write(&huge, "STT,Nội dung nhiệm vụ\n".repeat(60_000)).expect("file");
     for (file, says) in [
