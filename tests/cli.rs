@@ -249,6 +249,86 @@ fn reform_audit_export_hands_over_a_period_with_its_digest() {
     assert!(!ok && err.contains("before --from"), "{err}");
 }
 
+/// An actor whose token names them `=HYPERLINK("http://x")`, and a reason starting with
+/// `@`, recorded through a real server: `reform audit export` in csv puts an apostrophe
+/// before those cells, as the plan table's csv does, so a spreadsheet shows them as
+/// text; no cell of the file starts like a formula; JSON lines keep the stored text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reform_audit_export_csv_cells_never_open_as_formulas() {
+    use crate::support::process::{reform, token, Served};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("formulas.db").display());
+    let name = r#"=HYPERLINK("http://x")"#;
+    {
+        let served = Served::start(&url, dir.path()).await;
+        let secretariat = token(reform_domain::Role::Secretariat, name, None);
+        let agency = served
+            .ok(
+                &secretariat,
+                r#"mutation($input: RegisterAgencyInput!) { registerAgency(input: $input) { agency { id } } }"#,
+                serde_json::json!({ "input": {
+                    "name": "Sở Nội vụ", "tier": "DEPARTMENT", "jurisdiction": "VN-DN" } }),
+            )
+            .await["registerAgency"]["agency"]["id"]
+            .clone();
+        served
+            .ok(
+                &secretariat,
+                r#"mutation($input: RenameAgencyInput!) { renameAgency(input: $input) { agency { name } } }"#,
+                serde_json::json!({ "input": {
+                    "agencyId": agency, "newName": "-Sở Nội vụ thành phố", "effectiveOn": "2025-07-01",
+                    "reason": "@all đổi tên theo Nghị quyết" } }),
+            )
+            .await;
+    }
+    let export = |format: &str| {
+        let (code, out, err) = reform(
+            &url,
+            dir.path(),
+            &[
+                "audit",
+                "export",
+                "--from",
+                "2000-01-01",
+                "--to",
+                "2100-12-31",
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(code, Some(0), "{err}");
+        out
+    };
+    let csv = export("csv");
+    let mut rows = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let header = rows.headers().expect("a header").clone();
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let records: Vec<csv::StringRecord> = rows.records().map(|r| r.expect("a row")).collect();
+    assert_eq!(records.len(), 2, "{csv}");
+    for record in &records {
+        assert_eq!(&record[column("actor_name")], format!("'{name}"));
+        assert_eq!(&record[column("actor_id")], format!("'{name}"));
+        for cell in record {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a cell opens as a formula: {cell:?}"
+            );
+        }
+    }
+    assert_eq!(
+        &records[1][column("reason")],
+        "'@all đổi tên theo Nghị quyết"
+    );
+    let renamed: serde_json::Value =
+        serde_json::from_str(&records[1][column("payload")]).expect("the payload is JSON");
+    assert_eq!(renamed["new_name"], "-Sở Nội vụ thành phố");
+
+    let jsonl = export("jsonl");
+    let first: serde_json::Value =
+        serde_json::from_str(jsonl.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(first["actor_name"], name, "JSON lines keep the stored text");
+}
+
 /// `reform import plan` with the sample file, as the README shows it: exit 0 and the
 /// report; again, nothing to change; a file with a bad row, exit 3 with the row named
 /// and nothing written; `--dry-run` writes nothing; `reform export plan` writes a
@@ -417,7 +497,8 @@ fn reform_import_plan_refuses_hostile_files() {
     };
     let before = head();
     let far = dir.path().join("far.xlsx");
-    std::fs::write(&far, crate::support::hostile::far_cell_workbook()).expect("file");
+    let far_cell = reform_devtools::hostile::far_cell_workbook().expect("the workbook");
+    std::fs::write(&far, far_cell).expect("file");
     let huge = dir.path().join("huge.csv");
     std::fs::write(&huge, "STT,Nội dung nhiệm vụ\n".repeat(60_000)).expect("file");
     for (file, says) in [

@@ -47,6 +47,30 @@ struct Scenario {
     task: TaskId,
 }
 
+impl Scenario {
+    /// The lead agency's progress report on the task.
+    fn report(&self, percent: u8) -> Command {
+        Command::ReportProgress {
+            task_id: self.task,
+            reporter_agency: self.home_affairs,
+            percent,
+            note: "Đã trình dự thảo".into(),
+            evidence: vec![],
+            as_of: date(2023, 5, 1),
+        }
+    }
+
+    /// The lead agency completes the task.
+    fn complete(&self) -> Command {
+        Command::CompleteTask {
+            task_id: self.task,
+            reporter_agency: self.home_affairs,
+            output: "Đề án vị trí việc làm đã phê duyệt".into(),
+            completed_on: date(2023, 6, 20),
+        }
+    }
+}
+
 /// Two departments, a program, a plan, and one task led by the first.
 async fn scenario(t: &TestStore) -> Scenario {
     let handler = CommandHandler::new(t.store.clone());
@@ -125,6 +149,7 @@ on_both_engines!(
     a_stale_expected_version_is_a_conflict,
     a_merger_passes_open_tasks_to_the_successor_once,
     a_handler_behind_another_process_still_decides_on_current_facts,
+    a_busy_task_stays_within_the_stream_memory_and_decides_after_eviction,
 );
 
 async fn a_refused_command_writes_nothing_and_says_why(t: TestStore) {
@@ -346,14 +371,7 @@ async fn a_handler_behind_another_process_still_decides_on_current_facts(t: Test
     let other = CommandHandler::new(t.reopen().await);
 
     // The other process reports progress: our memory of the task is now one behind.
-    let report = |percent| Command::ReportProgress {
-        task_id: s.task,
-        reporter_agency: s.home_affairs,
-        percent,
-        note: "Đã trình dự thảo".into(),
-        evidence: vec![],
-        as_of: date(2023, 5, 1),
-    };
+    let report = |percent| s.report(percent);
     other
         .execute(report(40), secretariat(), None)
         .await
@@ -370,12 +388,7 @@ async fn a_handler_behind_another_process_still_decides_on_current_facts(t: Test
 
     // The other process completes the task; remembered as open, it must not be
     // cancellable here, and the refusal must be about the task as it is.
-    let complete = Command::CompleteTask {
-        task_id: s.task,
-        reporter_agency: s.home_affairs,
-        output: "Đề án vị trí việc làm đã phê duyệt".into(),
-        completed_on: date(2023, 6, 20),
-    };
+    let complete = s.complete();
     other
         .execute(complete, secretariat(), None)
         .await
@@ -444,5 +457,87 @@ async fn a_handler_behind_another_process_still_decides_on_current_facts(t: Test
             Err(CommandError::Rejected(DomainError::AgencyNotActive { .. }))
         ),
         "{refused:?}"
+    );
+}
+
+/// A task with 20,000 progress reports, a handler remembering at most four streams:
+/// the memory never holds more, whatever is touched; once the busy task is forgotten,
+/// the next decision on it is made on its state read back from the store, including
+/// what another process did meanwhile, and lands at the right version.
+async fn a_busy_task_stays_within_the_stream_memory_and_decides_after_eviction(t: TestStore) {
+    let s = scenario(&t).await;
+    let report = |percent: u8| s.report(percent);
+    // 20,000 reports, written in groups (one transaction each) to keep the test short.
+    for group in 0..40_u32 {
+        let commands = (0..500_u32)
+            .map(|i| {
+                (
+                    report(u8::try_from((group + i) % 100).unwrap_or(0)),
+                    secretariat(),
+                )
+            })
+            .collect();
+        s.handler
+            .execute_all(commands)
+            .await
+            .expect("a group of reports");
+    }
+    let small = CommandHandler::with_stream_cache(t.store.clone(), 4);
+    let reported = small
+        .execute(report(77), secretariat(), None)
+        .await
+        .expect("a report on the busy task");
+    assert_eq!(reported.outcome.last_version, 20_002);
+    assert_eq!(small.cached_streams(), (2, 4), "the task and its reporter");
+
+    // Ten other agencies pass through the memory: it stays at four streams.
+    for i in 0..10 {
+        small
+            .execute(
+                register(AgencyId::generate(), &format!("Sở thứ {i}")),
+                secretariat(),
+                None,
+            )
+            .await
+            .expect("registering");
+        assert!(
+            small.cached_streams().0 <= 4,
+            "{:?}",
+            small.cached_streams()
+        );
+    }
+
+    // Meanwhile another process completes the task. Forgotten here, it is read back:
+    // a report is refused on the task as it is, not as last remembered.
+    s.handler
+        .execute(s.complete(), secretariat(), None)
+        .await
+        .expect("the other process completes the task");
+    match small.execute(report(80), secretariat(), None).await {
+        Err(CommandError::Rejected(DomainError::TaskStatusForbids { status, .. })) => {
+            assert_eq!(status, "completed");
+        }
+        other => panic!("expected a refusal on the completed task, got {other:?}"),
+    }
+    let reopened = small
+        .execute(
+            Command::ReopenTask {
+                task_id: s.task,
+                reason: "Bổ sung hồ sơ".into(),
+            },
+            secretariat(),
+            Some(20_003),
+        )
+        .await
+        .expect("reopening at the version the store holds");
+    assert_eq!(reopened.outcome.last_version, 20_004);
+    let (world, versions) = small.load(&[s.task.stream()]).await.expect("load");
+    assert_eq!(versions, vec![20_004]);
+    let task = &world.tasks[&s.task];
+    assert_eq!((task.percent, task.lead_percent), (77, 77));
+    assert!(
+        small.cached_streams().0 <= 4,
+        "{:?}",
+        small.cached_streams()
     );
 }

@@ -683,25 +683,32 @@ async fn the_secretariat_imports_and_exports_a_plan_table_over_graphql(t: TestSt
 /// 35 MB, sent as dry runs and for real: each is a typed BAD_USER_INPUT naming the
 /// limit, the server answers afterwards, and nothing was written.
 async fn hostile_workbooks_are_refused_over_graphql_and_the_server_lives(t: TestStore) {
-    use crate::support::hostile::{far_cell_workbook, inflating_workbook};
     use base64::Engine as _;
+    use reform_devtools::hostile::{far_cell_workbook, inflating_workbook};
     let (handler, _) = demo(&t).await;
     let head = handler.store().head().await.expect("head");
     drop(handler);
     let api = ApiServer::start(&t, reform_gateway::Options::default()).await;
     let secretariat = api.token(Role::Secretariat, "tran.thi.b", None);
     let plan_id = plan_global_id(&api, &secretariat).await;
+    let (far_cell, inflating) = (
+        far_cell_workbook().expect("the workbook"),
+        inflating_workbook().expect("the workbook"),
+    );
+    assert!(
+        far_cell.len() < 8 * 1024,
+        "small on the wire: {}",
+        far_cell.len()
+    );
+    let limit = reform_interchange::limits::FILE_BYTES;
+    assert!(
+        inflating.len() < limit,
+        "under the upload limit: {}",
+        inflating.len()
+    );
     let cases = [
-        (
-            far_cell_workbook(),
-            "cell XFD1048576",
-            "5000 rows × 50 columns",
-        ),
-        (
-            inflating_workbook(),
-            "inflates to more than 32 MiB",
-            "32 MiB",
-        ),
+        (far_cell, "cell XFD1048576", "5000 rows × 50 columns"),
+        (inflating, "inflates to more than 32 MiB", "32 MiB"),
     ];
     for (bytes, what, limit) in &cases {
         for dry_run in [true, false] {

@@ -1,5 +1,4 @@
 pub mod api;
-pub mod hostile;
 pub mod pg;
 pub mod process;
 pub mod stores;

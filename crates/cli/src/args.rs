@@ -162,6 +162,12 @@ pub(crate) struct ServeArgs {
     #[arg(long, env = "REFORM_RATE_LIMIT_BURST", default_value_t = 300,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub(crate) rate_limit_burst: u32,
+    /// How many records (tasks, agencies, plans…) the command handler remembers the
+    /// state of between commands, the least recently used forgotten first; a
+    /// forgotten one is read from the database again when a command needs it.
+    #[arg(long, env = "REFORM_STREAM_CACHE", default_value_t = reform_store::DEFAULT_STREAM_CACHE,
+          value_parser = parse_stream_cache)]
+    pub(crate) stream_cache: usize,
 }
 
 /// `reform token`.
@@ -188,6 +194,19 @@ pub(crate) struct TokenArgs {
     /// The HS256 signing secret; unset: the development secret.
     #[arg(long, env = "REFORM_JWT_SECRET", hide_env_values = true)]
     pub(crate) jwt_secret: Option<String>,
+}
+
+/// The most streams the handler may be told to remember: a bound, so that a typo
+/// cannot ask for unbounded memory.
+const MAX_STREAM_CACHE: usize = 1_000_000;
+
+/// `--stream-cache`: a count from 0 to [`MAX_STREAM_CACHE`].
+fn parse_stream_cache(text: &str) -> Result<usize, String> {
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n <= MAX_STREAM_CACHE)
+        .ok_or_else(|| format!("give a number of streams from 0 to {MAX_STREAM_CACHE}"))
 }
 
 /// A role a person's token may carry, from its name in any case (not the system's).

@@ -1,11 +1,14 @@
 //! `reform audit export`: the events of a period, for hand-over to inspection, as CSV
-//! (UTF-8 with a byte-order mark, so spreadsheet programs keep the Vietnamese text) or
-//! JSON lines, each row with its place in the hash chain.
+//! (UTF-8 with a byte-order mark, so spreadsheet programs keep the Vietnamese text, and
+//! no cell a spreadsheet would run as a formula) or JSON lines (the stored text as it
+//! is), each row with its place in the hash chain.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
+use reform_interchange::neutralised;
 use reform_store::chain::{ChainedEvent, Digest};
 use reform_store::EventStore;
 use serde::Serialize;
@@ -39,17 +42,17 @@ struct Row<'e> {
     position: u64,
     occurred_at: String,
     recorded_at: String,
-    event_type: &'e str,
-    stream_id: &'e str,
+    event_type: Cow<'e, str>,
+    stream_id: Cow<'e, str>,
     stream_version: u64,
-    actor_id: &'e str,
-    actor_name: &'e str,
-    actor_role: &'e str,
+    actor_id: Cow<'e, str>,
+    actor_name: Cow<'e, str>,
+    actor_role: Cow<'e, str>,
     actor_agency: Option<String>,
-    reason: Option<&'e str>,
+    reason: Option<Cow<'e, str>>,
     command_id: String,
     correlation_id: String,
-    payload: &'e str,
+    payload: Cow<'e, str>,
     prev_hash: Option<&'e str>,
     hash: Option<&'e str>,
 }
@@ -61,19 +64,43 @@ impl<'e> Row<'e> {
             position: e.position,
             occurred_at: m.occurred_at.to_rfc3339(),
             recorded_at: m.recorded_at.to_rfc3339(),
-            event_type: &e.event_type,
-            stream_id: e.stream_id.as_str(),
+            event_type: e.event_type.as_str().into(),
+            stream_id: e.stream_id.as_str().into(),
             stream_version: e.stream_version,
-            actor_id: &m.actor.user_id,
-            actor_name: &m.actor.display_name,
-            actor_role: m.actor.role.code(),
+            actor_id: m.actor.user_id.as_str().into(),
+            actor_name: m.actor.display_name.as_str().into(),
+            actor_role: m.actor.role.code().into(),
             actor_agency: m.actor.agency.map(|a| a.0.to_string()),
-            reason: m.reason.as_deref(),
+            reason: m.reason.as_deref().map(Cow::from),
             command_id: m.command_id.to_string(),
             correlation_id: m.correlation_id.to_string(),
-            payload: &e.payload,
+            payload: e.payload.as_str().into(),
             prev_hash: c.prev_hash.as_deref(),
             hash: c.hash.as_deref(),
+        }
+    }
+
+    /// The row as a spreadsheet may open it: every text a user or a token chose (an
+    /// actor's name, a reason, a payload) that starts like a formula gets the
+    /// apostrophe the plan tables' csv puts there. The other columns are the
+    /// tracker's own (times, ids, hashes) and never start so.
+    fn neutralised(self) -> Row<'e> {
+        let text = |cell: Cow<'e, str>| {
+            let prefixed = match neutralised(&cell) {
+                Cow::Owned(prefixed) => Some(prefixed),
+                Cow::Borrowed(_) => None,
+            };
+            prefixed.map_or(cell, Cow::Owned)
+        };
+        Row {
+            event_type: text(self.event_type),
+            stream_id: text(self.stream_id),
+            actor_id: text(self.actor_id),
+            actor_name: text(self.actor_name),
+            actor_role: text(self.actor_role),
+            reason: self.reason.map(text),
+            payload: text(self.payload),
+            ..self
         }
     }
 }
@@ -132,7 +159,9 @@ pub async fn export(
         {
             let row = Row::of(c);
             match &mut sink {
-                Sink::Csv(w) => w.serialize(&row).context("writing a CSV row")?,
+                Sink::Csv(w) => w
+                    .serialize(row.neutralised())
+                    .context("writing a CSV row")?,
                 Sink::Json(out) => {
                     serde_json::to_writer(&mut *out, &row)?;
                     out.write_all(b"\n")?;

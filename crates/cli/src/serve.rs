@@ -85,6 +85,8 @@ pub struct ServeArgs {
     pub sockets: reform_gateway::SocketLimits,
     /// Requests per caller to /graphql; none: unlimited.
     pub rate_limit: Option<reform_gateway::RateLimit>,
+    /// Streams the command handler remembers the state of, at most.
+    pub stream_cache: usize,
 }
 
 /// Serves the API until Ctrl-C or SIGTERM, then shuts down gracefully.
@@ -98,7 +100,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         "--max-token-days must be at least 1"
     );
     let store = reform_store::open(database_url).await?;
-    let handler = CommandHandler::new(store);
+    let handler = CommandHandler::with_stream_cache(store, args.stream_cache);
     if args.demo && handler.store().head().await? == 0 {
         let load = demo::load_demo(&handler)
             .await

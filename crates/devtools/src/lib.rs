@@ -1,11 +1,13 @@
 //! The reform tracker's developer tools, apart from the shipped `reform` binary: the
 //! benchmarks (`reform-dev bench …`), a synthetic country made through the normal
 //! command path (`reform-dev generate`, and the scale tests' data), and a throwaway
-//! PostgreSQL cluster for the tests and benchmarks on a machine without a server.
+//! PostgreSQL cluster for the tests and benchmarks on a machine without a server, and
+//! the hostile workbooks the tests and the memory benchmark feed the import.
 //!
 //! Nothing here is part of the product: `reform` depends on this crate only for its
 //! tests.
 
 pub mod bench;
 pub mod generate;
+pub mod hostile;
 pub mod throwaway_pg;

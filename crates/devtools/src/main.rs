@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use reform_devtools::bench::{append, dashboard, lag, rebuild, verify, Engine};
+use reform_devtools::bench::{
+    append, contention, dashboard, lag, rebuild, soak, verify, workbooks, Engine,
+};
 use reform_devtools::generate::{generate, Shape};
 use reform_store::{CommandHandler, DEFAULT_DATABASE_URL};
 
@@ -149,6 +151,62 @@ enum BenchWhat {
         #[arg(long, default_value_t = 10)]
         writes_per_sec: u32,
     },
+    /// A real `reform serve` (the release binary beside reform-dev) under a steady mixed
+    /// read and write load; its resident memory at the start, each tenth and the end,
+    /// the growth after warm-up, requests served and errors.
+    Soak {
+        /// How long the load lasts, in minutes.
+        #[arg(long, default_value_t = 30.0)]
+        minutes: f64,
+        /// Seconds between samples of the server's memory.
+        #[arg(long, default_value_t = 10)]
+        sample_secs: u64,
+        /// Requests per second asked for, in all (half reads, half writes).
+        #[arg(long, default_value_t = 100)]
+        rate: u32,
+        /// Concurrent clients sharing that rate.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// Which database (both: one run after the other).
+        #[arg(long, value_enum, default_value = "sqlite")]
+        engine: Engine,
+        /// A PostgreSQL server to create scratch databases on.
+        #[arg(long, env = "REFORM_BENCH_POSTGRES_URL")]
+        postgres_url: Option<String>,
+        /// The `reform` binary to run (default: the one beside reform-dev).
+        #[arg(long)]
+        reform: Option<std::path::PathBuf>,
+        /// Send no task creations, only reports and reads: the records stay the same,
+        /// only their events grow.
+        #[arg(long)]
+        no_new_tasks: bool,
+    },
+    /// Acknowledged commands per second with more and more concurrent writers, on one
+    /// busy task and on distinct tasks, against one writer, per engine.
+    Contention {
+        /// Writer counts; the first is the baseline.
+        #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
+        writers: Vec<usize>,
+        /// Seconds each count is measured.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        /// Which databases to measure.
+        #[arg(long, value_enum, default_value = "both")]
+        engine: Engine,
+        /// A PostgreSQL server to create scratch databases on.
+        #[arg(long, env = "REFORM_BENCH_POSTGRES_URL")]
+        postgres_url: Option<String>,
+    },
+    /// Hostile workbooks sent to a real `reform serve` as dry-run imports; its
+    /// resident memory before, after and at the peak, against the sample plan's table.
+    Hostile {
+        /// Times each file is sent.
+        #[arg(long, default_value_t = 20)]
+        repeat: usize,
+        /// The `reform` binary to run (default: the one beside reform-dev).
+        #[arg(long)]
+        reform: Option<std::path::PathBuf>,
+    },
     /// Generate a synthetic province, then time a bare scan of the log, a rebuild of the
     /// read-models and a time travel, per engine.
     Rebuild {
@@ -240,6 +298,57 @@ async fn bench(what: BenchWhat) -> anyhow::Result<()> {
                 postgres_url,
             };
             verify::render_verify(&verify::run_verify(&bench).await?)
+        }
+        BenchWhat::Soak {
+            minutes,
+            sample_secs,
+            rate,
+            clients,
+            engine,
+            postgres_url,
+            reform,
+            no_new_tasks,
+        } => {
+            anyhow::ensure!(
+                minutes > 0.0 && minutes <= 24.0 * 60.0,
+                "--minutes must be more than 0 and at most a day"
+            );
+            let bench = soak::SoakBench {
+                duration: Duration::from_secs_f64(minutes * 60.0),
+                sample_every: Duration::from_secs(sample_secs.clamp(1, 3_600)),
+                rate: rate.clamp(1, 10_000),
+                clients: clients.clamp(1, 256),
+                engine,
+                postgres_url,
+                reform,
+                new_tasks: !no_new_tasks,
+            };
+            soak::render_soak(&bench, &soak::run_soak(&bench).await?)
+        }
+        BenchWhat::Contention {
+            writers,
+            seconds,
+            engine,
+            postgres_url,
+        } => {
+            anyhow::ensure!(
+                !writers.is_empty() && writers.iter().all(|w| (1..=1_000).contains(w)),
+                "--writers takes counts from 1 to 1000, e.g. 1,8,32"
+            );
+            let bench = contention::ContentionBench {
+                writers,
+                duration: Duration::from_secs(seconds.clamp(1, 3_600)),
+                engine,
+                postgres_url,
+            };
+            contention::render_contention(&bench, &contention::run_contention(&bench).await?)
+        }
+        BenchWhat::Hostile { repeat, reform } => {
+            let bench = workbooks::HostileBench {
+                repeat: repeat.clamp(1, 10_000),
+                reform,
+            };
+            workbooks::render_hostile(&bench, &workbooks::run_hostile(&bench).await?)
         }
         BenchWhat::Dashboard {
             tasks,

@@ -357,6 +357,37 @@ pub fn evolve(mut world: World, event: &Event) -> World {
 }
 
 impl World {
+    /// Adds the state of other streams, each folded on its own. Every event changes
+    /// only the record of its own stream (an agency, a document, a task, an indicator,
+    /// an agency's evaluations, a jurisdiction's band schemes or its
+    /// place in the register) and reads nothing else,
+    /// so streams folded apart and absorbed give the world their events folded
+    /// together, in any order. This is what lets the command handler remember a
+    /// stream's state instead of its events.
+    pub fn absorb(&mut self, part: World) {
+        let World {
+            agencies,
+            documents,
+            tasks,
+            indicators,
+            evaluations,
+            band_schemes,
+            jurisdictions,
+        } = part;
+        self.jurisdictions.extend(jurisdictions);
+        self.agencies.extend(agencies);
+        self.documents.extend(documents);
+        self.tasks.extend(tasks);
+        self.indicators.extend(indicators);
+        self.evaluations.extend(evaluations);
+        for (jurisdiction, schemes) in band_schemes {
+            self.band_schemes
+                .entry(jurisdiction)
+                .or_default()
+                .extend(schemes);
+        }
+    }
+
     /// Folds a sequence of events into a fresh state.
     pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> World {
         let mut world = World::default();

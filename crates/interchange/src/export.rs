@@ -336,8 +336,9 @@ pub(crate) const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// A csv cell that a spreadsheet shows as the text it is: one starting like a formula
 /// gets a leading apostrophe, which spreadsheets read as "text follows" and the import
-/// takes off again.
-fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+/// takes off again. Every csv the tracker writes (plan tables, the audit export)
+/// passes its cells through this.
+pub fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
     if cell.starts_with(FORMULA_STARTS) {
         format!("'{cell}").into()
     } else {

@@ -14,7 +14,7 @@ pub mod import;
 pub mod run;
 pub mod sheet;
 
-pub use export::{plan_table, Cell, ExportError, Row, Table, TaskProgress};
+pub use export::{neutralised, plan_table, Cell, ExportError, Row, Table, TaskProgress};
 pub use import::{
     plan_import, Column, ImportError, ImportOptions, ImportPlan, ImportReport, Problem,
 };

@@ -463,13 +463,7 @@ mod tests {
 
     #[test]
     fn a_workbook_cell_beyond_the_bounds_is_refused_without_building_a_range() {
-        let mut workbook = rust_xlsxwriter::Workbook::new();
-        let sheet = workbook.add_worksheet();
-        sheet.write_string(0, 0, "STT").expect("A1");
-        sheet
-            .write_string(1_048_575, 16_383, "x")
-            .expect("XFD1048576");
-        let bytes = workbook.save_to_buffer().expect("workbook");
+        let bytes = reform_devtools::hostile::far_cell_workbook().expect("workbook");
         let message = refused(&bytes, Format::Xlsx);
         assert!(message.contains("cell XFD1048576"), "{message}");
 
@@ -507,25 +501,24 @@ mod tests {
 
     #[test]
     fn a_workbook_inflating_past_the_limit_is_refused() {
-        let mut workbook = rust_xlsxwriter::Workbook::new();
-        let sheet = workbook.add_worksheet();
-        let filler = "a".repeat(32_000 - 8);
-        for i in 0..1_100_u32 {
-            sheet
-                .write_string(
-                    i / 10,
-                    u16::try_from(i % 10).expect("column"),
-                    format!("{filler}{i:08}"),
-                )
-                .expect("a cell");
-        }
-        let bytes = workbook.save_to_buffer().expect("workbook");
+        let bytes = reform_devtools::hostile::inflating_workbook().expect("workbook");
         assert!(bytes.len() < limits::FILE_BYTES);
         let message = refused(&bytes, Format::Xlsx);
         assert!(
             message.contains("inflates to more than 32 MiB"),
             "{message}"
         );
+    }
+
+    /// A table as large as allowed, every cell filled, is read whole.
+    #[test]
+    fn a_workbook_as_large_as_allowed_is_read_whole() {
+        let bytes =
+            reform_devtools::hostile::many_cells_workbook(limits::ROWS as u32).expect("workbook");
+        assert!(bytes.len() <= limits::FILE_BYTES, "{} bytes", bytes.len());
+        let sheets = read(&bytes, Format::Xlsx).expect("within every bound");
+        assert_eq!(sheets[0].rows.len(), limits::ROWS);
+        assert!(sheets[0].rows.iter().all(|r| r.len() == limits::COLUMNS));
     }
 
     #[test]

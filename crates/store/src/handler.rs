@@ -134,13 +134,28 @@ impl Drop for TurnGuard<'_> {
 }
 
 impl CommandHandler {
-    /// A handler writing to `store`.
+    /// A handler writing to `store`, remembering up to [`DEFAULT_STREAM_CACHE`]
+    /// streams.
+    ///
+    /// [`DEFAULT_STREAM_CACHE`]: crate::DEFAULT_STREAM_CACHE
     pub fn new(store: Arc<dyn EventStore>) -> Self {
+        Self::with_stream_cache(store, crate::DEFAULT_STREAM_CACHE)
+    }
+
+    /// A handler writing to `store` that remembers the state of at most `streams`
+    /// streams (the least recently used forgotten first; 0 remembers nothing, and
+    /// every command reads what it needs from the store).
+    pub fn with_stream_cache(store: Arc<dyn EventStore>, streams: usize) -> Self {
         CommandHandler {
             store,
-            cache: Arc::default(),
+            cache: Arc::new(StreamCache::new(streams)),
             turns: Arc::default(),
         }
+    }
+
+    /// How many streams the handler remembers now, and at most.
+    pub fn cached_streams(&self) -> (usize, usize) {
+        (self.cache.len(), self.cache.capacity())
     }
 
     /// The store behind the handler.
@@ -311,26 +326,22 @@ impl CommandHandler {
             .map(|(s, _)| s.clone())
             .collect();
         if fetch && !missing.is_empty() {
-            let mut fetched: HashMap<StreamId, CachedStream> = HashMap::new();
+            let mut fetched: HashMap<StreamId, (u64, Vec<Event>)> = HashMap::new();
             for recorded in self.store.read_streams(&missing).await? {
                 let event = recorded.decode().map_err(|e| StoreError::Corrupt {
                     position: recorded.position,
                     message: e.to_string(),
                 })?;
-                let entry = fetched.entry(recorded.stream_id.clone()).or_default();
-                entry.version = recorded.stream_version;
-                entry.events.push((recorded.position, event));
+                let (version, events) = fetched.entry(recorded.stream_id.clone()).or_default();
+                // A stream's events come in its own order; keep the highest version.
+                *version = (*version).max(recorded.stream_version);
+                events.push(event);
             }
             for (stream, slot) in streams.iter().zip(found.iter_mut()) {
                 if slot.is_none() {
-                    let cached = Arc::new(fetched.remove(stream).unwrap_or_default());
-                    self.cache.put(
-                        stream.clone(),
-                        CachedStream {
-                            version: cached.version,
-                            events: cached.events.clone(),
-                        },
-                    );
+                    let (version, events) = fetched.remove(stream).unwrap_or_default();
+                    let cached = Arc::new(CachedStream::fold(version, &events));
+                    self.cache.put(stream.clone(), cached.clone());
                     *slot = Some(cached);
                 }
             }
@@ -339,16 +350,11 @@ impl CommandHandler {
             .iter()
             .map(|c| c.as_ref().map_or(0, |c| c.version))
             .collect();
-        // Fold in global order: the order the facts were recorded in.
-        let mut events: Vec<&(u64, Event)> = found
-            .iter()
-            .flatten()
-            .flat_map(|c| c.events.iter())
-            .collect();
-        events.sort_by_key(|(position, _)| *position);
+        // Each stream's state is its own record's: absorbed together they are the
+        // streams' events folded in global order.
         let mut world = World::default();
-        for (_, event) in events {
-            world.apply(event);
+        for cached in found.into_iter().flatten() {
+            world.absorb(cached.state.clone());
         }
         Ok((world, versions, used_cache))
     }
@@ -435,11 +441,7 @@ impl CommandHandler {
                     });
                 }
                 Ok(outcome) => {
-                    let positioned = (outcome.first_position..)
-                        .zip(events.iter().cloned())
-                        .collect();
-                    self.cache
-                        .extend(&target, outcome.first_version, positioned);
+                    self.cache.extend(&target, outcome.first_version, &events);
                     return Ok(Executed {
                         outcome,
                         events,

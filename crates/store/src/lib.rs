@@ -27,6 +27,7 @@ use reform_domain::StreamId;
 use tokio::sync::watch;
 use uuid::Uuid;
 
+pub use cache::DEFAULT_STREAM_CACHE;
 pub use handler::{CommandError, CommandHandler, Executed, GroupError};
 pub use model::{
     Actor, AppendOutcome, AppendRequest, AuditFilter, Backend, CommandMetadata, EventFact,

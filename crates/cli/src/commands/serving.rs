@@ -27,6 +27,7 @@ pub(crate) async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result
                     .unwrap_or(std::num::NonZeroU32::MIN),
             }
         }),
+        stream_cache: args.stream_cache,
     };
     reform_cli::serve::serve(database_url, args).await
 }

@@ -2,15 +2,23 @@
 //! in the same run on the same machine (a plain INSERT loop, a bare scan, a bare axum +
 //! SQL server), so that the figures say how far from the floor the real path is.
 //!
+//! The soak and hostile-workbook benchmarks run the release `reform` binary as a child
+//! process (`served`) and read its resident memory from `/proc`; their baselines are
+//! the server's own memory after a warm-up and with an ordinary file.
+//!
 //! The benchmarks make their own scratch databases (SQLite files in a temporary
 //! directory; PostgreSQL databases on a server given, else on a throwaway cluster) and
 //! never touch the tracker's own database.
 
 pub mod append;
+pub mod contention;
 pub mod dashboard;
 pub mod lag;
 pub mod rebuild;
+pub mod served;
+pub mod soak;
 pub mod verify;
+pub mod workbooks;
 mod workload;
 
 use anyhow::Result;

@@ -150,6 +150,23 @@ proptest! {
         check_invariants(&world)?;
     }
 
+    /// The command handler remembers each stream's state folded on its own: absorbed
+    /// together, in any order, they are the log folded in order.
+    #[test]
+    fn streams_folded_apart_and_absorbed_are_the_log_folded_together(commands in commands()) {
+        let (world, log) = run(commands)?;
+        let mut apart: std::collections::BTreeMap<_, World> = std::collections::BTreeMap::new();
+        for event in &log {
+            apart.entry(event.stream()).or_default().apply(event);
+        }
+        let mut forwards = World::default();
+        apart.values().cloned().for_each(|part| forwards.absorb(part));
+        prop_assert_eq!(&forwards, &world);
+        let mut backwards = World::default();
+        apart.into_values().rev().for_each(|part| backwards.absorb(part));
+        prop_assert_eq!(&backwards, &world);
+    }
+
     /// (c): what the store keeps is what was decided.
     #[test]
     fn every_event_survives_its_stored_json(commands in commands()) {
