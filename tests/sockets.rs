@@ -170,7 +170,36 @@ on_both_engines!(
     a_subscription_ends_when_its_token_expires,
     sigterm_closes_every_socket_with_going_away,
     requests_beyond_the_rate_are_refused_until_retry_after,
+    a_socket_runs_at_most_its_subscriptions,
 );
+
+/// With `--ws-max-subscriptions 2`: two subscriptions run; one the client completes
+/// frees its place; one more than two running closes the socket with 4429, and the
+/// server answers afterwards.
+async fn a_socket_runs_at_most_its_subscriptions(url: &str, dir: &Path) {
+    let server = Served::start_with(url, dir, &["--ws-max-subscriptions", "2"]).await;
+    let leader = token(Role::Leader, "chu-tich", None);
+    let mut socket = open(&server, [127, 0, 0, 1]).await.expect("a socket");
+    init(&mut socket, &leader).await;
+    send(&mut socket, subscribe("a", TASK_EVENTS)).await;
+    send(&mut socket, subscribe("b", TASK_EVENTS)).await;
+    send(&mut socket, json!({ "id": "a", "type": "complete" })).await;
+    match next(&mut socket).await {
+        Heard::Message(m) => assert_eq!(m, json!({ "id": "a", "type": "complete" })),
+        other => panic!("expected the subscription complete, heard {other:?}"),
+    }
+    send(&mut socket, subscribe("c", TASK_EVENTS)).await;
+    send(&mut socket, subscribe("d", TASK_EVENTS)).await;
+    assert_eq!(
+        closed_with(&mut socket).await,
+        (4429, "too many subscriptions on one socket".to_owned())
+    );
+    let mut again = open(&server, [127, 0, 0, 1]).await.expect("a socket");
+    init(&mut again, &leader).await;
+    send(&mut again, subscribe("a", TASK_EVENTS)).await;
+    let data = server.ok(&leader, "{ __typename }", json!({})).await;
+    assert_eq!(data["__typename"], "Query");
+}
 
 /// At most 3 sockets, 2 per peer: the third from one address is refused with 429, the
 /// fourth in all with 503, both before upgrading; a socket that closes frees its place.

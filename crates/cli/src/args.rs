@@ -153,6 +153,11 @@ pub(crate) struct ServeArgs {
     #[arg(long, env = "REFORM_WS_INIT_TIMEOUT_SECS", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=300))]
     pub(crate) ws_init_timeout_secs: u32,
+    /// Subscriptions one socket may run at once; a `subscribe` beyond closes the socket
+    /// with 4429.
+    #[arg(long, env = "REFORM_WS_MAX_SUBSCRIPTIONS", default_value_t = 32,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub(crate) ws_max_subscriptions: u32,
     /// Requests a second to /graphql per caller (a token's user, or an address
     /// without a valid token), sustained; 0 turns rate limiting off.
     #[arg(long, env = "REFORM_RATE_LIMIT_PER_SECOND", default_value_t = 100,

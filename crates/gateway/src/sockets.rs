@@ -37,6 +37,9 @@ pub struct SocketLimits {
     /// How long a socket may stay open without `connection_init`; then it is closed
     /// with 4408.
     pub init_timeout: Duration,
+    /// Subscriptions running at once on one socket; a `subscribe` beyond closes the
+    /// socket with 4429.
+    pub max_subscriptions: usize,
 }
 
 impl Default for SocketLimits {
@@ -46,6 +49,7 @@ impl Default for SocketLimits {
             max_per_peer: 16,
             max_message_bytes: 64 << 10,
             init_timeout: Duration::from_secs(10),
+            max_subscriptions: 32,
         }
     }
 }
@@ -69,6 +73,54 @@ mod code {
     pub(super) const FORBIDDEN: u16 = 4403;
     /// No `connection_init` in time.
     pub(super) const INIT_TIMEOUT: u16 = 4408;
+    /// More subscriptions at once than one socket may run (a private-range code).
+    pub(super) const TOO_MANY_SUBSCRIPTIONS: u16 = 4429;
+}
+
+/// The ids of the subscriptions running on one socket: added by the client's
+/// `subscribe`, removed by its `complete` or by the server's `complete` or `error`.
+#[derive(Default)]
+struct Running(std::sync::Mutex<std::collections::HashSet<String>>);
+
+impl Running {
+    /// The message's `type` and `id`, when it is a protocol message with an id.
+    fn kind(data: &[u8]) -> Option<(String, String)> {
+        let value: serde_json::Value = serde_json::from_slice(data).ok()?;
+        Some((
+            value.get("type")?.as_str()?.to_owned(),
+            value.get("id")?.as_str()?.to_owned(),
+        ))
+    }
+
+    /// Takes note of a client message; false when it starts one subscription more
+    /// than `max` allows.
+    fn client_sent(&self, data: &[u8], max: usize) -> bool {
+        let Some((kind, id)) = Self::kind(data) else {
+            return true;
+        };
+        let mut running = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match kind.as_str() {
+            "subscribe" if !running.contains(&id) && running.len() >= max => false,
+            "subscribe" => {
+                running.insert(id);
+                true
+            }
+            "complete" => {
+                running.remove(&id);
+                true
+            }
+            _ => true,
+        }
+    }
+
+    /// Takes note of a server message: a subscription that completed or failed.
+    fn server_sent(&self, text: &str) {
+        if let Some((kind, id)) = Self::kind(text.as_bytes()) {
+            if kind == "complete" || kind == "error" {
+                self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+            }
+        }
+    }
 }
 
 /// The sockets open on a server: their count (in all and by peer), and the signal
@@ -183,6 +235,15 @@ pub(crate) struct Session {
     pub(crate) open: SocketGuard,
 }
 
+/// The bytes of a text or binary message (nothing for control frames).
+fn payload(message: &Message) -> &[u8] {
+    match message {
+        Message::Text(text) => text.as_str().as_bytes(),
+        Message::Binary(bytes) => bytes,
+        _ => &[],
+    }
+}
+
 /// The close frame a failed read deserves, if the peer is still there to read one.
 fn failure_code(error: axum::Error) -> Option<u16> {
     let inner = error.into_inner();
@@ -242,11 +303,18 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     // The client's text and binary messages; a failed read ends them, leaving the
     // close code it deserves.
     let failed = Arc::new(AtomicU16::new(0));
+    let running = Arc::new(Running::default());
+    let max_subscriptions = slot.sockets.limits.max_subscriptions;
     let input = {
         let failed = failed.clone();
+        let running = running.clone();
         incoming
             .scan((), move |(), message| {
                 future::ready(match message {
+                    Ok(message) if !running.client_sent(payload(&message), max_subscriptions) => {
+                        failed.store(code::TOO_MANY_SUBSCRIPTIONS, Ordering::Relaxed);
+                        None
+                    }
                     Ok(message) => Some(message),
                     Err(error) => {
                         if let Some(code) = failure_code(error) {
@@ -306,7 +374,10 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
                 continue;
             }
             next = protocol.next() => match next {
-                Some(WsMessage::Text(text)) => (Message::Text(text.into()), false),
+                Some(WsMessage::Text(text)) => {
+                    running.server_sent(&text);
+                    (Message::Text(text.into()), false)
+                }
                 Some(WsMessage::Close(c, reason)) => {
                     // A refused token is 4403 in graphql-transport-ws, not the library's
                     // 1002 (the judgement may come in the same poll as the close).
@@ -318,6 +389,10 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
                 None => match failed.load(Ordering::Relaxed) {
                     0 => break,
                     code::TOO_BIG => (close(code::TOO_BIG, "the message is larger than allowed"), true),
+                    code::TOO_MANY_SUBSCRIPTIONS => (
+                        close(code::TOO_MANY_SUBSCRIPTIONS, "too many subscriptions on one socket"),
+                        true,
+                    ),
                     c => (close(c, "the message could not be read"), true),
                 },
             },
@@ -376,6 +451,27 @@ mod tests {
         .await
         .expect("nothing to wait for");
         assert!(*sockets.going_away.borrow());
+    }
+
+    #[test]
+    fn subscriptions_are_counted_until_either_side_completes_them() {
+        let running = Running::default();
+        let subscribe = |id: &str| format!(r#"{{"type":"subscribe","id":"{id}","payload":{{}}}}"#);
+        assert!(running.client_sent(subscribe("1").as_bytes(), 2));
+        assert!(running.client_sent(subscribe("2").as_bytes(), 2));
+        assert!(
+            !running.client_sent(subscribe("3").as_bytes(), 2),
+            "a third"
+        );
+        // The client completes one, the server ends another: room for two again.
+        assert!(running.client_sent(br#"{"type":"complete","id":"1"}"#, 2));
+        running.server_sent(r#"{"type":"error","id":"2","payload":[]}"#);
+        assert!(running.client_sent(subscribe("3").as_bytes(), 2));
+        assert!(running.client_sent(subscribe("4").as_bytes(), 2));
+        assert!(!running.client_sent(subscribe("5").as_bytes(), 2));
+        // Not protocol messages with ids: let through for the protocol to judge.
+        assert!(running.client_sent(b"not json", 2));
+        assert!(running.client_sent(br#"{"type":"ping"}"#, 2));
     }
 
     #[test]

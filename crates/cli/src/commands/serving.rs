@@ -19,6 +19,7 @@ pub(crate) async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result
             max_per_peer: args.max_sockets_per_peer as usize,
             max_message_bytes: args.ws_max_message_bytes as usize,
             init_timeout: std::time::Duration::from_secs(args.ws_init_timeout_secs.into()),
+            max_subscriptions: args.ws_max_subscriptions as usize,
         },
         rate_limit: std::num::NonZeroU32::new(args.rate_limit_per_second).map(|per_second| {
             reform_gateway::RateLimit {
