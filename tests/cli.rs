@@ -181,7 +181,7 @@ fn reform_audit_export_hands_over_a_period_with_its_digest() {
             "audit",
             "export",
             "--from",
-            "2008-01-01",
+            "1945-01-01",
             "--to",
             "2030-12-31",
             "--format",

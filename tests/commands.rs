@@ -1,6 +1,6 @@
 //! Commands through the handler: the domain decides, the store keeps, on both engines.
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, Utc};
 use reform_domain::{
     AgencyId, AgencyTier, Command, Deadline, DocumentHeader, DocumentId, DomainError, Event,
     Period, Pillar, ProgramLevel, Role, TaskCategory, TaskId, TaskRole,
@@ -20,12 +20,8 @@ fn secretariat() -> CommandMetadata {
         role: Role::Secretariat,
         agency: None,
     };
-    CommandMetadata::new(
-        actor,
-        Utc.with_ymd_and_hms(2023, 3, 1, 9, 0, 0)
-            .single()
-            .expect("valid time"),
-    )
+    // Entered now, as of 01/03/2023 (reports and completions carry their own day).
+    CommandMetadata::new(actor, Utc::now()).on(Some(date(2023, 3, 1)))
 }
 
 fn register(id: AgencyId, name: &str) -> Command {
@@ -525,7 +521,8 @@ async fn a_busy_task_stays_within_the_stream_memory_and_decides_after_eviction(t
                 task_id: s.task,
                 reason: "Bổ sung hồ sơ".into(),
             },
-            secretariat(),
+            // Reopened today, after the completion of 20/06/2023.
+            secretariat().on(None),
             Some(20_003),
         )
         .await

@@ -8,6 +8,7 @@ mod api;
 mod audit;
 mod cli;
 mod commands;
+mod dates;
 mod evaluations;
 mod faults;
 mod figures;

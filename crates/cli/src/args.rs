@@ -380,6 +380,10 @@ pub(crate) struct ImportPlanArgs {
     /// Who imports, recorded on every event (as the secretariat).
     #[arg(long, env = "USER", default_value = "secretariat")]
     pub(crate) user: String,
+    /// The day the table's changes took place (YYYY-MM-DD), when not today: a plan
+    /// signed in January entered in March is dated its issue date. Default: now.
+    #[arg(long)]
+    pub(crate) on: Option<chrono::NaiveDate>,
 }
 
 /// `reform export …`.

@@ -1,6 +1,6 @@
 //! Loading the demo program through commands, exactly as users would send them.
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{NaiveDate, Utc};
 use reform_domain::{Command, Role};
 use reform_store::{Actor, CommandError, CommandHandler, CommandMetadata};
 use uuid::Uuid;
@@ -25,10 +25,10 @@ pub struct DemoLoad {
 /// of it after an interrupted load.
 pub async fn load_demo(handler: &CommandHandler) -> Result<DemoLoad, CommandError> {
     let mut load = load_register(handler).await?;
-    let steps = demo_steps()
-        .into_iter()
-        .enumerate()
-        .map(|(index, step)| (index, step.command, step.occurred_at, step.actor));
+    let steps = demo_steps().into_iter().enumerate().map(|(index, step)| {
+        let day = step.occurred_at.date_naive();
+        (index, step.command, day, step.actor)
+    });
     send_all(handler, DEMO_COMMANDS, steps, &mut load).await?;
     Ok(load)
 }
@@ -49,22 +49,22 @@ pub async fn load_register(handler: &CommandHandler) -> Result<DemoLoad, Command
                 Command::MergeJurisdiction { effective_on, .. } => *effective_on,
                 _ => reform_domain::register::provinces_recorded_from(),
             };
-            let at = day.and_time(NaiveTime::MIN).and_utc();
-            (index, command, at, DemoActor::Secretariat)
+            (index, command, day, DemoActor::Secretariat)
         });
     send_all(handler, REGISTER_COMMANDS, acts, &mut load).await?;
     Ok(load)
 }
 
-/// Sends numbered commands with ids fixed by `namespace` and their number, counting
-/// those that wrote and those already on record.
+/// Sends numbered commands with ids fixed by `namespace` and their number, each dated
+/// its day as any client dates an act entered in arrears (`on`, or the command's own
+/// date when it has one), counting those that wrote and those already on record.
 async fn send_all(
     handler: &CommandHandler,
     namespace: Uuid,
-    steps: impl Iterator<Item = (usize, Command, DateTime<Utc>, DemoActor)>,
+    steps: impl Iterator<Item = (usize, Command, NaiveDate, DemoActor)>,
     load: &mut DemoLoad,
 ) -> Result<(), CommandError> {
-    for (index, command, occurred_at, actor) in steps {
+    for (index, command, day, actor) in steps {
         let actor = match actor {
             DemoActor::Secretariat => Actor {
                 user_id: "demo-secretariat".into(),
@@ -79,7 +79,8 @@ async fn send_all(
                 agency: Some(agency),
             },
         };
-        let mut metadata = CommandMetadata::new(actor, occurred_at);
+        let on = command.act_day().is_none().then_some(day);
+        let mut metadata = CommandMetadata::new(actor, Utc::now()).on(on);
         metadata.command_id =
             Uuid::new_v5(&namespace, format!("{index}:{}", command.name()).as_bytes());
         metadata.correlation_id = metadata.command_id;

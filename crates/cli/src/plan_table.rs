@@ -34,6 +34,8 @@ pub struct ImportArgs {
     pub format: Option<Format>,
     /// Who imports (recorded as the secretariat user).
     pub user: String,
+    /// The day the changes took place, when not today.
+    pub on: Option<chrono::NaiveDate>,
 }
 
 /// The format a file is in: as asked, else by its name, else by its first bytes.
@@ -74,7 +76,7 @@ pub async fn import(handler: &CommandHandler, args: &ImportArgs) -> anyhow::Resu
         role: Role::Secretariat,
         agency: None,
     };
-    let mut metadata = CommandMetadata::new(actor, chrono::Utc::now());
+    let mut metadata = CommandMetadata::new(actor, chrono::Utc::now()).on(args.on);
     metadata.reason = Some(args.reason.clone());
     let options = ImportOptions {
         partial: args.partial,

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use anyhow::Result;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use reform_domain::{
     AgencyId, AgencyTier, Block, Command, CrossCutting, Deadline, DocumentHeader, DocumentId,
     Period, Pillar, ProgramLevel, Role, TaskCategory, TaskId,
@@ -71,31 +71,27 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
-/// Nine in the morning of `date`, UTC: when the generated commands happen.
-fn at(date: NaiveDate) -> DateTime<Utc> {
-    date.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc()
-}
-
-/// The reform secretariat acting at `when`.
-fn secretariat(when: DateTime<Utc>) -> CommandMetadata {
+/// The reform secretariat's act of `day`, entered now (as a client enters acts in
+/// arrears: dated with `on`).
+fn secretariat(day: NaiveDate) -> CommandMetadata {
     let actor = Actor {
         user_id: "generator".into(),
         display_name: "Bộ sinh dữ liệu".into(),
         role: Role::Secretariat,
         agency: None,
     };
-    CommandMetadata::new(actor, when)
+    CommandMetadata::new(actor, Utc::now()).on(Some(day))
 }
 
-/// An officer of `agency` acting at `when`.
-fn officer(agency: AgencyId, when: DateTime<Utc>) -> CommandMetadata {
+/// An officer of `agency`'s act of `day`, entered now.
+fn officer(agency: AgencyId, day: NaiveDate) -> CommandMetadata {
     let actor = Actor {
         user_id: format!("officer-{agency}"),
         display_name: "Cán bộ đầu mối".into(),
         role: Role::Officer,
         agency: Some(agency),
     };
-    CommandMetadata::new(actor, when)
+    CommandMetadata::new(actor, Utc::now()).on(Some(day))
 }
 
 /// A document's header, issued by `issuer` with no agency or signer recorded.
@@ -118,14 +114,15 @@ struct Province {
     departments: Vec<AgencyId>,
     /// Its communes' People's Committees.
     communes: Vec<AgencyId>,
-    /// The plan of each year.
-    plans: Vec<(i32, DocumentId)>,
+    /// The plan of each year, and the day it was issued.
+    plans: Vec<(i32, DocumentId, NaiveDate)>,
 }
 
 /// Makes the country. Agencies, programs and plans are created first, then the tasks'
 /// lives are played by `shape.writers` concurrent writers.
 pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generated> {
     let mut made = Generated::default();
+    let today = Utc::now().date_naive();
     let national = DocumentId::generate();
     let start = day(2021, 7, 15);
     handler
@@ -146,7 +143,7 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
                     to_year: 2030,
                 },
             },
-            secretariat(at(start)),
+            secretariat(start),
             None,
         )
         .await?;
@@ -155,7 +152,7 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
     let mut provinces = Vec::with_capacity(shape.provinces);
     for p in 0..shape.provinces {
         let jurisdiction = format!("VN-{:02}", p + 1);
-        let setup = at(day(2021, 8, 1));
+        let setup = day(2021, 8, 1);
         let committee = AgencyId::generate();
         handler
             .execute(
@@ -229,7 +226,7 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
                         to_year: 2030,
                     },
                 },
-                secretariat(at(day(2021, 10, 22))),
+                secretariat(day(2021, 10, 22)),
                 None,
             )
             .await?;
@@ -238,6 +235,10 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
             let year = 2021 + y;
             let plan = DocumentId::generate();
             let issued = day(year - 1, 12, 20).max(day(2021, 10, 25));
+            if issued > today {
+                // Acts are recorded on or after their day: no plan of the future.
+                break;
+            }
             handler
                 .execute(
                     Command::IssuePlan {
@@ -256,11 +257,11 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
                             to_year: year,
                         },
                     },
-                    secretariat(at(issued)),
+                    secretariat(issued),
                     None,
                 )
                 .await?;
-            plans.push((year, plan));
+            plans.push((year, plan, issued));
         }
         made.commands += 2 + shape.departments as u64 + shape.communes as u64 + plans.len() as u64;
         provinces.push(Province {
@@ -300,12 +301,19 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
                         } else {
                             province.committee
                         };
-                        for &(year, plan) in &province.plans {
+                        for &(year, plan, issued) in &province.plans {
                             for t in 0..shape.tasks_per_agency {
-                                made.commands += task_life(
-                                    &handler, &mut dice, province, plan, year, lead, partner, t,
-                                )
-                                .await?;
+                                let life = Life {
+                                    plan,
+                                    year,
+                                    issued,
+                                    lead,
+                                    partner,
+                                    t,
+                                    today,
+                                };
+                                made.commands +=
+                                    task_life(&handler, &mut dice, province, &life).await?;
                                 made.tasks += 1;
                             }
                         }
@@ -323,7 +331,7 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
 
     // The 2025 reorganisation: where the plans reach 2025, every fourth department is
     // merged into its neighbour on 1/7/2025 and its open tasks pass to the successor.
-    if 2021 + shape.years > 2025 {
+    if 2021 + shape.years > 2025 && day(2025, 7, 1) <= today {
         let effective_on = day(2025, 7, 1);
         for province in provinces.iter() {
             let departments = province.departments.chunks(4).filter(|c| c.len() == 4);
@@ -339,7 +347,7 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
                     legal_basis: "Nghị quyết 190/2025/QH15".into(),
                 };
                 let executed = handler
-                    .execute(merger, secretariat(at(effective_on)), None)
+                    .execute(merger, secretariat(effective_on), None)
                     .await?;
                 made.commands += 1 + executed.follow_ups.len() as u64;
             }
@@ -368,27 +376,47 @@ fn register(
     }
 }
 
-/// One task from creation to its end; returns the commands sent.
-#[allow(clippy::too_many_arguments)]
+/// Whose task, in which plan, and the day the generator stops at.
+struct Life {
+    plan: DocumentId,
+    year: i32,
+    /// The plan's issue date: its tasks are assigned from then on.
+    issued: NaiveDate,
+    lead: AgencyId,
+    partner: AgencyId,
+    /// The task's number among the lead's in the plan.
+    t: usize,
+    /// No act is dated after today.
+    today: NaiveDate,
+}
+
+/// One task from its assignment (10 January of the plan's year, or the day after the
+/// plan's issue when that is later) to its end, each act after the one before it and
+/// none after today; returns the commands sent.
 async fn task_life(
     handler: &CommandHandler,
     dice: &mut Dice,
     province: &Province,
-    plan: DocumentId,
-    year: i32,
-    lead: AgencyId,
-    partner: AgencyId,
-    t: usize,
+    life: &Life,
 ) -> Result<u64> {
+    let &Life {
+        plan,
+        year,
+        issued,
+        lead,
+        partner,
+        t,
+        today,
+    } = life;
     let task = TaskId::generate();
-    let created = day(year, 1, 10);
+    let created = day(year, 1, 10).max(issued + Duration::days(1)).min(today);
     let category = match dice.below(9) {
         6 => TaskCategory::CrossCutting(CrossCutting::Direction),
         7 => TaskCategory::CrossCutting(CrossCutting::Communication),
         8 => TaskCategory::CrossCutting(CrossCutting::Inspection),
         n => TaskCategory::Pillar(Pillar::ALL[n as usize % Pillar::ALL.len()]),
     };
-    let deadline = day(year, 3 + dice.below(10) as u32, 28);
+    let deadline = day(year, 3 + dice.below(10) as u32, 28).max(created + Duration::days(60));
     let ongoing = dice.chance(5);
     handler
         .execute(
@@ -414,7 +442,7 @@ async fn task_life(
                 expected_output: "Báo cáo kết quả thực hiện".into(),
                 weight: Some(1 + dice.below(3) as u32),
             },
-            secretariat(at(created)),
+            secretariat(created),
             None,
         )
         .await?;
@@ -424,6 +452,9 @@ async fn task_life(
     let mut due = deadline;
     for r in 0..1 + dice.below(3) {
         when += Duration::days(20 + dice.below(40) as i64);
+        if when > today {
+            return Ok(sent);
+        }
         let reporter = if dice.chance(25) { partner } else { lead_now };
         handler
             .execute(
@@ -435,7 +466,7 @@ async fn task_life(
                     evidence: vec![format!("Báo cáo số {}/BC", 100 + r)],
                     as_of: when,
                 },
-                officer(reporter, at(when)),
+                officer(reporter, when),
                 None,
             )
             .await?;
@@ -450,7 +481,7 @@ async fn task_life(
                     new_deadline,
                     reason: "Chờ hướng dẫn của cơ quan cấp trên".into(),
                 },
-                secretariat(at(when)),
+                secretariat(when),
                 None,
             )
             .await?;
@@ -467,7 +498,7 @@ async fn task_life(
                     coordinators: None,
                     reason: "Theo chỉ đạo của Chủ tịch UBND tỉnh".into(),
                 },
-                secretariat(at(when)),
+                secretariat(when),
                 None,
             )
             .await?;
@@ -481,6 +512,9 @@ async fn task_life(
             due + Duration::days(dice.below(50) as i64 - 30)
         };
         let completed_on = completed_on.max(when);
+        if completed_on > today {
+            return Ok(sent);
+        }
         handler
             .execute(
                 Command::CompleteTask {
@@ -489,7 +523,7 @@ async fn task_life(
                     output: "Đã hoàn thành".into(),
                     completed_on,
                 },
-                officer(lead_now, at(completed_on)),
+                officer(lead_now, completed_on),
                 None,
             )
             .await?;
@@ -501,7 +535,7 @@ async fn task_life(
                     task_id: task,
                     reason: "Không còn phù hợp".into(),
                 },
-                secretariat(at(when)),
+                secretariat(when),
                 None,
             )
             .await?;

@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod chronology;
 mod command;
 mod decide;
 mod error;

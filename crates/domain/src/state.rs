@@ -6,13 +6,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::chronology::Span;
 
 use crate::event::{
     BandDefinition, Deadline, DirectivePoint, DirectivePointRef, DocumentHeader, DossierCounts,
     Event, ParOutcome, Period, Person, TaskRole,
 };
-use crate::ids::{AgencyId, DocumentId, IndicatorId, TaskId};
+use crate::ids::{AgencyId, DocumentId, IndicatorId, StreamId, TaskId};
 use crate::vocab::{
     AgencyTier, Block, Direction, JurisdictionLevel, ProgramLevel, RollupRule, TaskCategory,
     Timeliness,
@@ -35,6 +37,10 @@ pub struct World {
     pub band_schemes: BTreeMap<String, BTreeMap<i32, Vec<BandDefinition>>>,
     /// The register of jurisdictions, by code.
     pub jurisdictions: BTreeMap<String, Jurisdiction>,
+    /// When each record's acts took place (business time), for the records folded
+    /// with their times ([`World::apply_at`]); what [`crate::chronology::settle`]
+    /// checks a new act's day against.
+    pub times: BTreeMap<StreamId, Span>,
 }
 
 /// A jurisdiction of the register.
@@ -373,8 +379,18 @@ impl World {
             evaluations,
             band_schemes,
             jurisdictions,
+            times,
         } = part;
         self.jurisdictions.extend(jurisdictions);
+        for (stream, span) in times {
+            self.times
+                .entry(stream)
+                .and_modify(|s| {
+                    s.include(span.first);
+                    s.include(span.last);
+                })
+                .or_insert(span);
+        }
         self.agencies.extend(agencies);
         self.documents.extend(documents);
         self.tasks.extend(tasks);
@@ -395,6 +411,19 @@ impl World {
             world.apply(e);
         }
         world
+    }
+
+    /// Folds one event in place that took place at `at` (business time), keeping the
+    /// span of its record's acts.
+    pub fn apply_at(&mut self, event: &Event, at: DateTime<Utc>) {
+        self.apply(event);
+        self.times
+            .entry(event.stream())
+            .and_modify(|s| s.include(at))
+            .or_insert(Span {
+                first: at,
+                last: at,
+            });
     }
 
     /// Folds one event in place (the same as [`evolve`], without moving the state).

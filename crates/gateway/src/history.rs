@@ -53,6 +53,7 @@ pub(crate) async fn history(
             event_type: e.event_type.clone(),
             occurred_at: e.metadata.occurred_at,
             recorded_at: e.metadata.recorded_at,
+            recorded_in_arrears: e.metadata.recorded_in_arrears(),
             operation: reform_projections::audit::Operation::of(&e.event_type).into(),
             changes: changes
                 .remove(&e.position)
@@ -86,6 +87,8 @@ pub struct HistoryEntry {
     pub occurred_at: DateTime<Utc>,
     /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
+    /// Recorded on a later day than it took place (entered in arrears).
+    pub recorded_in_arrears: bool,
     /// Who.
     pub actor: ActorView,
     /// Why, when given.

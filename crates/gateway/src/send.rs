@@ -1,10 +1,11 @@
 //! Sending a mutation's command: the role check, the idempotency key from
-//! `clientMutationId`, the expected version, the reason; waiting for the read-model to
+//! `clientMutationId`, the expected version, the reason, the day of the act; waiting for the read-model to
 //! include the write; and the input parsing every mutation shares.
 
 use std::time::Duration;
 
 use async_graphql::{Context, ID};
+use chrono::NaiveDate;
 use reform_domain::{AgencyId, Command, Role, TaskId};
 use reform_store::{AppendOutcome, CommandMetadata};
 use uuid::Uuid;
@@ -33,6 +34,7 @@ pub(crate) struct Envelope {
     client_mutation_id: Option<String>,
     expected_version: Option<u64>,
     reason: Option<String>,
+    on: Option<NaiveDate>,
 }
 
 impl Envelope {
@@ -48,7 +50,14 @@ impl Envelope {
             client_mutation_id,
             expected_version: None,
             reason: None,
+            on: None,
         }
+    }
+
+    /// The act took place on `day` (when given), not now.
+    pub(crate) fn on(mut self, day: Option<NaiveDate>) -> Envelope {
+        self.on = day;
+        self
     }
 
     /// Refused unless the target is at `version` (when given).
@@ -98,6 +107,7 @@ pub(crate) async fn send<S>(
         metadata.correlation_id = metadata.command_id;
     }
     metadata.reason = envelope.reason;
+    metadata.on = envelope.on;
     let new_id = Uuid::new_v5(&metadata.command_id, b"new entity");
     let (command, subject) = build(&scope, new_id)?;
     crate::access::check(&scope.viewer, &scope.model, &command)?;

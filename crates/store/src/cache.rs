@@ -13,6 +13,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use chrono::{DateTime, Utc};
 use hashlink::LruCache;
 use reform_domain::{Event, StreamId, World};
 
@@ -27,12 +28,16 @@ pub(crate) struct CachedStream {
 }
 
 impl CachedStream {
-    /// A stream folded from its events, in stream order.
-    pub(crate) fn fold<'e>(version: u64, events: impl IntoIterator<Item = &'e Event>) -> Self {
-        CachedStream {
-            version,
-            state: World::from_events(events),
+    /// A stream folded from its events with their business times, in stream order.
+    pub(crate) fn fold<'e>(
+        version: u64,
+        events: impl IntoIterator<Item = &'e (Event, DateTime<Utc>)>,
+    ) -> Self {
+        let mut state = World::default();
+        for (event, at) in events {
+            state.apply_at(event, *at);
         }
+        CachedStream { version, state }
     }
 }
 
@@ -63,9 +68,15 @@ impl StreamCache {
         self.lock().insert(stream, cached);
     }
 
-    /// Folds events just appended at `first_version` into the remembered state, if they
-    /// follow it (a stream not remembered starts empty only at version 1).
-    pub(crate) fn extend(&self, stream: &StreamId, first_version: u64, appended: &[Event]) {
+    /// Folds events just appended at `first_version`, dated `at`, into the remembered
+    /// state, if they follow it (a stream not remembered starts empty only at version 1).
+    pub(crate) fn extend(
+        &self,
+        stream: &StreamId,
+        first_version: u64,
+        appended: &[Event],
+        at: DateTime<Utc>,
+    ) {
         let mut streams = self.lock();
         let base = streams.peek(stream).map_or(0, |c| c.version);
         if base + 1 != first_version {
@@ -75,7 +86,7 @@ impl StreamCache {
         // Readers may hold the remembered state; they keep theirs (copy on write).
         let mut cached = streams.remove(stream).unwrap_or_default();
         let entry = Arc::make_mut(&mut cached);
-        appended.iter().for_each(|e| entry.state.apply(e));
+        appended.iter().for_each(|e| entry.state.apply_at(e, at));
         entry.version = base + appended.len() as u64;
         streams.insert(stream.clone(), cached);
     }
@@ -109,6 +120,10 @@ mod tests {
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2024, 1, d).unwrap_or(NaiveDate::MIN)
+    }
+
+    fn at() -> DateTime<Utc> {
+        reform_domain::chronology::start_of(day(1))
     }
 
     fn created(task: TaskId, lead: AgencyId) -> Event {
@@ -149,13 +164,18 @@ mod tests {
         let cache = StreamCache::new(8);
         let (task, lead) = (TaskId::generate(), AgencyId::generate());
         let busy = task.stream();
-        cache.extend(&busy, 1, &[created(task, lead)]);
+        cache.extend(&busy, 1, &[created(task, lead)], at());
         for i in 0..20_000_u32 {
             let percent = u8::try_from(i % 100).unwrap_or(0);
-            cache.extend(&busy, u64::from(i) + 2, &[reported(task, lead, percent)]);
+            cache.extend(
+                &busy,
+                u64::from(i) + 2,
+                &[reported(task, lead, percent)],
+                at(),
+            );
             // Other streams come and go meanwhile.
             let other = TaskId::generate();
-            cache.extend(&other.stream(), 1, &[created(other, lead)]);
+            cache.extend(&other.stream(), 1, &[created(other, lead)], at());
             assert!(cache.len() <= 8, "{} streams held", cache.len());
             assert!(cache.get(&busy).is_some(), "the stream in use stays");
         }
@@ -179,13 +199,13 @@ mod tests {
         let cache = StreamCache::new(4);
         let (task, lead) = (TaskId::generate(), AgencyId::generate());
         let stream = task.stream();
-        cache.extend(&stream, 2, &[reported(task, lead, 10)]);
+        cache.extend(&stream, 2, &[reported(task, lead, 10)], at());
         assert!(
             cache.get(&stream).is_none(),
             "version 2 does not start a stream"
         );
-        cache.extend(&stream, 1, &[created(task, lead)]);
-        cache.extend(&stream, 3, &[reported(task, lead, 10)]);
+        cache.extend(&stream, 1, &[created(task, lead)], at());
+        cache.extend(&stream, 3, &[reported(task, lead, 10)], at());
         assert!(cache.get(&stream).is_none(), "a gap forgets the stream");
     }
 
@@ -195,9 +215,9 @@ mod tests {
         let cache = StreamCache::new(4);
         let (task, lead) = (TaskId::generate(), AgencyId::generate());
         let stream = task.stream();
-        cache.extend(&stream, 1, &[created(task, lead)]);
+        cache.extend(&stream, 1, &[created(task, lead)], at());
         let before = cache.get(&stream).expect("remembered");
-        cache.extend(&stream, 2, &[reported(task, lead, 40)]);
+        cache.extend(&stream, 2, &[reported(task, lead, 40)], at());
         assert_eq!((before.version, before.state.tasks[&task].percent), (1, 0));
         let after = cache.get(&stream).expect("remembered");
         assert_eq!((after.version, after.state.tasks[&task].percent), (2, 40));
@@ -208,7 +228,7 @@ mod tests {
     fn a_memory_of_no_streams_holds_none() {
         let cache = StreamCache::new(0);
         let (task, lead) = (TaskId::generate(), AgencyId::generate());
-        cache.extend(&task.stream(), 1, &[created(task, lead)]);
+        cache.extend(&task.stream(), 1, &[created(task, lead)], at());
         assert_eq!(cache.len(), 0);
     }
 }

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use reform_domain::{decide, policy, Command, DomainError, Event, StreamId, World};
+use chrono::{DateTime, Utc};
+use reform_domain::{chronology, decide, policy, Command, DomainError, Event, StreamId, World};
 use uuid::Uuid;
 
 use crate::cache::{CachedStream, StreamCache};
@@ -229,14 +230,15 @@ impl CommandHandler {
             let mut requests = Vec::with_capacity(commands.len());
             let mut decided = Vec::with_capacity(commands.len());
             for (index, (command, metadata)) in commands.iter().enumerate() {
-                let events = decide(&world, command.clone()).map_err(|e| GroupError {
+                let (at, events) = judge(&world, command, metadata).map_err(|e| GroupError {
                     index: Some(index),
                     error: e.into(),
                 })?;
-                events.iter().for_each(|e| world.apply(e));
+                events.iter().for_each(|e| world.apply_at(e, at));
                 let target = command.target();
                 let current = version_of.get(&target).copied().unwrap_or(0);
                 let mut metadata = metadata.clone();
+                metadata.occurred_at = at;
                 if metadata.reason.is_none() {
                     metadata.reason = command.reason().map(str::to_owned);
                 }
@@ -301,7 +303,7 @@ impl CommandHandler {
                 position: event.position,
                 message: e.to_string(),
             })?;
-            world.apply(&decoded);
+            world.apply_at(&decoded, event.metadata.occurred_at);
         }
         Ok((world, versions))
     }
@@ -326,7 +328,7 @@ impl CommandHandler {
             .map(|(s, _)| s.clone())
             .collect();
         if fetch && !missing.is_empty() {
-            let mut fetched: HashMap<StreamId, (u64, Vec<Event>)> = HashMap::new();
+            let mut fetched: HashMap<StreamId, (u64, Vec<DatedEvent>)> = HashMap::new();
             for recorded in self.store.read_streams(&missing).await? {
                 let event = recorded.decode().map_err(|e| StoreError::Corrupt {
                     position: recorded.position,
@@ -335,7 +337,7 @@ impl CommandHandler {
                 let (version, events) = fetched.entry(recorded.stream_id.clone()).or_default();
                 // A stream's events come in its own order; keep the highest version.
                 *version = (*version).max(recorded.stream_version);
-                events.push(event);
+                events.push((event, recorded.metadata.occurred_at));
             }
             for (stream, slot) in streams.iter().zip(found.iter_mut()) {
                 if slot.is_none() {
@@ -398,8 +400,8 @@ impl CommandHandler {
                     });
                 }
             }
-            let events = match decide(&world, command.clone()) {
-                Ok(events) => events,
+            let (at, events) = match judge(&world, &command, &metadata) {
+                Ok(judged) => judged,
                 // Remembered state may be behind: refuse only on what the store holds.
                 Err(_) if used_cache => {
                     self.cache.forget(&reads);
@@ -429,7 +431,10 @@ impl CommandHandler {
                     .skip(1)
                     .collect(),
                 events: events.iter().map(NewEvent::from).collect(),
-                metadata: metadata.clone(),
+                metadata: CommandMetadata {
+                    occurred_at: at,
+                    ..metadata.clone()
+                },
             };
             match self.store.append(request).await {
                 Ok(outcome) if outcome.replayed => {
@@ -441,7 +446,8 @@ impl CommandHandler {
                     });
                 }
                 Ok(outcome) => {
-                    self.cache.extend(&target, outcome.first_version, &events);
+                    self.cache
+                        .extend(&target, outcome.first_version, &events, at);
                     return Ok(Executed {
                         outcome,
                         events,
@@ -493,10 +499,11 @@ impl CommandHandler {
             .store
             .read_stream(&merger.stream, merger.first_version)
             .await?;
-        let Some((cause, Event::AgencyMerged(merged))) = recorded
-            .iter()
-            .find_map(|r| r.decode().ok().map(|e| (r.event_id, e)))
-        else {
+        let Some((cause, merged_at, Event::AgencyMerged(merged))) = recorded.iter().find_map(|r| {
+            r.decode()
+                .ok()
+                .map(|e| (r.event_id, r.metadata.occurred_at, e))
+        }) else {
             return Ok(Vec::new());
         };
         // Only tasks whose events name the merged agency can involve it.
@@ -515,11 +522,29 @@ impl CommandHandler {
                 correlation_id: metadata.correlation_id,
                 causation_id: Some(cause),
                 actor: metadata.actor.clone(),
-                occurred_at: metadata.occurred_at,
+                // As of the merger (or just after the task's own latest act).
+                occurred_at: merged_at,
+                on: None,
                 reason: None,
             };
             outcomes.push(self.execute_one(command, follow_up, None).await?.outcome);
         }
         Ok(outcomes)
     }
+}
+
+/// An event and its business time.
+type DatedEvent = (Event, DateTime<Utc>);
+
+/// Settles when the command's act took place and decides it on `world`: its events and
+/// their business time, or the refusal.
+fn judge(
+    world: &World,
+    command: &Command,
+    metadata: &CommandMetadata,
+) -> Result<(DateTime<Utc>, Vec<Event>), DomainError> {
+    // The rules first: a refusal by the record's state says more than one by its date.
+    let events = decide(world, command.clone())?;
+    let at = chronology::settle(world, command, metadata.on, metadata.occurred_at)?;
+    Ok((at, events))
 }

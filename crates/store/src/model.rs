@@ -1,6 +1,6 @@
 //! What goes into the store and what comes out.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use reform_domain::{AgencyId, DecodeError, Event, Role, StreamId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -41,13 +41,25 @@ pub struct CommandMetadata {
     pub causation_id: Option<Uuid>,
     /// Who.
     pub actor: Actor,
-    /// Business time the command speaks for.
+    /// When the caller sent it, by the caller's clock: the events' business time
+    /// unless `on` (or the command's own date) names an earlier day. The handler
+    /// settles the business time ([`reform_domain::chronology::settle`]) and stores
+    /// it as the events' `occurred_at`.
     pub occurred_at: DateTime<Utc>,
+    /// The day the act took place, when the caller says it was not today (a decision
+    /// signed last week entered now).
+    pub on: Option<NaiveDate>,
     /// Why, when the user said.
     pub reason: Option<String>,
 }
 
 impl CommandMetadata {
+    /// Dated `day`: the act took place then (see [`CommandMetadata::on`]).
+    pub fn on(mut self, day: Option<NaiveDate>) -> Self {
+        self.on = day;
+        self
+    }
+
     /// Metadata for a new command by `actor` at `occurred_at`, with fresh ids.
     pub fn new(actor: Actor, occurred_at: DateTime<Utc>) -> Self {
         let command_id = Uuid::now_v7();
@@ -57,6 +69,7 @@ impl CommandMetadata {
             causation_id: None,
             actor,
             occurred_at: occurred_at.trunc_subsecs(6),
+            on: None,
             reason: None,
         }
     }
@@ -79,6 +92,14 @@ pub struct EventMetadata {
     pub causation_id: Option<Uuid>,
     /// Why.
     pub reason: Option<String>,
+}
+
+impl EventMetadata {
+    /// Entered after the day it took place (a decision signed last week recorded
+    /// today): the business day is before the day it was recorded.
+    pub fn recorded_in_arrears(&self) -> bool {
+        self.occurred_at.date_naive() < self.recorded_at.date_naive()
+    }
 }
 
 /// An event about to be stored.

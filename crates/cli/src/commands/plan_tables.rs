@@ -18,6 +18,7 @@ pub(crate) async fn import(tracker: &Tracker, args: ImportPlanArgs) -> anyhow::R
         reason: args.reason,
         format: args.format.map(Into::into),
         user: args.user,
+        on: args.on,
     };
     let report = reform_cli::plan_table::import(tracker.handler(), &args).await?;
     print!("{report}");

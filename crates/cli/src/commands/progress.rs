@@ -39,7 +39,10 @@ pub(crate) async fn progress(tracker: &Tracker, args: ProgressArgs) -> anyhow::R
 }
 
 /// Time travel: the model folded from the events up to the end of `day` (business time).
-async fn as_it_stood(tracker: &Tracker, day: NaiveDate) -> anyhow::Result<ProgressModel> {
+pub(crate) async fn as_it_stood(
+    tracker: &Tracker,
+    day: NaiveDate,
+) -> anyhow::Result<ProgressModel> {
     let end_of_day = day
         .and_hms_micro_opt(23, 59, 59, 999_999)
         .context("not a date")?

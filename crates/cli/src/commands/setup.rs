@@ -62,8 +62,11 @@ pub(crate) async fn demo(tracker: &Tracker, args: DemoArgs) -> anyhow::Result<()
         load.executed,
         load.already_loaded
     );
-    let model = tracker.current_model().await?;
-    let today = args.as_of.unwrap_or_else(demo_data::demo_today);
+    // The demo's record ends on its "today"; another day is answered as it stood then.
+    let (model, today) = match args.as_of {
+        Some(day) => (super::progress::as_it_stood(tracker, day).await?, day),
+        None => (tracker.current_model().await?, demo_data::demo_today()),
+    };
     let lines = queries::pillar_progress(&model, None, today);
     print!("{}", summary::render_progress(&lines, today));
     Ok(())

@@ -48,16 +48,26 @@ fn deadline_of_plan(
             (p.to_year + DEADLINE_YEARS_AFTER).min(2100),
         )
     });
-    if (first..=last).contains(&day.year()) {
-        Ok(deadline)
-    } else {
-        Err(DomainError::invalid(
+    if !(first..=last).contains(&day.year()) {
+        return Err(DomainError::invalid(
             field,
             format!(
                 "{day} is outside the years plan {number} may set deadlines in ({first}–{last}); check the year"
             ),
-        ))
+        ));
     }
+    if let Some(issued) = world
+        .documents
+        .get(&plan)
+        .map(|doc| doc.header.issued_on)
+        .filter(|issued| day < *issued)
+    {
+        return Err(DomainError::invalid(
+            field,
+            format!("{day} is before plan {number} was issued ({issued}); a plan sets deadlines from its issue date on"),
+        ));
+    }
+    Ok(deadline)
 }
 
 /// A new deadline for an existing task: within 2000–2100 and at most

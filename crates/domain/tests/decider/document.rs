@@ -316,7 +316,7 @@ fn a_directive_may_serve_no_program() {
 
 // --- plans -------------------------------------------------------------------------
 
-fn issue_plan(
+pub(crate) fn issue_plan(
     id: DocumentId,
     implements: DocumentId,
     issuing_agency: reform_domain::AgencyId,

@@ -837,7 +837,11 @@ pub(crate) fn command() -> impl Strategy<Value = Command> {
 fn foundation() -> BoxedStrategy<Vec<Command>> {
     let agency = |n: u128| AgencyId(Uuid::from_u128(0xA6E0_0000 + n));
     let header = || {
-        (sensible_text(), sensible_text(), date()).prop_map(|(number, title, issued_on)| {
+        // Issued before the deadlines its tasks set (a plan sets none before its issue).
+        let issued = (1..=365u64).prop_map(|d| {
+            NaiveDate::from_ymd_opt(2018, 1, 1).unwrap_or(NaiveDate::MIN) + chrono::Days::new(d)
+        });
+        (sensible_text(), sensible_text(), issued).prop_map(|(number, title, issued_on)| {
             DocumentHeader {
                 number,
                 title,

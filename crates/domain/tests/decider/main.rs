@@ -6,6 +6,7 @@
 mod support;
 
 mod agency;
+mod chronology;
 mod document;
 mod evaluation;
 mod generators;

@@ -35,6 +35,10 @@ pub struct RegisterAgencyInput {
     pub jurisdiction: String,
     /// The agency above it.
     pub parent_id: Option<ID>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key: the same key from the same user applies once.
     pub client_mutation_id: Option<String>,
 }
@@ -52,6 +56,10 @@ pub struct RenameAgencyInput {
     pub reason: String,
     /// The agency's version the change rests on.
     pub expected_version: Option<u64>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -71,6 +79,10 @@ pub struct AppointHeadInput {
     pub decision: Option<String>,
     /// The agency's version the change rests on.
     pub expected_version: Option<u64>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -86,6 +98,10 @@ pub struct MergeAgencyInput {
     pub effective_on: NaiveDate,
     /// The legal basis (the merging decision).
     pub legal_basis: String,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -101,6 +117,10 @@ pub struct DissolveAgencyInput {
     pub legal_basis: String,
     /// Why.
     pub reason: String,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -113,7 +133,8 @@ impl AgencyMutation {
         ctx: &Context<'_>,
         input: RegisterAgencyInput,
     ) -> async_graphql::Result<AgencyPayload> {
-        let envelope = Envelope::new(SECRETARIAT, "register agencies", input.client_mutation_id);
+        let envelope =
+            Envelope::new(SECRETARIAT, "register agencies", input.client_mutation_id).on(input.on);
         let sent = send(ctx, envelope, |_, new| {
             let agency = AgencyId(new);
             let command = Command::RegisterAgency {
@@ -144,6 +165,7 @@ impl AgencyMutation {
         let agency = agency_id(&input.agency_id, "agencyId")?;
         let reason = text(input.reason, "reason")?;
         let envelope = Envelope::new(SECRETARIAT, "rename agencies", input.client_mutation_id)
+            .on(input.on)
             .expecting(input.expected_version)
             .because(reason.clone());
         let sent = send(ctx, envelope, |scope, _| {
@@ -168,6 +190,7 @@ impl AgencyMutation {
     ) -> async_graphql::Result<AgencyPayload> {
         let agency = agency_id(&input.agency_id, "agencyId")?;
         let envelope = Envelope::new(SECRETARIAT, "appoint heads", input.client_mutation_id)
+            .on(input.on)
             .expecting(input.expected_version);
         let sent = send(ctx, envelope, |scope, _| {
             scope.agency(agency)?;
@@ -194,7 +217,8 @@ impl AgencyMutation {
         input: MergeAgencyInput,
     ) -> async_graphql::Result<AgencyPayload> {
         let agency = agency_id(&input.agency_id, "agencyId")?;
-        let envelope = Envelope::new(SECRETARIAT, "merge agencies", input.client_mutation_id);
+        let envelope =
+            Envelope::new(SECRETARIAT, "merge agencies", input.client_mutation_id).on(input.on);
         let sent = send(ctx, envelope, |scope, _| {
             scope.agency(agency)?;
             let command = Command::MergeAgency {
@@ -218,6 +242,7 @@ impl AgencyMutation {
         let agency = agency_id(&input.agency_id, "agencyId")?;
         let reason = text(input.reason, "reason")?;
         let envelope = Envelope::new(SECRETARIAT, "dissolve agencies", input.client_mutation_id)
+            .on(input.on)
             .because(reason.clone());
         let sent = send(ctx, envelope, |scope, _| {
             scope.agency(agency)?;

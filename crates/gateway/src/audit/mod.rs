@@ -29,6 +29,8 @@ pub struct AuditEntry {
     pub occurred_at: DateTime<Utc>,
     /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
+    /// Recorded on a later day than it took place (entered in arrears).
+    pub recorded_in_arrears: bool,
     /// Why, when given.
     pub reason: Option<String>,
     /// The command that caused it.
@@ -171,6 +173,7 @@ pub fn entries(
                 actor: ActorView::of(&e.metadata.actor),
                 occurred_at: e.metadata.occurred_at,
                 recorded_at: e.metadata.recorded_at,
+                recorded_in_arrears: e.metadata.recorded_in_arrears(),
                 reason: e.metadata.reason,
                 command_id: e.metadata.command_id,
                 correlation_id: e.metadata.correlation_id,

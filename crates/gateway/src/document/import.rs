@@ -36,6 +36,9 @@ pub struct ImportPlanTableInput {
     pub dry_run: bool,
     /// Why tasks already imported change (recorded on their amendments).
     pub reason: String,
+    /// The day the table's changes took place, when not today (a plan signed in
+    /// January entered in March: its issue date). Default: now.
+    pub on: Option<chrono::NaiveDate>,
     /// Echoed back.
     pub client_mutation_id: Option<String>,
 }
@@ -177,6 +180,7 @@ impl TableMutations {
         let gateway = gateway(ctx)?;
         let mut metadata = CommandMetadata::new(scope.viewer.actor.clone(), gateway.clock.now());
         metadata.reason = Some(reason.clone());
+        metadata.on = input.on;
         let options = ImportOptions {
             partial: input.partial,
             reason,

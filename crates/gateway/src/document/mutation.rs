@@ -81,6 +81,11 @@ pub struct IssueProgramInput {
     pub from_year: i32,
     /// Last year covered.
     pub to_year: i32,
+    /// The day it is on record from, when not today (a plan signed in January entered in
+    /// March: its issue date):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -100,6 +105,11 @@ pub struct IssuePlanInput {
     pub from_year: i32,
     /// Last year covered.
     pub to_year: i32,
+    /// The day it is on record from, when not today (a plan signed in January entered in
+    /// March: its issue date):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -115,6 +125,10 @@ pub struct SetRollupRuleInput {
     pub reason: String,
     /// The program's version the change rests on.
     pub expected_version: Option<u64>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -142,6 +156,11 @@ pub struct IssueDirectiveInput {
     pub jurisdiction: String,
     /// Its numbered points.
     pub points: Vec<DirectivePointInput>,
+    /// The day it is on record from, when not today (a plan signed in January entered in
+    /// March: its issue date):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -163,6 +182,10 @@ pub struct AmendDocumentInput {
     pub reason: String,
     /// The document's version the change rests on.
     pub expected_version: Option<u64>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -175,7 +198,8 @@ impl DocumentMutation {
         ctx: &Context<'_>,
         input: IssueProgramInput,
     ) -> async_graphql::Result<ProgramPayload> {
-        let envelope = Envelope::new(SECRETARIAT, "record programs", input.client_mutation_id);
+        let envelope =
+            Envelope::new(SECRETARIAT, "record programs", input.client_mutation_id).on(input.on);
         let sent = send(ctx, envelope, |_, new| {
             let document = DocumentId(new);
             let command = Command::IssueProgram {
@@ -205,7 +229,8 @@ impl DocumentMutation {
         ctx: &Context<'_>,
         input: IssueDirectiveInput,
     ) -> async_graphql::Result<DocumentPayload> {
-        let envelope = Envelope::new(SECRETARIAT, "record directives", input.client_mutation_id);
+        let envelope =
+            Envelope::new(SECRETARIAT, "record directives", input.client_mutation_id).on(input.on);
         let sent = send(ctx, envelope, |_, new| {
             let document = DocumentId(new);
             let command = Command::IssueDirective {
@@ -239,7 +264,8 @@ impl DocumentMutation {
         ctx: &Context<'_>,
         input: IssuePlanInput,
     ) -> async_graphql::Result<PlanPayload> {
-        let envelope = Envelope::new(SECRETARIAT, "record plans", input.client_mutation_id);
+        let envelope =
+            Envelope::new(SECRETARIAT, "record plans", input.client_mutation_id).on(input.on);
         let sent = send(ctx, envelope, |_, new| {
             let implements = match crate::relay::parse_any(&input.implements_id) {
                 Ok((Kind::Program | Kind::Directive, uuid)) => DocumentId(uuid),
@@ -292,6 +318,7 @@ impl DocumentMutation {
         };
         let reason = text(input.reason, "reason")?;
         let envelope = Envelope::new(SECRETARIAT, "amend documents", input.client_mutation_id)
+            .on(input.on)
             .expecting(input.expected_version)
             .because(reason.clone());
         let sent = send(ctx, envelope, |scope, _| {
@@ -324,6 +351,7 @@ impl DocumentMutation {
             "change roll-up rules",
             input.client_mutation_id,
         )
+        .on(input.on)
         .expecting(input.expected_version)
         .because(reason.clone());
         let sent = send(ctx, envelope, |scope, _| {

@@ -53,6 +53,10 @@ pub struct PublishParIndexInput {
     /// Why, when it replaces what was published for the same year or period (a
     /// correction; required then).
     pub reason: Option<String>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -71,6 +75,10 @@ pub struct PublishSipasInput {
     /// Why, when it replaces what was published for the same year or period (a
     /// correction; required then).
     pub reason: Option<String>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -118,6 +126,10 @@ pub struct ReportDossierStatisticsInput {
     /// Why, when it replaces what was published for the same year or period (a
     /// correction; required then).
     pub reason: Option<String>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -142,6 +154,10 @@ pub struct SetBandSchemeInput {
     pub bands: Vec<BandInput>,
     /// Why: required when the year already has a scheme (a correction).
     pub reason: Option<String>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -195,6 +211,7 @@ impl EvaluationMutation {
         };
         let correction_reason = input.reason.map(|r| text(r, "reason")).transpose()?;
         let envelope = Envelope::new(SECRETARIAT, "publish evaluations", input.client_mutation_id)
+            .on(input.on)
             .because(correction_reason.clone());
         let sent = send(ctx, envelope, |scope, _| {
             scope.agency(agency)?;
@@ -221,6 +238,7 @@ impl EvaluationMutation {
         let agency = agency_id(&input.agency_id, "agencyId")?;
         let correction_reason = input.reason.map(|r| text(r, "reason")).transpose()?;
         let envelope = Envelope::new(SECRETARIAT, "publish evaluations", input.client_mutation_id)
+            .on(input.on)
             .because(correction_reason.clone());
         let sent = send(ctx, envelope, |scope, _| {
             scope.agency(agency)?;
@@ -254,6 +272,7 @@ impl EvaluationMutation {
             "report dossier statistics",
             input.client_mutation_id,
         )
+        .on(input.on)
         .because(correction_reason.clone());
         let sent = send(ctx, envelope, |scope, _| {
             let own = scope.viewer.actor.agency;
@@ -312,6 +331,7 @@ impl EvaluationMutation {
         let jurisdiction = input.jurisdiction.trim().to_uppercase();
         let reason = input.reason.map(|r| text(r, "reason")).transpose()?;
         let envelope = Envelope::new(SECRETARIAT, "set band schemes", input.client_mutation_id)
+            .on(input.on)
             .because(reason.clone());
         let sent = send(ctx, envelope, |_, _| {
             let command = Command::SetBandScheme {

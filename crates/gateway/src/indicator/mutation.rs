@@ -44,6 +44,10 @@ pub struct DefineIndicatorInput {
     pub jurisdiction: String,
     /// The program it measures.
     pub program_id: Option<ID>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -57,6 +61,10 @@ pub struct SetIndicatorTargetInput {
     pub year: i32,
     /// The value.
     pub value: f64,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -72,6 +80,10 @@ pub struct RecordMeasurementInput {
     pub value: f64,
     /// Where it comes from.
     pub source: Option<String>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -85,7 +97,8 @@ impl IndicatorMutation {
         input: DefineIndicatorInput,
     ) -> async_graphql::Result<IndicatorPayload> {
         let id = IndicatorId::for_code(&input.code);
-        let envelope = Envelope::new(SECRETARIAT, "define indicators", input.client_mutation_id);
+        let envelope =
+            Envelope::new(SECRETARIAT, "define indicators", input.client_mutation_id).on(input.on);
         let sent = send(ctx, envelope, |_, _| {
             let command = Command::DefineIndicator {
                 code: text(input.code, "code")?,
@@ -114,7 +127,8 @@ impl IndicatorMutation {
         input: SetIndicatorTargetInput,
     ) -> async_graphql::Result<IndicatorPayload> {
         let id = indicator_id(&input.indicator_id)?;
-        let envelope = Envelope::new(SECRETARIAT, "set targets", input.client_mutation_id);
+        let envelope =
+            Envelope::new(SECRETARIAT, "set targets", input.client_mutation_id).on(input.on);
         let sent = send(ctx, envelope, |scope, _| {
             scope.indicator(id)?;
             let command = Command::SetIndicatorTarget {
@@ -135,7 +149,8 @@ impl IndicatorMutation {
         input: RecordMeasurementInput,
     ) -> async_graphql::Result<IndicatorPayload> {
         let id = indicator_id(&input.indicator_id)?;
-        let envelope = Envelope::new(SECRETARIAT, "record measurements", input.client_mutation_id);
+        let envelope = Envelope::new(SECRETARIAT, "record measurements", input.client_mutation_id)
+            .on(input.on);
         let sent = send(ctx, envelope, |scope, _| {
             scope.indicator(id)?;
             let command = Command::RecordMeasurement {

@@ -41,6 +41,10 @@ pub struct MergeJurisdictionInput {
     pub effective_on: NaiveDate,
     /// The resolution, e.g. "202/2025/QH15".
     pub legal_basis: String,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -100,6 +104,7 @@ impl JurisdictionMutation {
             "change the register of jurisdictions",
             input.client_mutation_id,
         )
+        .on(input.on)
         .because(legal_basis.clone());
         let code = input.code.trim().to_uppercase();
         let sent = send(ctx, envelope, |_, _| {

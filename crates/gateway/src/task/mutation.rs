@@ -65,6 +65,10 @@ pub struct CreateTaskInput {
     pub expected_output: String,
     /// Roll-up weight (default 1).
     pub weight: Option<u32>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -82,6 +86,10 @@ pub struct ReassignTaskInput {
     pub reason: String,
     /// The task's version the change rests on.
     pub expected_version: Option<u64>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -97,6 +105,10 @@ pub struct TransferTaskInput {
     pub to_agency_id: ID,
     /// The legal basis.
     pub legal_basis: String,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -112,6 +124,10 @@ pub struct ExtendDeadlineInput {
     pub reason: String,
     /// The task's version the change rests on.
     pub expected_version: Option<u64>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -160,6 +176,10 @@ pub struct TaskReasonInput {
     pub reason: String,
     /// The task's version the change rests on.
     pub expected_version: Option<u64>,
+    /// The day the act took place, when not today (a decision signed last week):
+    /// not after today, nor before the last act on the record it changes or the
+    /// records it refers to. Default: now.
+    pub on: Option<NaiveDate>,
     /// Idempotency key.
     pub client_mutation_id: Option<String>,
 }
@@ -172,7 +192,8 @@ impl TaskMutation {
         ctx: &Context<'_>,
         input: CreateTaskInput,
     ) -> async_graphql::Result<TaskPayload> {
-        let envelope = Envelope::new(SECRETARIAT, "assign tasks", input.client_mutation_id);
+        let envelope =
+            Envelope::new(SECRETARIAT, "assign tasks", input.client_mutation_id).on(input.on);
         let sent = send(ctx, envelope, |scope, new| {
             let plan = DocumentId(parse(&input.plan_id, Kind::Plan, "planId")?);
             scope.document(plan)?;
@@ -214,6 +235,7 @@ impl TaskMutation {
     ) -> async_graphql::Result<TaskPayload> {
         let reason = text(input.reason, "reason")?;
         let envelope = Envelope::new(SECRETARIAT, "reassign tasks", input.client_mutation_id)
+            .on(input.on)
             .expecting(input.expected_version)
             .because(reason.clone());
         let sent = send(ctx, envelope, |scope, _| {
@@ -245,7 +267,8 @@ impl TaskMutation {
         input: TransferTaskInput,
     ) -> async_graphql::Result<TaskPayload> {
         let task = task_id(&input.task_id, "taskId")?;
-        let envelope = Envelope::new(SECRETARIAT, "transfer tasks", input.client_mutation_id);
+        let envelope =
+            Envelope::new(SECRETARIAT, "transfer tasks", input.client_mutation_id).on(input.on);
         let sent = send(ctx, envelope, |scope, _| {
             scope.task(task)?;
             let command = Command::TransferTask {
@@ -268,6 +291,7 @@ impl TaskMutation {
     ) -> async_graphql::Result<TaskPayload> {
         let reason = text(input.reason, "reason")?;
         let envelope = Envelope::new(SECRETARIAT, "extend deadlines", input.client_mutation_id)
+            .on(input.on)
             .expecting(input.expected_version)
             .because(reason.clone());
         let sent = send(ctx, envelope, |scope, _| {
@@ -370,6 +394,7 @@ impl TaskMutation {
     ) -> async_graphql::Result<TaskPayload> {
         let reason = text(input.reason, "reason")?;
         let envelope = Envelope::new(SECRETARIAT, what, input.client_mutation_id)
+            .on(input.on)
             .expecting(input.expected_version)
             .because(reason.clone());
         let sent = send(ctx, envelope, |scope, _| {
