@@ -18,6 +18,7 @@ mod jurisdictions;
 mod matrix;
 mod processes;
 mod projections;
+mod readme;
 mod sockets;
 mod store;
 
