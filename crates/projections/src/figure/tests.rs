@@ -17,9 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use proptest::prelude::*;
 use reform_domain::{
-    decide, policy, AgencyId, AgencyTier, Block, Command, Deadline, DocumentHeader, DocumentId,
-    Event, Period, Person, Pillar, ProgramLevel, RollupRule, TaskCategory, TaskId, Timeliness,
-    World,
+    chronology, decide, policy, AgencyId, AgencyTier, Block, Command, Deadline, DocumentHeader,
+    DocumentId, Event, Period, Person, Pillar, ProgramLevel, RollupRule, TaskCategory, TaskId,
+    Timeliness, World,
 };
 
 use crate::figure::Standing;
@@ -147,23 +147,31 @@ struct Recorder {
 }
 
 impl Recorder {
-    /// Sends a command as the domain decides it; a refusal writes nothing. Returns
-    /// whether it was accepted.
+    /// Sends a command recorded today as the command handler judges it: the domain
+    /// decides it and dates it (a completion by its own day, however late it is
+    /// recorded); a refusal writes nothing. Returns whether it was accepted.
     fn send(&mut self, command: Command) -> bool {
-        let Ok(events) = decide(&self.world, command) else {
+        self.send_at(command, at(self.today))
+    }
+
+    fn send_at(&mut self, command: Command, now: DateTime<Utc>) -> bool {
+        let Ok(events) = decide(&self.world, command.clone()) else {
+            return false;
+        };
+        let Ok(when) = chronology::settle(&self.world, &command, None, now) else {
             return false;
         };
         for event in events {
-            self.world.apply(&event);
+            self.world.apply_at(&event, when);
             if let Event::AgencyMerged(merger) = &event {
-                self.history.log.push((event.clone(), at(self.today)));
-                // The transfers the merger owes, as the command handler sends them.
+                self.history.log.push((event.clone(), when));
+                // The transfers the merger owes, dated as the handler dates them.
                 for transfer in policy::transfers_after_merger(&self.world, merger) {
-                    self.send(transfer);
+                    self.send_at(transfer, when);
                 }
                 continue;
             }
-            self.history.log.push((event, at(self.today)));
+            self.history.log.push((event, when));
         }
         true
     }
