@@ -50,6 +50,26 @@ fn check_demo(url: &str) {
     );
     assert_eq!(summary_column(&again, 0), 10);
 
+    // `demo --as-of` answers as things stood that day, as `progress --as-of` does:
+    // on 30/06/2023 Hoài Đức's tasks were open, none overdue yet but what fell due.
+    let (ok, then, err) = reform(url, &["demo", "--as-of", "2023-06-30"]);
+    assert!(ok, "demo --as-of failed: {err}");
+    let (ok, progress, err) = reform(url, &["progress", "--as-of", "2023-06-30"]);
+    assert!(ok, "progress --as-of failed: {err}");
+    let table = |out: &str| -> Vec<String> {
+        out.lines()
+            .skip_while(|l| !l.starts_with("Tiến độ"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(table(&then), table(&progress), "{then}\n{progress}");
+    assert!(then.contains("as of 2023-06-30"), "{then}");
+    assert_ne!(
+        summary_column(&then, 1) + summary_column(&then, 2) + summary_column(&then, 3),
+        summary_column(&again, 1) + summary_column(&again, 2) + summary_column(&again, 3),
+        "fewer tasks were completed by 30/06/2023 than by the demo's end: {then}"
+    );
+
     let (ok, tree, err) = reform(url, &["progress", "--as-of", "2023-12-20", "--tree", "2"]);
     assert!(ok, "progress --tree failed: {err}");
     let program = tree
