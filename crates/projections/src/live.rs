@@ -85,21 +85,29 @@ impl LiveView {
         let mut read = 0;
         loop {
             let Snapshot {
-                mut model,
+                model: before,
                 position,
-                ..
+                memo,
             } = self.snapshot();
             let page = self.store.read_all_facts(position, BATCH).await?;
             let Some(last) = page.last().map(|e| e.position) else {
                 return Ok(read);
             };
             // Copy-on-write: readers holding the old snapshot keep it intact.
+            let mut model = before.clone();
             let next = Arc::make_mut(&mut model);
+            let mut touched = Vec::new();
             for fact in &page {
-                next.apply(&decode(fact)?, fact.occurred_at);
+                touched.extend(next.apply(&decode(fact)?, fact.occurred_at));
             }
             read += page.len() as u64;
-            self.sender.send_replace(Snapshot::new(model, last));
+            // The answers move along with the write instead of starting again.
+            let memo = Arc::new(Memo::carried(&memo, &before, &model, &touched));
+            self.sender.send_replace(Snapshot {
+                model,
+                position: last,
+                memo,
+            });
         }
     }
 

@@ -392,6 +392,9 @@ pub struct ProgressModel {
     /// Each task's subtasks, by id: derived from the tasks' parents (kept by the fold
     /// and rebuilt on load), so it is no row of its own.
     subtasks: OrdMap<TaskId, Vec<TaskId>>,
+    /// Each plan's top-level tasks, by id: derived like `subtasks`, so that a plan's
+    /// part of a roll-up tree is built from its own tasks, not from a pass over all.
+    plan_tasks: OrdMap<DocumentId, Vec<TaskId>>,
 }
 
 impl ProgressModel {
@@ -404,28 +407,44 @@ impl ProgressModel {
             .filter_map(|id| self.tasks.get(id))
     }
 
-    /// Records `task` among its parent's subtasks.
+    /// The top-level tasks of `plan`, by id.
+    pub fn top_tasks_of(&self, plan: DocumentId) -> impl Iterator<Item = &TaskRow> {
+        self.plan_tasks
+            .get(&plan)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.tasks.get(id))
+    }
+
+    /// Records `task` among its parent's subtasks, or its plan's top-level tasks.
     fn index_subtask(&mut self, task: &TaskRow) {
-        if let Some(parent) = task.parent_task_id {
-            let siblings = self.subtasks.entry(parent).or_default();
-            if let Err(at) = siblings.binary_search(&task.task_id) {
-                siblings.insert(at, task.task_id);
-            }
+        let siblings = match task.parent_task_id {
+            Some(parent) => self.subtasks.entry(parent).or_default(),
+            None => self.plan_tasks.entry(task.plan_id).or_default(),
+        };
+        if let Err(at) = siblings.binary_search(&task.task_id) {
+            siblings.insert(at, task.task_id);
         }
     }
 
-    /// Rebuilds the subtask index from the tasks' parents (after loading the rows).
+    /// Rebuilds the subtask and plan indexes from the tasks' parents and plans (after
+    /// loading the rows).
     pub(crate) fn index_subtasks(&mut self) {
         self.subtasks = OrdMap::new();
-        let tasks: Vec<TaskRow> = self
+        self.plan_tasks = OrdMap::new();
+        let tasks: Vec<(TaskId, Option<TaskId>, DocumentId)> = self
             .tasks
             .values()
-            .filter(|t| t.parent_task_id.is_some())
-            .cloned()
+            .map(|t| (t.task_id, t.parent_task_id, t.plan_id))
             .collect();
-        for task in &tasks {
-            self.index_subtask(task);
+        for (task, parent, plan) in tasks {
+            let siblings = match parent {
+                Some(parent) => self.subtasks.entry(parent).or_default(),
+                None => self.plan_tasks.entry(plan).or_default(),
+            };
+            siblings.push(task);
         }
+        // The tasks came in id order, so each list is sorted already.
     }
 
     /// Folds one event in, which happened at `occurred_at` (business time: the day a

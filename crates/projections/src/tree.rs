@@ -19,13 +19,14 @@
 //! the leader's headline of [`crate::queries::pillar_progress`], which is read off this
 //! tree.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use reform_domain::{DocumentId, Pillar, RollupRule, TaskId};
 
 use crate::figure::{own_percent, Standing, TaskFigure};
-use crate::model::{ProgressModel, TaskRow};
+use crate::model::{DocumentRowKind, ProgressModel, TaskRow};
 
 /// What a node stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -87,9 +88,19 @@ impl StatusCounts {
         self.cancelled += other.cancelled;
     }
 
+    /// Takes back one [`StatusCounts::count`] of `figure`.
+    pub(crate) fn uncount(&mut self, figure: &TaskFigure) {
+        let count = self.slot(figure);
+        *count = count.saturating_sub(1);
+    }
+
     /// Counts one task where its figure says it stands.
     pub fn count(&mut self, figure: &TaskFigure) {
-        let count = match figure.standing {
+        *self.slot(figure) += 1;
+    }
+
+    fn slot(&mut self, figure: &TaskFigure) -> &mut usize {
+        match figure.standing {
             Standing::NotStarted => &mut self.not_started,
             Standing::InProgress => &mut self.in_progress,
             Standing::Overdue => &mut self.overdue,
@@ -97,8 +108,7 @@ impl StatusCounts {
             Standing::OnTime => &mut self.on_time,
             Standing::Late => &mut self.late,
             Standing::Cancelled => &mut self.cancelled,
-        };
-        *count += 1;
+        }
     }
 }
 
@@ -131,8 +141,9 @@ pub struct RollupNode {
     /// Weight: a task's own, else the sum of the counted children's.
     pub weight: u32,
     /// Children: pillars in the order of the master program then cross-cutting work,
-    /// plans by number, tasks by title.
-    pub children: Vec<RollupNode>,
+    /// plans by number, tasks by title. Shared: a tree made after a write reuses the
+    /// nodes of the plans the write did not touch.
+    pub children: Vec<Arc<RollupNode>>,
 }
 
 impl RollupNode {
@@ -149,7 +160,7 @@ impl RollupNode {
         self.children.iter().find_map(|c| c.find(node))
     }
 
-    fn combine(node: NodeRef, rule: RollupRule, children: Vec<RollupNode>) -> RollupNode {
+    fn combine(node: NodeRef, rule: RollupRule, children: Vec<Arc<RollupNode>>) -> RollupNode {
         let mut counts = StatusCounts::default();
         for child in &children {
             counts.add(&child.counts);
@@ -168,7 +179,7 @@ impl RollupNode {
 }
 
 /// The children that have a percent, as the inputs of their parent's.
-fn counted_inputs(children: &[RollupNode]) -> Vec<RollupInput> {
+fn counted_inputs(children: &[Arc<RollupNode>]) -> Vec<RollupInput> {
     children
         .iter()
         .filter_map(|c| {
@@ -234,75 +245,93 @@ pub fn rollup_tree_in(
     jurisdiction: Option<&str>,
     today: NaiveDate,
 ) -> RollupNode {
-    let rule = rule_of(model, program);
-    let mut subtasks: HashMap<TaskId, Vec<&TaskRow>> = HashMap::new();
-    // Pillar index → plan → top-level tasks.
-    let mut tops: BTreeMap<usize, BTreeMap<DocumentId, Vec<&TaskRow>>> = BTreeMap::new();
+    rollup_tree_from(model, program, jurisdiction, &|plan, rule| {
+        Arc::new(plan_nodes(model, plan, rule, today))
+    })
+}
+
+/// One plan's part of a roll-up tree: its node under each pillar (by index in
+/// [`Pillar::ALL`], cross-cutting work last) that its top-level tasks serve, combined
+/// by the tree's rule. A tree is assembled from these; a server keeps them between
+/// snapshots for the plans a write did not touch ([`crate::memo`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct PlanNodes(pub(crate) BTreeMap<usize, Arc<RollupNode>>);
+
+/// [`PlanNodes`] of `plan` on `today`, combined by `rule` (the rule of the tree it goes
+/// into; its tasks' figures are made by their own program's rule).
+pub(crate) fn plan_nodes(
+    model: &ProgressModel,
+    plan: DocumentId,
+    rule: RollupRule,
+    today: NaiveDate,
+) -> PlanNodes {
     let cross_cutting = Pillar::ALL.len();
-    let mut in_program: HashMap<DocumentId, bool> = HashMap::new();
-    for task in model.tasks.values() {
-        let belongs = *in_program.entry(task.plan_id).or_insert_with(|| {
-            program.is_none_or(|p| model.programs_of(task.plan_id).contains(&p))
-                && model
-                    .documents
-                    .get(&task.plan_id)
-                    .is_some_and(|plan| model.lies_in(&plan.jurisdiction, jurisdiction))
-        });
-        if !belongs {
-            continue;
-        }
-        match task.parent_task_id {
-            Some(parent) => subtasks.entry(parent).or_default().push(task),
-            None => {
-                let pillar = task
-                    .pillar
-                    .and_then(|pillar| Pillar::ALL.iter().position(|p| *p == pillar))
-                    .unwrap_or(cross_cutting);
-                tops.entry(pillar)
-                    .or_default()
-                    .entry(task.plan_id)
-                    .or_default()
-                    .push(task);
+    let mut by_pillar: BTreeMap<usize, Vec<&TaskRow>> = BTreeMap::new();
+    for task in model.top_tasks_of(plan) {
+        let pillar = task
+            .pillar
+            .and_then(|pillar| Pillar::ALL.iter().position(|p| *p == pillar))
+            .unwrap_or(cross_cutting);
+        by_pillar.entry(pillar).or_default().push(task);
+    }
+    let builder = Builder { model, rule, today };
+    PlanNodes(
+        by_pillar
+            .into_iter()
+            .map(|(pillar, tasks)| (pillar, Arc::new(builder.plan(plan, &tasks))))
+            .collect(),
+    )
+}
+
+/// The tree of `program`'s plans lying in `jurisdiction`, each plan's part given by
+/// `nodes_of(plan, rule)`: plans by number under each pillar, every pillar and the
+/// cross-cutting line present even when empty.
+pub(crate) fn rollup_tree_from(
+    model: &ProgressModel,
+    program: Option<DocumentId>,
+    jurisdiction: Option<&str>,
+    nodes_of: &dyn Fn(DocumentId, RollupRule) -> Arc<PlanNodes>,
+) -> RollupNode {
+    let rule = rule_of(model, program);
+    let mut plans: Vec<(&str, DocumentId)> = model
+        .documents
+        .values()
+        .filter(|d| {
+            d.kind == DocumentRowKind::Plan
+                && program.is_none_or(|p| model.programs_of(d.document_id).contains(&p))
+                && model.lies_in(&d.jurisdiction, jurisdiction)
+        })
+        .map(|d| (d.number.as_str(), d.document_id))
+        .collect();
+    // Plans by number; the id (the map's order before) breaks ties.
+    plans.sort_unstable();
+    let cross_cutting = Pillar::ALL.len();
+    let mut pillars: Vec<Vec<Arc<RollupNode>>> = vec![Vec::new(); cross_cutting + 1];
+    for (_, plan) in plans {
+        for (pillar, node) in &nodes_of(plan, rule).0 {
+            if let Some(plans) = pillars.get_mut(*pillar) {
+                plans.push(node.clone());
             }
         }
     }
-    let builder = Builder {
-        model,
-        rule,
-        today,
-        subtasks: &subtasks,
-    };
-    let pillars = (0..=cross_cutting)
-        .map(|index| {
-            let mut plans: Vec<RollupNode> = tops
-                .get(&index)
-                .into_iter()
-                .flatten()
-                .map(|(plan, tasks)| builder.plan(*plan, tasks))
-                .collect();
-            plans.sort_by(|a, b| plan_number(model, a).cmp(plan_number(model, b)));
-            RollupNode::combine(
+    let pillars = pillars
+        .into_iter()
+        .enumerate()
+        .map(|(index, plans)| {
+            Arc::new(RollupNode::combine(
                 NodeRef::Pillar(Pillar::ALL.get(index).copied()),
                 rule,
                 plans,
-            )
+            ))
         })
         .collect();
     RollupNode::combine(NodeRef::Program(program), rule, pillars)
-}
-
-fn plan_number<'m>(model: &'m ProgressModel, node: &RollupNode) -> &'m str {
-    match node.node {
-        NodeRef::Plan(id) => model.documents.get(&id).map_or("", |d| d.number.as_str()),
-        _ => "",
-    }
 }
 
 struct Builder<'m> {
     model: &'m ProgressModel,
     rule: RollupRule,
     today: NaiveDate,
-    subtasks: &'m HashMap<TaskId, Vec<&'m TaskRow>>,
 }
 
 impl Builder<'_> {
@@ -342,11 +371,8 @@ impl Builder<'_> {
     /// A task's node and figure, made from its subtasks' (the figure by
     /// [`TaskFigure::of`], as every other view makes it).
     fn task(&self, rule: RollupRule, task: &TaskRow, seen: &mut HashSet<TaskId>) -> BuiltTask {
-        let subtasks = self
-            .subtasks
-            .get(&task.task_id)
-            .map_or(&[][..], Vec::as_slice);
-        let children = self.tasks(rule, subtasks, seen);
+        let subtasks: Vec<&TaskRow> = self.model.subtasks_of(task.task_id).collect();
+        let children = self.tasks(rule, &subtasks, seen);
         let figure = TaskFigure::of(
             rule,
             task,
@@ -362,7 +388,7 @@ impl Builder<'_> {
         for built in &children {
             counts.count(&built.figure);
         }
-        let children: Vec<RollupNode> = children.into_iter().map(|built| built.node).collect();
+        let children: Vec<Arc<RollupNode>> = children.into_iter().map(|built| built.node).collect();
         let node = NodeRef::Task(task.task_id);
         let inputs = if figure.from_subtasks {
             counted_inputs(&children)
@@ -378,7 +404,7 @@ impl Builder<'_> {
         };
         BuiltTask {
             task_id: task.task_id,
-            node: RollupNode {
+            node: Arc::new(RollupNode {
                 node,
                 counts,
                 percent: figure.percent,
@@ -386,7 +412,7 @@ impl Builder<'_> {
                 inputs,
                 weight: task.weight,
                 children,
-            },
+            }),
             figure,
         }
     }
@@ -395,6 +421,6 @@ impl Builder<'_> {
 /// A task's node with the figure it shows, while its parent is being built.
 struct BuiltTask {
     task_id: TaskId,
-    node: RollupNode,
+    node: Arc<RollupNode>,
     figure: TaskFigure,
 }

@@ -25,7 +25,9 @@ pub use self::indicators::{trajectories, trajectory, Rag, Trajectory};
 pub use self::league::{league_tables, BlockTable, LeagueEntry};
 pub use self::pillars::{pillar_progress, PillarProgress};
 pub use self::scorecard::{scorecard, scorecard_with, ParStanding, Scorecard};
+pub(crate) use self::tallies::retally;
 pub use self::tallies::{agency_tallies, agency_tally, AgencyTally};
+pub(crate) use self::tasks::Admission;
 pub use self::tasks::{select_tasks, tasks, TaskFilter, TaskOrder, TaskSelection};
 pub use self::tenures::heads_of;
 pub use crate::tree::{

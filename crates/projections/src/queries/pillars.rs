@@ -66,7 +66,7 @@ pub fn pillar_progress(
                 percent: node.percent,
                 rule: node.rule,
                 on_time_rate: c.on_time_rate(),
-                inputs: node.inputs,
+                inputs: node.inputs.clone(),
             }
         })
         .collect()

@@ -27,25 +27,75 @@ pub struct AgencyTally {
 impl AgencyTally {
     /// Counts a led task by where its figure stands.
     fn add_led(&mut self, task: &TaskRow, figure: &TaskFigure) {
+        self.led_by(task, figure, true);
+    }
+
+    /// Counts a led task in (`add`) or takes it back out.
+    fn led_by(&mut self, task: &TaskRow, figure: &TaskFigure, add: bool) {
+        let step = |n: &mut usize| {
+            *n = if add { *n + 1 } else { n.saturating_sub(1) };
+        };
         if task.inherited_from.is_empty() {
-            self.led += 1;
+            step(&mut self.led);
         } else {
-            self.inherited += 1;
+            step(&mut self.inherited);
         }
         match figure.standing {
-            Standing::Early | Standing::OnTime => self.completed_in_time += 1,
+            Standing::Early | Standing::OnTime => step(&mut self.completed_in_time),
             Standing::Late => {
-                self.completed_late += 1;
-                self.days_late += u64::from(task.days_late.unwrap_or(0));
+                step(&mut self.completed_late);
+                let days = u64::from(task.days_late.unwrap_or(0));
+                self.days_late = if add {
+                    self.days_late + days
+                } else {
+                    self.days_late.saturating_sub(days)
+                };
             }
-            Standing::Overdue => self.overdue_now += 1,
+            Standing::Overdue => step(&mut self.overdue_now),
             Standing::NotStarted | Standing::InProgress | Standing::Cancelled => {}
         }
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == AgencyTally::default()
     }
 
     /// Average days late of the late completions.
     pub fn average_days_late(&self) -> Option<f64> {
         (self.completed_late > 0).then(|| self.days_late as f64 / self.completed_late as f64)
+    }
+}
+
+/// Counts `task` of `model` (by its figure on `today`) into the tallies of the agencies
+/// it involves (`add`), or takes it back out; an agency left with nothing is dropped,
+/// as a fresh [`agency_tallies`] would not have it. What a write does to the tallies
+/// of the agencies its tasks involve, before and after it.
+pub(crate) fn retally(
+    tallies: &mut std::collections::HashMap<reform_domain::AgencyId, AgencyTally>,
+    model: &ProgressModel,
+    task: &TaskRow,
+    today: NaiveDate,
+    add: bool,
+) {
+    if task.status == TaskRowStatus::Cancelled {
+        return;
+    }
+    let figure = model.task_figure(task, today);
+    let lead = tallies.entry(task.lead_id).or_default();
+    lead.led_by(task, &figure, add);
+    if lead.is_empty() {
+        tallies.remove(&task.lead_id);
+    }
+    for coordinator in &task.coordinator_ids {
+        let tally = tallies.entry(*coordinator).or_default();
+        tally.coordinated = if add {
+            tally.coordinated + 1
+        } else {
+            tally.coordinated.saturating_sub(1)
+        };
+        if tally.is_empty() {
+            tallies.remove(coordinator);
+        }
     }
 }
 

@@ -50,81 +50,91 @@ pub enum TaskOrder {
     Title,
 }
 
+/// A [`TaskFilter`] ready to judge tasks: its search words folded once.
+pub(crate) struct Admission<'f> {
+    filter: &'f TaskFilter,
+    words: Vec<String>,
+}
+
+impl<'f> Admission<'f> {
+    pub(crate) fn new(filter: &'f TaskFilter) -> Admission<'f> {
+        let words = filter
+            .search
+            .as_deref()
+            .map(|q| {
+                reform_domain::fold_for_search(q)
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Admission { filter, words }
+    }
+
+    /// Whether the filter admits `t` of `model`.
+    pub(crate) fn admits(&self, model: &ProgressModel, t: &TaskRow) -> bool {
+        let filter = self.filter;
+        filter.plan.is_none_or(|p| t.plan_id == p)
+            && (!filter.top_level_only || t.parent_task_id.is_none())
+            && filter
+                .involving
+                .is_none_or(|a| t.lead_id == a || t.coordinator_ids.contains(&a))
+            && filter.jurisdiction.as_deref().is_none_or(|j| {
+                model.documents.get(&t.plan_id).is_some_and(|plan| {
+                    plan.jurisdiction == reform_domain::NATIONAL
+                        || model.lies_in(&plan.jurisdiction, Some(j))
+                })
+            })
+            && filter
+                .program
+                .is_none_or(|p| model.programs_of(t.plan_id).contains(&p))
+            && filter.category.is_none_or(|c| t.category == c)
+            && filter.lead.is_none_or(|a| t.lead_id == a)
+            && filter
+                .coordinator
+                .is_none_or(|a| t.coordinator_ids.contains(&a))
+            && filter.status.is_none_or(|s| model.task_status(t) == s)
+            && filter
+                .deadline_from
+                .is_none_or(|d| t.deadline.is_some_and(|td| td >= d))
+            && filter
+                .deadline_to
+                .is_none_or(|d| t.deadline.is_some_and(|td| td <= d))
+            && filter.overdue_on.is_none_or(|d| t.overdue_on(d))
+            && self.words.iter().all(|w| t.search.contains(w.as_str()))
+    }
+}
+
+impl TaskOrder {
+    /// How `a` and `b` compare in this order; the id breaks ties, so the order is one.
+    pub(crate) fn compare(self, a: &TaskRow, b: &TaskRow) -> std::cmp::Ordering {
+        match self {
+            TaskOrder::Deadline => (a.deadline.is_none(), a.deadline, &a.title, a.task_id).cmp(&(
+                b.deadline.is_none(),
+                b.deadline,
+                &b.title,
+                b.task_id,
+            )),
+            TaskOrder::Title => (&a.title, a.task_id).cmp(&(&b.title, b.task_id)),
+        }
+    }
+}
+
 /// The tasks the filter admits, in the order asked.
 pub fn tasks<'m>(
     model: &'m ProgressModel,
     filter: &TaskFilter,
     order: TaskOrder,
 ) -> Vec<&'m TaskRow> {
-    let words: Vec<String> = filter
-        .search
-        .as_deref()
-        .map(|q| {
-            reform_domain::fold_for_search(q)
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let admission = Admission::new(filter);
     let mut found: Vec<&TaskRow> = model
         .tasks
         .values()
-        .filter(|t| filter.plan.is_none_or(|p| t.plan_id == p))
-        .filter(|t| !filter.top_level_only || t.parent_task_id.is_none())
-        .filter(|t| {
-            filter
-                .involving
-                .is_none_or(|a| t.lead_id == a || t.coordinator_ids.contains(&a))
-        })
-        .filter(|t| {
-            filter.jurisdiction.as_deref().is_none_or(|j| {
-                model.documents.get(&t.plan_id).is_some_and(|plan| {
-                    plan.jurisdiction == reform_domain::NATIONAL
-                        || model.lies_in(&plan.jurisdiction, Some(j))
-                })
-            })
-        })
-        .filter(|t| {
-            filter
-                .program
-                .is_none_or(|p| model.programs_of(t.plan_id).contains(&p))
-        })
-        .filter(|t| filter.category.is_none_or(|c| t.category == c))
-        .filter(|t| filter.lead.is_none_or(|a| t.lead_id == a))
-        .filter(|t| {
-            filter
-                .coordinator
-                .is_none_or(|a| t.coordinator_ids.contains(&a))
-        })
-        .filter(|t| filter.status.is_none_or(|s| model.task_status(t) == s))
-        .filter(|t| {
-            filter
-                .deadline_from
-                .is_none_or(|d| t.deadline.is_some_and(|td| td >= d))
-        })
-        .filter(|t| {
-            filter
-                .deadline_to
-                .is_none_or(|d| t.deadline.is_some_and(|td| td <= d))
-        })
-        .filter(|t| filter.overdue_on.is_none_or(|d| t.overdue_on(d)))
-        .filter(|t| words.iter().all(|w| t.search.contains(w.as_str())))
+        .filter(|t| admission.admits(model, t))
         .collect();
-    // The id breaks ties, so the faster unstable sort gives one order.
-    match order {
-        TaskOrder::Deadline => found.sort_unstable_by(|a, b| {
-            (a.deadline.is_none(), a.deadline, &a.title, a.task_id).cmp(&(
-                b.deadline.is_none(),
-                b.deadline,
-                &b.title,
-                b.task_id,
-            ))
-        }),
-        TaskOrder::Title => {
-            found.sort_unstable_by(|a, b| (&a.title, a.task_id).cmp(&(&b.title, b.task_id)));
-        }
-    }
+    // Ids are unique, so the faster unstable sort gives one order.
+    found.sort_unstable_by(|a, b| order.compare(a, b));
     found
 }
 
@@ -138,6 +148,24 @@ pub struct TaskSelection {
     /// The average of their figures' percents, cancelled tasks left out; `None` when
     /// none count.
     pub average_percent: Option<f64>,
+    /// The sum of those percents, which the average divides (kept so that a write can
+    /// move the selection without going over every task again).
+    pub percent_sum: f64,
+}
+
+impl TaskSelection {
+    /// Counts `figure` into the aggregates (`add`), or takes it back out.
+    pub(crate) fn count(&mut self, figure: &crate::TaskFigure, add: bool) {
+        if add {
+            self.counts.count(figure);
+            self.percent_sum += figure.percent.unwrap_or(0.0);
+        } else {
+            self.counts.uncount(figure);
+            self.percent_sum -= figure.percent.unwrap_or(0.0);
+        }
+        let counted = self.counts.counted();
+        self.average_percent = (counted > 0).then(|| self.percent_sum / counted as f64);
+    }
 }
 
 /// [`tasks`] with its counts and average percent on `today`, each task by its figure
@@ -161,5 +189,6 @@ pub fn select_tasks(
         ids: rows.iter().map(|t| t.task_id).collect(),
         counts,
         average_percent: (counted > 0).then(|| percent_sum / counted as f64),
+        percent_sum,
     }
 }
