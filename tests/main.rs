@@ -16,6 +16,7 @@ mod hostile;
 mod import;
 mod jurisdictions;
 mod matrix;
+mod national;
 mod processes;
 mod projections;
 mod readme;

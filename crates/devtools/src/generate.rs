@@ -43,12 +43,20 @@ pub struct Generated {
     pub tasks: u64,
 }
 
+impl Generated {
+    /// Adds what another part made.
+    pub fn add(&mut self, other: Generated) {
+        self.commands += other.commands;
+        self.tasks += other.tasks;
+    }
+}
+
 /// A small deterministic generator (xorshift64*): no dependency for dice.
-struct Dice(u64);
+pub(crate) struct Dice(pub(crate) u64);
 
 impl Dice {
     /// The next pseudo-random number.
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -56,24 +64,24 @@ impl Dice {
     }
 
     /// A number in `0..n`.
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 
     /// True with probability `percent` / 100.
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(crate) fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
 }
 
 /// A calendar day (`NaiveDate::MIN` if there is no such day).
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+pub(crate) fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
 /// The reform secretariat's act of `day`, entered now (as a client enters acts in
 /// arrears: dated with `on`).
-fn secretariat(day: NaiveDate) -> CommandMetadata {
+pub(crate) fn secretariat(day: NaiveDate) -> CommandMetadata {
     let actor = Actor {
         user_id: "generator".into(),
         display_name: "Bộ sinh dữ liệu".into(),
@@ -84,7 +92,7 @@ fn secretariat(day: NaiveDate) -> CommandMetadata {
 }
 
 /// An officer of `agency`'s act of `day`, entered now.
-fn officer(agency: AgencyId, day: NaiveDate) -> CommandMetadata {
+pub(crate) fn officer(agency: AgencyId, day: NaiveDate) -> CommandMetadata {
     let actor = Actor {
         user_id: format!("officer-{agency}"),
         display_name: "Cán bộ đầu mối".into(),
@@ -95,7 +103,12 @@ fn officer(agency: AgencyId, day: NaiveDate) -> CommandMetadata {
 }
 
 /// A document's header, issued by `issuer` with no agency or signer recorded.
-fn header(number: String, title: String, issued_on: NaiveDate, issuer: &str) -> DocumentHeader {
+pub(crate) fn header(
+    number: String,
+    title: String,
+    issued_on: NaiveDate,
+    issuer: &str,
+) -> DocumentHeader {
     DocumentHeader {
         number,
         title,
@@ -357,7 +370,7 @@ pub async fn generate(handler: &CommandHandler, shape: &Shape) -> Result<Generat
 }
 
 /// The `RegisterAgency` command for an agency of the generated country.
-fn register(
+pub(crate) fn register(
     id: AgencyId,
     name: String,
     tier: AgencyTier,

@@ -10,4 +10,5 @@
 pub mod bench;
 pub mod generate;
 pub mod hostile;
+pub mod national;
 pub mod throwaway_pg;

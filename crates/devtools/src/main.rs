@@ -41,6 +41,13 @@ enum Tool {
         /// How big a country.
         #[command(flatten)]
         shape: ShapeArgs,
+        /// The whole country instead: the register's 63 provinces merged into 34 on
+        /// 1/7/2025, each with `--departments` departments and `--communes` communes
+        /// leading `--tasks-per-agency` tasks a plan year, monthly reports and dossier
+        /// statistics, plans from 2021 to today (`--provinces` and `--years` do not
+        /// apply).
+        #[arg(long)]
+        national: bool,
     },
 }
 
@@ -233,7 +240,9 @@ async fn main() -> ExitCode {
         .init();
     let done = match cli.command {
         Tool::Bench { what } => bench(what).await,
-        Tool::Generate { shape } => generate_country(&cli.database_url, &shape.shape()).await,
+        Tool::Generate { shape, national } => {
+            generate_country(&cli.database_url, &shape, national).await
+        }
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,
@@ -390,13 +399,25 @@ fn dashboard_bench(
 }
 
 /// `reform-dev generate`: a synthetic country into the database at `url`.
-async fn generate_country(url: &str, shape: &Shape) -> anyhow::Result<()> {
+async fn generate_country(url: &str, shape: &ShapeArgs, national: bool) -> anyhow::Result<()> {
     let store = reform_store::open(url)
         .await
         .context("opening the event store")?;
     let handler = CommandHandler::new(store);
     let started = Instant::now();
-    let made = generate(&handler, shape).await?;
+    let made = if national {
+        let shape = reform_devtools::national::NationalShape {
+            departments: shape.departments,
+            communes: shape.communes,
+            tasks_per_agency: shape.tasks_per_agency,
+            last_year: 2030,
+            writers: shape.writers,
+            seed: shape.seed,
+        };
+        reform_devtools::national::generate_national(&handler, &shape).await?
+    } else {
+        generate(&handler, &shape.shape()).await?
+    };
     println!(
         "generated {} tasks through {} commands in {:.1} s",
         made.tasks,

@@ -1,0 +1,147 @@
+//! The national generator (`reform-dev generate --national`): the register's 63
+//! provinces merged into 34 on 1/7/2025, their agencies, plans, tasks with monthly
+//! reports, dossier statistics — every act dated its day, none after today — and the
+//! same country for the same seed.
+
+use chrono::{Datelike, Utc};
+use reform_devtools::national::{generate_national, NationalShape};
+use reform_projections::{DocumentRowKind, TaskRowStatus};
+use reform_store::CommandHandler;
+
+use crate::support::stores::TestStore;
+
+fn shape(seed: u64) -> NationalShape {
+    NationalShape {
+        departments: 1,
+        communes: 2,
+        tasks_per_agency: 1,
+        last_year: 2030,
+        writers: 4,
+        seed,
+    }
+}
+
+/// Every event of the log as content alone: stream, version, type and payload.
+async fn content(t: &TestStore) -> Vec<(String, u64, String, String)> {
+    let mut all = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = t.store.read_all(after, 5_000).await.expect("the log");
+        let Some(last) = page.last().map(|e| e.position) else {
+            break;
+        };
+        after = last;
+        all.extend(page.into_iter().map(|e| {
+            (
+                e.stream_id.as_str().to_owned(),
+                e.stream_version,
+                e.event_type,
+                e.payload,
+            )
+        }));
+    }
+    all.sort();
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_national_generator_makes_the_country_of_the_register() {
+    let t = TestStore::sqlite().await;
+    let handler = CommandHandler::new(t.store.clone());
+    let made = generate_national(&handler, &shape(76))
+        .await
+        .expect("the country is generated");
+    let today = Utc::now().date_naive();
+    // 63 provinces, 3 leading agencies each, one task a year 2021–2025; the 34 that
+    // remain (with one commune left each) from 2026 to today.
+    let years_after = (2026..=today.year()).count() as u64;
+    assert_eq!(made.tasks, 63 * 3 * 5 + 34 * 2 * years_after, "{made:?}");
+
+    let model = reform_projections::as_of(t.store.as_ref(), Utc::now())
+        .await
+        .expect("the model");
+    let live: Vec<_> = model
+        .jurisdictions
+        .values()
+        .filter(|j| j.code != "VN" && j.successor.is_none())
+        .collect();
+    assert_eq!(live.len(), 34, "34 provinces after 1/7/2025");
+    // Plans after the reorganisation are the 34 provinces' own.
+    for plan in model
+        .documents
+        .values()
+        .filter(|d| d.kind == DocumentRowKind::Plan && d.from_year >= Some(2026))
+    {
+        assert!(
+            live.iter().any(|j| j.code == plan.jurisdiction),
+            "{} of {} after the mergers",
+            plan.number,
+            plan.jurisdiction
+        );
+    }
+    // Open work of a merged province passed to the successor's agencies.
+    for task in model.tasks.values().filter(|t| t.is_open()) {
+        let lead = &model.agencies[&task.lead_id];
+        assert!(
+            lead.successor_id.is_none(),
+            "an open task is led by a merged agency: {task:?}"
+        );
+    }
+    assert!(
+        model
+            .tasks
+            .values()
+            .any(|t| t.status == TaskRowStatus::Completed),
+        "tasks are completed"
+    );
+    assert!(
+        model.tasks.values().any(|t| t.last_reported_on.is_some()),
+        "tasks are reported on"
+    );
+    let months = model
+        .records
+        .values()
+        .map(|r| r.dossiers.len())
+        .max()
+        .unwrap_or(0);
+    assert!(months >= 40, "monthly dossier statistics: {months}");
+    // No act dated after today, and each record's acts in order.
+    let mut after = 0;
+    let mut last_of: std::collections::HashMap<String, chrono::DateTime<Utc>> =
+        std::collections::HashMap::new();
+    loop {
+        let page = t.store.read_all(after, 5_000).await.expect("the log");
+        let Some(last) = page.last().map(|e| e.position) else {
+            break;
+        };
+        after = last;
+        for e in page {
+            let at = e.metadata.occurred_at;
+            assert!(at.date_naive() <= today, "{} dated {at}", e.event_type);
+            let previous = last_of.insert(e.stream_id.as_str().to_owned(), at);
+            assert!(
+                previous.is_none_or(|p| p <= at),
+                "{} of {} dated before the act before it",
+                e.event_type,
+                e.stream_id.as_str()
+            );
+        }
+    }
+    let plans = model
+        .documents
+        .values()
+        .filter(|d| d.kind == DocumentRowKind::Plan)
+        .count();
+    assert_eq!(
+        plans as u64,
+        63 * 5 + 34 * years_after,
+        "a plan a year per province"
+    );
+
+    // The same seed makes the same country.
+    let again = TestStore::sqlite().await;
+    generate_national(&CommandHandler::new(again.store.clone()), &shape(76))
+        .await
+        .expect("generated again");
+    assert_eq!(content(&t).await, content(&again).await);
+}
