@@ -19,6 +19,7 @@ mod processes;
 mod projections;
 mod sockets;
 mod store;
+mod web;
 
 use sqlx::{Connection, PgConnection};
 
