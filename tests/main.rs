@@ -6,6 +6,7 @@ mod support;
 mod access;
 mod api;
 mod audit;
+mod browser;
 mod cli;
 mod commands;
 mod evaluations;

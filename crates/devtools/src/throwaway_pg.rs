@@ -120,7 +120,7 @@ pub async fn create_database(server_url: &str, name: &str) -> Result<String> {
 
 /// Whether we run as root, whom initdb refuses to serve: then PostgreSQL's programs run as the
 /// `postgres` OS user instead.
-fn is_root() -> Result<bool> {
+pub(crate) fn is_root() -> Result<bool> {
     let id = Command::new("id")
         .arg("-u")
         .output()
@@ -262,7 +262,7 @@ fn find_bin_dir(root: bool) -> Result<String> {
 }
 
 /// Runs `argv` in `cwd`; fails with the tail of its output when it does not succeed.
-fn run(cwd: &str, argv: &[impl AsRef<str>]) -> Result<()> {
+pub(crate) fn run(cwd: &str, argv: &[impl AsRef<str>]) -> Result<()> {
     let argv: Vec<&str> = argv.iter().map(AsRef::as_ref).collect();
     let (program, args) = argv.split_first().context("empty command line")?;
     let shown = argv.join(" ");
@@ -280,7 +280,7 @@ fn run(cwd: &str, argv: &[impl AsRef<str>]) -> Result<()> {
 }
 
 /// An executable named `name` on `PATH`.
-fn find_program(name: &str) -> Option<PathBuf> {
+pub(crate) fn find_program(name: &str) -> Option<PathBuf> {
     let dirs = std::env::split_paths(&std::env::var_os("PATH")?).collect::<Vec<_>>();
     dirs.iter().map(|dir| dir.join(name)).find(|p| p.is_file())
 }
