@@ -6,11 +6,12 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::throwaway_pg::{find_program, is_root, run};
+use crate::throwaway_pg::{apt_install, find_program, is_root};
 
 /// A running `chromedriver` on loopback.
 pub struct ChromeDriver {
@@ -61,10 +62,15 @@ impl Drop for ChromeDriver {
     }
 }
 
+/// One install at a time in this process: tests on both engines start a browser at
+/// once.
+static INSTALLING: Mutex<()> = Mutex::new(());
+
 /// chromedriver (beside Chromium, which it starts), both installed with apt-get when
 /// missing and we are root.
 fn find_or_install() -> Result<PathBuf> {
     let locate = || find_program("chromium").and(find_program("chromedriver"));
+    let _turn = INSTALLING.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(found) = locate() {
         return Ok(found);
     }
@@ -72,8 +78,7 @@ fn find_or_install() -> Result<PathBuf> {
         bail!("chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
     }
     eprintln!("Chromium is not installed; installing chromium and chromium-driver with apt-get...");
-    let install = "export DEBIAN_FRONTEND=noninteractive; apt-get update && apt-get install -y chromium chromium-driver";
-    run("/", &["sh", "-c", install]).context("installing Chromium")?;
+    apt_install(&["chromium", "chromium-driver"]).context("installing Chromium")?;
     locate().context("apt-get installed chromium, yet chromium and chromedriver are not on PATH")
 }
 

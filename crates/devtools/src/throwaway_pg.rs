@@ -253,16 +253,26 @@ fn find_bin_dir(root: bool) -> Result<String> {
         bail!("PostgreSQL's initdb and pg_ctl are in neither /usr/lib/postgresql/*/bin nor PATH");
     }
     eprintln!("PostgreSQL is not installed; installing it with apt-get...");
-    let install =
-        "export DEBIAN_FRONTEND=noninteractive; apt-get update && apt-get install -y postgresql";
-    run("/", &["sh", "-c", install]).context("installing PostgreSQL")?;
+    apt_install(&["postgresql"]).context("installing PostgreSQL")?;
     locate().context(
         "apt-get installed postgresql, yet initdb and pg_ctl are still nowhere to be found",
     )
 }
 
+/// Installs Debian `packages` (as root), waiting up to ten minutes for apt's locks
+/// when another install (the browser tests', say) holds them.
+pub(crate) fn apt_install(packages: &[&str]) -> Result<()> {
+    let install = format!(
+        "export DEBIAN_FRONTEND=noninteractive; \
+         apt-get -o DPkg::Lock::Timeout=600 update && \
+         apt-get -o DPkg::Lock::Timeout=600 install -y {}",
+        shell_join(packages)
+    );
+    run("/", &["sh", "-c", &install])
+}
+
 /// Runs `argv` in `cwd`; fails with the tail of its output when it does not succeed.
-pub(crate) fn run(cwd: &str, argv: &[impl AsRef<str>]) -> Result<()> {
+fn run(cwd: &str, argv: &[impl AsRef<str>]) -> Result<()> {
     let argv: Vec<&str> = argv.iter().map(AsRef::as_ref).collect();
     let (program, args) = argv.split_first().context("empty command line")?;
     let shown = argv.join(" ");
