@@ -494,3 +494,29 @@ pub(crate) struct AuditExportArgs {
     #[arg(long)]
     pub(crate) output: Option<PathBuf>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_base_url;
+
+    #[test]
+    fn a_base_url_is_an_http_address_without_a_trailing_slash() {
+        assert_eq!(
+            parse_base_url("http://127.0.0.1:8080/").as_deref(),
+            Ok("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            parse_base_url(" https://cchc.example.gov.vn ").as_deref(),
+            Ok("https://cchc.example.gov.vn")
+        );
+        for bad in [
+            "127.0.0.1:8080",
+            "ftp://host",
+            "http://",
+            "http://host/path",
+            "http://a b",
+        ] {
+            assert!(parse_base_url(bad).is_err(), "{bad}");
+        }
+    }
+}
