@@ -6,6 +6,7 @@ mod support;
 mod access;
 mod api;
 mod audit;
+mod browser;
 mod cli;
 mod commands;
 mod dates;
@@ -22,6 +23,7 @@ mod projections;
 mod readme;
 mod sockets;
 mod store;
+mod web;
 
 use sqlx::{Connection, PgConnection};
 

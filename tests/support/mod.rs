@@ -1,4 +1,5 @@
 pub mod api;
+pub mod browser;
 pub mod pg;
 pub mod process;
 pub mod stores;

@@ -34,6 +34,8 @@ pub struct Served {
     pub graphql: String,
     /// A client straight to loopback.
     pub http: reqwest::Client,
+    /// Every line the server has printed so far.
+    pub printed: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Served {
@@ -43,11 +45,26 @@ impl Served {
 
     /// A server started with extra `serve` flags.
     pub async fn start_with(database_url: &str, dir: &Path, flags: &[&str]) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_reform"))
+        Self::spawn(database_url, dir, flags, Some(SECRET)).await
+    }
+
+    /// A server as a developer first runs it: no `REFORM_JWT_SECRET`, so it makes its
+    /// development secret in `dir` and prints tokens and the demo sign-in link.
+    pub async fn start_development(database_url: &str, dir: &Path) -> Served {
+        Self::spawn(database_url, dir, &[], None).await
+    }
+
+    async fn spawn(database_url: &str, dir: &Path, flags: &[&str], secret: Option<&str>) -> Served {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_reform"));
+        command
             .args(["serve", "--listen", "127.0.0.1:0", "--no-demo"])
             .args(flags)
             .env("DATABASE_URL", database_url)
-            .env("REFORM_JWT_SECRET", SECRET)
+            .env_remove("REFORM_JWT_SECRET");
+        if let Some(secret) = secret {
+            command.env("REFORM_JWT_SECRET", secret);
+        }
+        let mut child = command
             .env("RUST_LOG", "warn")
             .current_dir(dir)
             .stdout(Stdio::piped())
@@ -59,6 +76,8 @@ impl Served {
             .expect("starting reform serve");
         let stdout = child.stdout.take().expect("stdout");
         let (found, address) = tokio::sync::oneshot::channel();
+        let printed = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let lines = printed.clone();
         std::thread::spawn(move || {
             let mut found = Some(found);
             // Read every line, so the server never writes to a closed pipe.
@@ -66,6 +85,10 @@ impl Served {
                 .lines()
                 .map_while(Result::ok)
             {
+                lines
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(line.clone());
                 if let Some(address) = line.strip_prefix("reform: GraphQL API on ") {
                     if let Some(found) = found.take() {
                         let _ = found.send(address.to_owned());
@@ -84,7 +107,13 @@ impl Served {
                 .no_proxy()
                 .build()
                 .expect("an HTTP client"),
+            printed,
         }
+    }
+
+    /// The server's address, `http://127.0.0.1:PORT`, as a browser reaches it.
+    pub fn base(&self) -> String {
+        self.graphql.trim_end_matches("/graphql").to_owned()
     }
 
     /// Sends a query; returns the whole body.

@@ -199,6 +199,28 @@ pub(crate) struct TokenArgs {
     /// The HS256 signing secret; unset: the development secret.
     #[arg(long, env = "REFORM_JWT_SECRET", hide_env_values = true)]
     pub(crate) jwt_secret: Option<String>,
+    /// Print a sign-in link for the web app instead of the bare token.
+    #[arg(long)]
+    pub(crate) link: bool,
+    /// The server's address as the user's browser reaches it, for `--link`.
+    #[arg(long, default_value = "http://127.0.0.1:8080", value_parser = parse_base_url, requires = "link")]
+    pub(crate) base_url: String,
+}
+
+/// `--base-url`: an `http://` or `https://` address, without a trailing slash.
+fn parse_base_url(text: &str) -> Result<String, String> {
+    let url = text.trim().trim_end_matches('/');
+    let host = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .unwrap_or_default();
+    if host.is_empty() || host.contains(['/', '?', '#', ' ']) {
+        return Err(
+            "give the server's address, e.g. http://127.0.0.1:8080 or https://cchc.example.gov.vn"
+                .into(),
+        );
+    }
+    Ok(url.to_owned())
 }
 
 /// The most streams the handler may be told to remember: a bound, so that a typo
@@ -475,4 +497,30 @@ pub(crate) struct AuditExportArgs {
     /// Where to write (default: standard output).
     #[arg(long)]
     pub(crate) output: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_base_url;
+
+    #[test]
+    fn a_base_url_is_an_http_address_without_a_trailing_slash() {
+        assert_eq!(
+            parse_base_url("http://127.0.0.1:8080/").as_deref(),
+            Ok("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            parse_base_url(" https://cchc.example.gov.vn ").as_deref(),
+            Ok("https://cchc.example.gov.vn")
+        );
+        for bad in [
+            "127.0.0.1:8080",
+            "ftp://host",
+            "http://",
+            "http://host/path",
+            "http://a b",
+        ] {
+            assert!(parse_base_url(bad).is_err(), "{bad}");
+        }
+    }
 }

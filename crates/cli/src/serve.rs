@@ -128,8 +128,15 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {}", args.listen))?;
     let address = listener.local_addr()?;
     say!("reform: GraphQL API on http://{address}/graphql");
+    // What a browser on this machine reaches (a wildcard address is not one to visit).
+    let mut visible = address;
+    if visible.ip().is_unspecified() {
+        visible.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let base = format!("http://{visible}");
+    say!("reform: web app on {base}/");
     if !args.production {
-        say!("reform: GraphiQL on http://{address}/graphiql");
+        say!("reform: GraphiQL on {base}/graphiql");
     }
     if development {
         say!(
@@ -140,8 +147,21 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         if let Ok(token) = leader {
             say!("reform: a leader's token for trying it out ({days} days):\n  Authorization: Bearer {token}");
         }
+        let demo_leader = keys.issue(&claims(
+            Role::Leader,
+            DEMO_LEADER,
+            None,
+            Some(DEMO_PROVINCE.to_owned()),
+            days,
+        ));
+        if let Ok(token) = demo_leader {
+            say!(
+                "reform: sign in to the web app as a leader of Hà Nội ({days} days):\n  {}",
+                sign_in_link(&base, &token)
+            );
+        }
     }
-    say!("reform: more tokens with `reform token --role leader|secretariat|officer|auditor [--agency ID]`");
+    say!("reform: more tokens with `reform token --role leader|secretariat|officer|auditor [--agency ID] [--link]`");
     // With each peer's address: subscription sockets and rate limits count by it.
     axum::serve(
         listener,
@@ -154,6 +174,18 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     running.stop().await;
     say!("reform: stopped");
     Ok(())
+}
+
+/// The user `serve`'s demo sign-in link signs in: a leader of [`DEMO_PROVINCE`].
+pub const DEMO_LEADER: &str = "lanh-dao-ha-noi";
+/// The province of the demo leader: Hà Nội, whose Hoài Đức plan the demo follows.
+pub const DEMO_PROVINCE: &str = "VN-HN";
+
+/// The web app's sign-in link for `token` on the server at `base` (`http://host:port`):
+/// the token rides in the fragment, which browsers never send, so it stays out of
+/// every server's and proxy's logs.
+pub fn sign_in_link(base: &str, token: &str) -> String {
+    format!("{}/sign-in#token={token}", base.trim_end_matches('/'))
 }
 
 /// Resolves on Ctrl-C or SIGTERM: when `reform serve` and `reform follow` stop.

@@ -120,7 +120,7 @@ pub async fn create_database(server_url: &str, name: &str) -> Result<String> {
 
 /// Whether we run as root, whom initdb refuses to serve: then PostgreSQL's programs run as the
 /// `postgres` OS user instead.
-fn is_root() -> Result<bool> {
+pub(crate) fn is_root() -> Result<bool> {
     let id = Command::new("id")
         .arg("-u")
         .output()
@@ -253,12 +253,22 @@ fn find_bin_dir(root: bool) -> Result<String> {
         bail!("PostgreSQL's initdb and pg_ctl are in neither /usr/lib/postgresql/*/bin nor PATH");
     }
     eprintln!("PostgreSQL is not installed; installing it with apt-get...");
-    let install =
-        "export DEBIAN_FRONTEND=noninteractive; apt-get update && apt-get install -y postgresql";
-    run("/", &["sh", "-c", install]).context("installing PostgreSQL")?;
+    apt_install(&["postgresql"]).context("installing PostgreSQL")?;
     locate().context(
         "apt-get installed postgresql, yet initdb and pg_ctl are still nowhere to be found",
     )
+}
+
+/// Installs Debian `packages` (as root), waiting up to ten minutes for apt's locks
+/// when another install (the browser tests', say) holds them.
+pub(crate) fn apt_install(packages: &[&str]) -> Result<()> {
+    let install = format!(
+        "export DEBIAN_FRONTEND=noninteractive; \
+         apt-get -o DPkg::Lock::Timeout=600 update && \
+         apt-get -o DPkg::Lock::Timeout=600 install -y {}",
+        shell_join(packages)
+    );
+    run("/", &["sh", "-c", &install])
 }
 
 /// Runs `argv` in `cwd`; fails with the tail of its output when it does not succeed.
@@ -280,7 +290,7 @@ fn run(cwd: &str, argv: &[impl AsRef<str>]) -> Result<()> {
 }
 
 /// An executable named `name` on `PATH`.
-fn find_program(name: &str) -> Option<PathBuf> {
+pub(crate) fn find_program(name: &str) -> Option<PathBuf> {
     let dirs = std::env::split_paths(&std::env::var_os("PATH")?).collect::<Vec<_>>();
     dirs.iter().map(|dir| dir.join(name)).find(|p| p.is_file())
 }

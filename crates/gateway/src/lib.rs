@@ -45,11 +45,13 @@ mod scope;
 #[allow(unreachable_pub)]
 mod send;
 mod server;
+mod session;
 mod sockets;
 #[allow(unreachable_pub)]
 mod task;
 #[allow(unreachable_pub)]
 mod vocab;
+mod web;
 
 use async_graphql::Schema;
 

@@ -1,17 +1,17 @@
-//! The HTTP side: routes, request checks (JSON only, batch limit, bearer token, rate
-//! limit), health, and the background tasks that keep the read-models current.
+//! The HTTP side: routes, request checks (JSON only, batch limit, bearer token or
+//! session cookie, rate limit), health, the web app's pages and sign-in, and the
+//! background tasks that keep the read-models current.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse};
 use axum::body::Bytes;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use reform_projections::queries::RewardRule;
@@ -79,13 +79,13 @@ impl Default for Options {
     }
 }
 
-struct AppState {
+pub(crate) struct AppState {
     schema: ApiSchema,
-    keys: Keys,
+    pub(crate) keys: Keys,
     live: Arc<LiveView>,
     store: Arc<dyn EventStore>,
-    options: Options,
-    metrics: Arc<Metrics>,
+    pub(crate) options: Options,
+    pub(crate) metrics: Arc<Metrics>,
     /// The read-model tables, when this server keeps them.
     tables: Option<ReadDb>,
     /// How many times following the tables failed (and was resumed).
@@ -95,7 +95,7 @@ struct AppState {
     /// The subscription sockets open.
     sockets: Arc<Sockets>,
     /// Requests per caller, when limited.
-    limiter: Option<Arc<RateLimiter>>,
+    pub(crate) limiter: Option<Arc<RateLimiter>>,
 }
 
 /// How long subscription sockets get, on shutdown, to be sent their close frame.
@@ -203,9 +203,12 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/graphql", post(graphql).get(websocket))
         .route("/livez", get(livez))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics));
+        .route("/metrics", get(metrics))
+        .route("/session", post(crate::session::sign_in))
+        .route("/session/sign-out", post(crate::session::sign_out))
+        .merge(crate::web::routes());
     if state.options.graphiql {
-        routes = routes.route("/graphiql", get(graphiql));
+        routes = routes.route("/graphiql", get(crate::web::graphiql));
     }
     let origins: Vec<HeaderValue> = state
         .options
@@ -249,7 +252,7 @@ fn router(state: Arc<AppState>) -> Router {
 
 /// A GraphQL-shaped error outside execution (bad transport, no token, too many
 /// requests), with `Retry-After` when the error says when to come back.
-fn refuse(status: StatusCode, error: ApiError) -> Response {
+pub(crate) fn refuse(status: StatusCode, error: ApiError) -> Response {
     let mut extensions = json!({ "code": error.code() });
     if let Some(seconds) = error.retry_after_secs() {
         extensions["retryAfter"] = json!(seconds);
@@ -271,9 +274,9 @@ fn refuse(status: StatusCode, error: ApiError) -> Response {
 
 /// The peer's address, when the server was started with connection info (`reform
 /// serve` is).
-type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
+pub(crate) type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
 
-fn peer_address(peer: Peer) -> std::net::IpAddr {
+pub(crate) fn peer_address(peer: Peer) -> std::net::IpAddr {
     peer_key(peer.map(|Extension(ConnectInfo(address))| address))
 }
 
@@ -291,7 +294,16 @@ async fn graphql(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    let viewer = token.map(|t| state.keys.verify(t.trim()));
+    // A browser signed in sends its session cookie instead of a header.
+    let session = match token {
+        Some(_) => None,
+        None => crate::session::cookie_token(&headers),
+    };
+    let viewer = match (token, &session) {
+        (Some(token), _) => Some(state.keys.verify(token.trim())),
+        (None, Some(cookie)) => Some(crate::session::verify(&state.keys, cookie)),
+        (None, None) => None,
+    };
     // Counted before any work: against the token's user, or the address when there is
     // no valid token.
     if let Some(limiter) = &state.limiter {
@@ -305,18 +317,23 @@ async fn graphql(
     }
     // JSON only: text/plain, form and multipart bodies are what a browser may send
     // cross-site without a CORS preflight.
-    let mime = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    if mime != "application/json" {
+    if !is_json(&headers) {
         return refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::bad_input(
                 "Content-Type",
                 "send the request as Content-Type: application/json",
+            ),
+        );
+    }
+    // A cookie rides along whatever page sent the request: only this server's pages
+    // (and allowed origins) may use it.
+    if session.is_some() && !crate::session::origin_allowed(&headers, &state.options.cors_origins) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            ApiError::Forbidden(
+                "a signed-in session is used only by this server's pages and allowed origins"
+                    .into(),
             ),
         );
     }
@@ -327,7 +344,7 @@ async fn graphql(
             return refuse(
                 StatusCode::UNAUTHORIZED,
                 ApiError::Unauthenticated(
-                    "send a bearer token (Authorization: Bearer …); `reform token` prints one"
+                    "send a bearer token (Authorization: Bearer …; `reform token` prints one) or sign in with a link (`reform token --link`)"
                         .into(),
                 ),
             )
@@ -381,6 +398,15 @@ async fn graphql(
     Json(response).into_response()
 }
 
+/// Whether the body is declared JSON (`application/json`, any parameters).
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
+}
+
 /// The `retryAfter` of a response whose every error is `UNAVAILABLE`.
 fn retry_after(response: &async_graphql::Response) -> Option<u64> {
     let mut longest = None;
@@ -421,7 +447,8 @@ const WS_PROTOCOL: &str = "graphql-transport-ws";
 /// Subscriptions over `graphql-transport-ws`: the Origin must be allowed (a browser on
 /// another site may not ride the user's network position), the server and the peer
 /// must have a socket to spare, and the token comes in `connection_init`
-/// (`{"Authorization": "Bearer …"}`); see [`crate::sockets`] for the rest of its life.
+/// (`{"Authorization": "Bearer …"}`), else from the session cookie of the upgrade
+/// request; see [`crate::sockets`] for the rest of its life.
 async fn websocket(
     State(state): State<Arc<AppState>>,
     peer: Peer,
@@ -432,20 +459,15 @@ async fn websocket(
         state.metrics.error(error.code());
         refuse(status, error)
     };
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
+    if !crate::session::origin_allowed(&headers, &state.options.cors_origins) {
+        let origin = headers
+            .get(header::ORIGIN)
+            .and_then(|o| o.to_str().ok())
             .unwrap_or_default();
-        let same_site = origin
-            .split_once("://")
-            .is_some_and(|(_, rest)| rest == host);
-        if !same_site && !state.options.cors_origins.iter().any(|o| o == origin) {
-            return refuse(
-                StatusCode::FORBIDDEN,
-                ApiError::Forbidden(format!("origin {origin} may not open subscriptions")),
-            );
-        }
+        return refuse(
+            StatusCode::FORBIDDEN,
+            ApiError::Forbidden(format!("origin {origin} may not open subscriptions")),
+        );
     }
     let offered = headers
         .get(header::SEC_WEBSOCKET_PROTOCOL)
@@ -474,6 +496,7 @@ async fn websocket(
     let session = crate::sockets::Session {
         schema: state.schema.clone(),
         keys: state.keys.clone(),
+        cookie: crate::session::cookie_token(&headers),
         store: state.store.clone(),
         slot,
         open: state.metrics.socket(),
@@ -484,16 +507,6 @@ async fn websocket(
         .max_message_size(largest)
         .max_frame_size(largest)
         .on_upgrade(move |socket| crate::sockets::serve(socket, session))
-}
-
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql")
-            .title("Reform tracker — GraphQL")
-            .finish(),
-    )
 }
 
 /// Prometheus metrics; like the health routes, open without a token (serve it on an

@@ -230,6 +230,9 @@ impl Drop for Slot {
 pub(crate) struct Session {
     pub(crate) schema: ApiSchema,
     pub(crate) keys: Keys,
+    /// The session cookie the upgrade request carried, for a `connection_init`
+    /// without a token.
+    pub(crate) cookie: Option<String>,
     pub(crate) store: Arc<dyn EventStore>,
     pub(crate) slot: Slot,
     pub(crate) open: SocketGuard,
@@ -267,22 +270,27 @@ fn close(code: u16, reason: &str) -> Message {
     }))
 }
 
-/// The token of a `connection_init` payload (`{"Authorization": "Bearer …"}`), checked.
+/// The token of a `connection_init` payload (`{"Authorization": "Bearer …"}`), else
+/// the session cookie of the upgrade request, checked.
 fn authenticate(
     keys: &Keys,
     payload: &serde_json::Value,
+    cookie: Option<&str>,
 ) -> Result<(crate::Viewer, DateTime<Utc>), ApiError> {
     let token = ["Authorization", "authorization"]
         .iter()
         .find_map(|k| payload.get(k))
         .and_then(|v| v.as_str())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| {
-            ApiError::Unauthenticated(
-                "send {\"Authorization\": \"Bearer …\"} in connection_init".into(),
-            )
-        })?;
-    keys.verify_expiring(token.trim())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match (token, cookie) {
+        (Some(token), _) => keys.verify_expiring(token.trim()),
+        (None, Some(cookie)) => keys
+            .verify_expiring(cookie)
+            .map_err(|_| crate::session::ended()),
+        (None, None) => Err(ApiError::Unauthenticated(
+            "send {\"Authorization\": \"Bearer …\"} in connection_init, or sign in".into(),
+        )),
+    }
 }
 
 /// Serves one socket until the client leaves, or the server closes it: no
@@ -292,6 +300,7 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     let Session {
         schema,
         keys,
+        cookie,
         store,
         slot,
         open: _open,
@@ -335,7 +344,7 @@ pub(crate) async fn serve(socket: WebSocket, session: Session) {
     let (judged, mut judgement) = oneshot::channel::<Option<DateTime<Utc>>>();
     let protocol = Protocol::new(schema, input, WebSocketProtocols::GraphQLWS).on_connection_init(
         move |payload| async move {
-            let outcome = authenticate(&keys, &payload);
+            let outcome = authenticate(&keys, &payload, cookie.as_deref());
             let _ = judged.send(outcome.as_ref().ok().map(|(_, expires)| *expires));
             let (viewer, _) = outcome.map_err(|e| async_graphql::Error::new(e.message()))?;
             let mut data = async_graphql::Data::default();

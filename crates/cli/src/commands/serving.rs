@@ -34,7 +34,8 @@ pub(crate) async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result
 }
 
 /// `reform token`: prints a bearer token for a role (and an officer's agency, found by
-/// its UUID or its name), signed with the secret `reform serve` uses. The store is
+/// its UUID or its name), signed with the secret `reform serve` uses; with `--link`, a
+/// sign-in link to the web app carrying it. The store is
 /// opened only to find an agency named by its name: a token needs only the secret.
 pub(crate) async fn token(database_url: &str, args: TokenArgs) -> anyhow::Result<()> {
     anyhow::ensure!(
@@ -57,6 +58,13 @@ pub(crate) async fn token(database_url: &str, args: TokenArgs) -> anyhow::Result
         args.days,
         args.jwt_secret.as_deref(),
     )?;
-    println!("{token}");
+    if args.link {
+        println!(
+            "{}",
+            reform_cli::serve::sign_in_link(&args.base_url, &token)
+        );
+    } else {
+        println!("{token}");
+    }
     Ok(())
 }
