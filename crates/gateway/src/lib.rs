@@ -108,6 +108,70 @@ pub fn sdl() -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Every type, field, argument, input field and enum value the schema serves says
+    /// what it is (introspection's `description`), so a dashboard builder never meets an
+    /// unexplained name; the built-in scalars and introspection types aside.
+    #[tokio::test]
+    async fn every_name_in_the_schema_is_described() {
+        let schema = super::schema(None, true);
+        let query = r#"{ __schema { types {
+            name kind description
+            fields(includeDeprecated: true) { name description args { name description } }
+            inputFields { name description }
+            enumValues(includeDeprecated: true) { name description } } } }"#;
+        let response = schema.execute(query).await;
+        assert!(response.errors.is_empty(), "{:?}", response.errors);
+        let data = response.data.into_json().unwrap_or_default();
+        let blank = |d: &serde_json::Value| d.as_str().is_none_or(|s| s.trim().is_empty());
+        let mut missing = Vec::new();
+        for t in data["__schema"]["types"].as_array().into_iter().flatten() {
+            let name = t["name"].as_str().unwrap_or_default();
+            if name.starts_with("__") || ["String", "Int", "Float", "Boolean", "ID"].contains(&name)
+            {
+                continue;
+            }
+            if blank(&t["description"]) {
+                missing.push(format!("type {name}"));
+            }
+            for f in t["fields"].as_array().into_iter().flatten() {
+                let field = f["name"].as_str().unwrap_or_default();
+                if blank(&f["description"]) {
+                    missing.push(format!("field {name}.{field}"));
+                }
+                for a in f["args"].as_array().into_iter().flatten() {
+                    if blank(&a["description"]) {
+                        missing.push(format!(
+                            "argument {name}.{field}({})",
+                            a["name"].as_str().unwrap_or_default()
+                        ));
+                    }
+                }
+            }
+            for f in t["inputFields"].as_array().into_iter().flatten() {
+                if blank(&f["description"]) {
+                    missing.push(format!(
+                        "input field {name}.{}",
+                        f["name"].as_str().unwrap_or_default()
+                    ));
+                }
+            }
+            for v in t["enumValues"].as_array().into_iter().flatten() {
+                if blank(&v["description"]) {
+                    missing.push(format!(
+                        "enum value {name}.{}",
+                        v["name"].as_str().unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "{} without a description:\n{}",
+            missing.len(),
+            missing.join("\n")
+        );
+    }
+
     /// The committed SDL is the served one. `UPDATE_SCHEMAS=1 cargo test -p
     /// reform-gateway` rewrites it after a deliberate change.
     #[test]

@@ -14,7 +14,11 @@ use crate::vocab::RoleInfo;
 
 /// Anything with a global id.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID"))]
+#[graphql(field(
+    name = "id",
+    ty = "ID",
+    desc = "The global id: opaque, stable, the same in every query and mutation."
+))]
 pub enum Node {
     /// A program.
     Program(Program),
@@ -66,7 +70,14 @@ impl NodeQuery {
     }
 
     /// Anything by its global id.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Node> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of a program, directive, plan, task, agency, indicator or jurisdiction."
+        )]
+        id: ID,
+    ) -> async_graphql::Result<Node> {
         let scope = Scope::of(ctx)?;
         Ok(resolve_node(&scope, &id)?)
     }
@@ -75,7 +86,7 @@ impl NodeQuery {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
-        ids: Vec<ID>,
+        #[graphql(desc = "Global ids, at most 100.")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
         let scope = Scope::of(ctx)?;
         if ids.len() > crate::relay::MAX_PAGE {

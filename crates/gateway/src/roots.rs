@@ -21,7 +21,8 @@ use crate::task::mutation::TaskMutation;
 use crate::task::query::TaskQuery;
 use crate::task::subscription::TaskSubscription;
 
-// The query root (no description in the SDL, as before the areas were split).
+/// The query root: what the viewer may read, answered from one consistent snapshot of
+/// the read-model per request (or, with `asOf`, the record as it stood then).
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
 pub struct QueryRoot(
@@ -50,7 +51,8 @@ pub struct MutationRoot(
     JurisdictionMutation,
 );
 
-// The subscription root: live updates over WebSocket.
+/// The subscription root: live updates over WebSocket (graphql-transport-ws), for the
+/// records the viewer may read.
 #[derive(MergedSubscription, Default)]
 #[graphql(name = "Subscription")]
 pub struct SubscriptionRoot(TaskSubscription, ProgressSubscription);

@@ -6,12 +6,12 @@ use reform_domain::{CrossCutting, Pillar, TaskCategory};
 use reform_projections::TaskRowStatus;
 
 macro_rules! vocabulary {
-    ($(#[$doc:meta])* $domain:ident => $code:ident, $object:ident { $($variant:ident),+ $(,)? }) => {
+    ($(#[$doc:meta])* $domain:ident => $code:ident, $object:ident { $($variant:ident: $desc:literal),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
         pub enum $code {
             $(
-                #[allow(missing_docs)]
+                #[doc = $desc]
                 $variant
             ),+
         }
@@ -66,50 +66,87 @@ macro_rules! vocabulary {
 vocabulary!(
     /// One of the six reform pillars of Resolution 76/NQ-CP.
     Pillar => PillarCode, PillarInfo {
-        Institutional, AdministrativeProcedures, OrganizationalApparatus, CivilService,
-        PublicFinance, DigitalGovernment,
+        Institutional: "Institutional reform (Cải cách thể chế).",
+        AdministrativeProcedures: "Administrative procedure reform (Cải cách thủ tục hành chính).",
+        OrganizationalApparatus: "Reform of the administrative apparatus (Cải cách tổ chức bộ máy hành chính nhà nước).",
+        CivilService: "Civil service reform (Cải cách chế độ công vụ).",
+        PublicFinance: "Public finance reform (Cải cách tài chính công).",
+        DigitalGovernment: "E-government and digital government (Xây dựng và phát triển Chính phủ điện tử, Chính phủ số).",
     }
 );
 vocabulary!(
     /// The kind of agency.
     AgencyTier => AgencyTierCode, AgencyTierInfo {
-        Government, Ministry, ProvincialPeoplesCommittee, Department,
-        CentralAgencyInProvince, DistrictPeoplesCommittee, CommunePeoplesCommittee,
-        DistrictOffice,
+        Government: "Government (Chính phủ).",
+        Ministry: "Ministry (Bộ, cơ quan ngang bộ).",
+        ProvincialPeoplesCommittee: "Provincial People's Committee (UBND tỉnh, thành phố).",
+        Department: "Department (Sở, ban, ngành).",
+        CentralAgencyInProvince: "Central agency located in the province (Cơ quan Trung ương đóng trên địa bàn).",
+        DistrictPeoplesCommittee: "District People's Committee (UBND quận, huyện).",
+        CommunePeoplesCommittee: "Commune People's Committee (UBND xã, phường, thị trấn).",
+        DistrictOffice: "District specialised office (Phòng, ban chuyên môn cấp huyện).",
     }
 );
 vocabulary!(
     /// The PAR INDEX block an agency is ranked in.
     Block => BlockCode, BlockInfo {
-        CentralAgencies, Departments, Districts, Communes, Ministries, Provinces,
-        DistrictOffices,
+        CentralAgencies: "Central agencies in the province (Khối cơ quan Trung ương đóng trên địa bàn).",
+        Departments: "Departments (Khối sở, ban, ngành).",
+        Districts: "Districts (Khối quận, huyện).",
+        Communes: "Communes (Khối xã, phường, thị trấn).",
+        Ministries: "Ministries (Khối bộ, cơ quan ngang bộ).",
+        Provinces: "Provinces (Khối tỉnh, thành phố).",
+        DistrictOffices: "District offices (Khối phòng, ban chuyên môn).",
     }
 );
 vocabulary!(
     /// How a node's percent is made from its children's.
-    RollupRule => RollupRuleCode, RollupRuleInfo { SimpleAverage, WeightedAverage, StatusBased }
+    RollupRule => RollupRuleCode, RollupRuleInfo {
+        SimpleAverage: "Simple average of the children (Trung bình cộng).",
+        WeightedAverage: "Average weighted by task weight (Trung bình có trọng số).",
+        StatusBased: "By status: not started 0%, in progress 50%, completed 100% (Theo trạng thái).",
+    }
 );
 vocabulary!(
     /// The level of a program.
-    ProgramLevel => ProgramLevelCode, ProgramLevelInfo { National, Provincial }
+    ProgramLevel => ProgramLevelCode, ProgramLevelInfo {
+        National: "National (Trung ương).",
+        Provincial: "Provincial (Tỉnh, thành phố).",
+    }
 );
 vocabulary!(
     /// How a completion stood against the deadline.
-    Timeliness => TimelinessCode, TimelinessInfo { Early, OnTime, Late }
+    Timeliness => TimelinessCode, TimelinessInfo {
+        Early: "Completed early (Hoàn thành trước hạn).",
+        OnTime: "Completed on time (Hoàn thành đúng hạn).",
+        Late: "Completed late (Hoàn thành quá hạn).",
+    }
 );
 vocabulary!(
     /// The role a user acts in.
-    Role => RoleCode, RoleInfo { Leader, Secretariat, Officer, Auditor, System }
+    Role => RoleCode, RoleInfo {
+        Leader: "Leader (Lãnh đạo).",
+        Secretariat: "Reform secretariat: Cơ quan thường trực, Sở Nội vụ.",
+        Officer: "Agency officer (Cán bộ đơn vị).",
+        Auditor: "Auditor (Thanh tra, kiểm toán).",
+        System: "System (Hệ thống).",
+    }
 );
 vocabulary!(
     /// The level of a jurisdiction (cấp đơn vị hành chính).
     JurisdictionLevel => JurisdictionLevelCode, JurisdictionLevelInfo {
-        Nation, Province, District, Commune
+        Nation: "Nation (Quốc gia).",
+        Province: "Province or centrally-run city (Tỉnh, thành phố trực thuộc Trung ương).",
+        District: "District, abolished on 1 July 2025 (Huyện, quận, thị xã, thành phố thuộc tỉnh).",
+        Commune: "Commune, ward or special zone (Xã, phường, đặc khu).",
     }
 );
 vocabulary!(
     /// Whether a higher or a lower value of an indicator is better.
-    Direction => DirectionCode, DirectionInfo { HigherIsBetter, LowerIsBetter }
+    Direction => DirectionCode, DirectionInfo {
+        HigherIsBetter: "Higher is better (Càng cao càng tốt).",
+        LowerIsBetter: "Lower is better (Càng thấp càng tốt).",
+    }
 );
 
 /// What a task serves: a pillar, or cross-cutting work.

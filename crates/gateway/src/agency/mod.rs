@@ -60,6 +60,8 @@ impl Scope {
     }
 }
 
+/// An agency (cơ quan, đơn vị): a ministry, a provincial People's Committee, a
+/// department, a commune… with its names, heads over time, tasks and evaluations.
 #[Object]
 impl Agency {
     /// Global id.
@@ -171,6 +173,9 @@ impl Agency {
     async fn scorecard(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Answer as the record stood at this instant (time travel, by business time); default now."
+        )]
         as_of: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<Option<ScorecardView>> {
         self.require_records()?;

@@ -131,7 +131,7 @@ impl AgencyMutation {
     async fn register_agency(
         &self,
         ctx: &Context<'_>,
-        input: RegisterAgencyInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: RegisterAgencyInput,
     ) -> async_graphql::Result<AgencyPayload> {
         let envelope =
             Envelope::new(SECRETARIAT, "register agencies", input.client_mutation_id).on(input.on);
@@ -160,7 +160,7 @@ impl AgencyMutation {
     async fn rename_agency(
         &self,
         ctx: &Context<'_>,
-        input: RenameAgencyInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: RenameAgencyInput,
     ) -> async_graphql::Result<AgencyPayload> {
         let agency = agency_id(&input.agency_id, "agencyId")?;
         let reason = text(input.reason, "reason")?;
@@ -186,7 +186,7 @@ impl AgencyMutation {
     async fn appoint_head(
         &self,
         ctx: &Context<'_>,
-        input: AppointHeadInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: AppointHeadInput,
     ) -> async_graphql::Result<AgencyPayload> {
         let agency = agency_id(&input.agency_id, "agencyId")?;
         let envelope = Envelope::new(SECRETARIAT, "appoint heads", input.client_mutation_id)
@@ -214,7 +214,7 @@ impl AgencyMutation {
     async fn merge_agency(
         &self,
         ctx: &Context<'_>,
-        input: MergeAgencyInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: MergeAgencyInput,
     ) -> async_graphql::Result<AgencyPayload> {
         let agency = agency_id(&input.agency_id, "agencyId")?;
         let envelope =
@@ -237,7 +237,7 @@ impl AgencyMutation {
     async fn dissolve_agency(
         &self,
         ctx: &Context<'_>,
-        input: DissolveAgencyInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: DissolveAgencyInput,
     ) -> async_graphql::Result<AgencyPayload> {
         let agency = agency_id(&input.agency_id, "agencyId")?;
         let reason = text(input.reason, "reason")?;

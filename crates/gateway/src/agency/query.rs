@@ -126,11 +126,19 @@ impl AgencyQuery {
     async fn agencies(
         &self,
         ctx: &Context<'_>,
-        filter: Option<AgencyFilterInput>,
-        order_by: Option<AgencyOrder>,
+        #[graphql(desc = "Which to list; every field narrows, none lists all.")] filter: Option<
+            AgencyFilterInput,
+        >,
+        #[graphql(desc = "The order; default as documented on the field.")] order_by: Option<
+            AgencyOrder,
+        >,
+        #[graphql(desc = "Return at most this many, from the start (or after `after`); 1 to 100.")]
         first: Option<i32>,
+        #[graphql(desc = "The cursor to continue after (a previous page's `endCursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Return at most this many, from the end (or before `before`); 1 to 100.")]
         last: Option<i32>,
+        #[graphql(desc = "The cursor to continue before (a previous page's `startCursor`).")]
         before: Option<String>,
     ) -> async_graphql::Result<AgencyConnection> {
         let scope = Scope::of(ctx)?;
@@ -221,7 +229,11 @@ impl AgencyQuery {
     }
 
     /// An agency by its global id.
-    async fn agency(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Agency> {
+    async fn agency(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The agency's global id.")] id: ID,
+    ) -> async_graphql::Result<Agency> {
         let scope = Scope::of(ctx)?;
         Ok(scope.agency(AgencyId(parse(&id, Kind::Agency, "id")?))?)
     }
@@ -235,8 +247,17 @@ impl AgencyQuery {
     async fn accountability(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A jurisdiction code (VN-DN…): yours or one within it; default the viewer's."
+        )]
         jurisdiction: Option<String>,
+        #[graphql(
+            desc = "Only tasks falling due in this year (or completed in it before their deadline)."
+        )]
         year: Option<i32>,
+        #[graphql(
+            desc = "Answer as the record stood at this instant (time travel, by business time); default now."
+        )]
         as_of: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<Vec<HeadAccountabilityView>> {
         let scope = Scope::of(ctx)?;

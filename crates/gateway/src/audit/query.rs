@@ -42,8 +42,12 @@ impl AuditQuery {
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
-        filter: Option<AuditFilterInput>,
+        #[graphql(desc = "Which to list; every field narrows, none lists all.")] filter: Option<
+            AuditFilterInput,
+        >,
+        #[graphql(desc = "Return at most this many, from the start (or after `after`); 1 to 100.")]
         first: i32,
+        #[graphql(desc = "The cursor to continue after (a previous page's `endCursor`).")]
         after: Option<String>,
     ) -> async_graphql::Result<AuditEntryConnection> {
         let scope = Scope::of(ctx)?;
@@ -106,6 +110,9 @@ impl AuditQuery {
     async fn verify_audit(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A digest kept from before, `POSITION:HASH` as `reform verify` prints it: also prove the log still passes through it."
+        )]
         against: Option<String>,
     ) -> async_graphql::Result<AuditVerification> {
         let scope = Scope::of(ctx)?;

@@ -142,6 +142,7 @@ impl TableMutations {
     async fn import_plan_table(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's fields (see the input type).")]
         input: ImportPlanTableInput,
     ) -> async_graphql::Result<ImportPlanTablePayload> {
         let scope = Scope::of(ctx)?;

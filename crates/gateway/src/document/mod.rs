@@ -162,6 +162,8 @@ impl Program {
     }
 }
 
+/// A reform program (chương trình): the national master program 76/NQ-CP or a
+/// province's own, with its pillar progress and roll-up tree.
 #[Object]
 impl Program {
     /// Global id.
@@ -219,7 +221,13 @@ impl Program {
     async fn pillar_progress(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Answer as the record stood at this instant (time travel, by business time); default now."
+        )]
         as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "A jurisdiction code (VN-DN…): yours or one within it; default the viewer's."
+        )]
         jurisdiction: Option<String>,
     ) -> async_graphql::Result<Vec<RollupNodeView>> {
         Ok(self
@@ -237,7 +245,13 @@ impl Program {
     async fn rollup(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Answer as the record stood at this instant (time travel, by business time); default now."
+        )]
         as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "A jurisdiction code (VN-DN…): yours or one within it; default the viewer's."
+        )]
         jurisdiction: Option<String>,
     ) -> async_graphql::Result<RollupNodeView> {
         self.rollup_of(ctx, as_of, jurisdiction).await
@@ -252,6 +266,9 @@ impl Program {
     async fn progress_by_jurisdiction(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Answer as the record stood at this instant (time travel, by business time); default now."
+        )]
         as_of: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<Vec<JurisdictionProgress>> {
         self.0.scope.require_overview()?;
@@ -289,8 +306,8 @@ impl Program {
     async fn compare(
         &self,
         ctx: &Context<'_>,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
+        #[graphql(desc = "The earlier instant.")] from: DateTime<Utc>,
+        #[graphql(desc = "The later instant.")] to: DateTime<Utc>,
     ) -> async_graphql::Result<Comparison> {
         let id = self.0.row.document_id;
         compare(ctx, &self.0.scope, from, to, move |model, t| {
@@ -331,6 +348,7 @@ impl Program {
     }
 }
 
+/// A directive (chỉ thị) and its numbered points, which tasks may implement.
 #[Object]
 impl Directive {
     /// Global id.
@@ -377,6 +395,8 @@ impl Directive {
     }
 }
 
+/// A plan (kế hoạch) that implements a program or directive and assigns tasks to
+/// agencies; its task table can be imported and exported.
 #[Object]
 impl Plan {
     /// Global id.
@@ -435,8 +455,8 @@ impl Plan {
     async fn compare(
         &self,
         ctx: &Context<'_>,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
+        #[graphql(desc = "The earlier instant.")] from: DateTime<Utc>,
+        #[graphql(desc = "The later instant.")] to: DateTime<Utc>,
     ) -> async_graphql::Result<Comparison> {
         let id = self.0.row.document_id;
         compare(ctx, &self.0.scope, from, to, move |_, t| t.plan_id == id).await
@@ -449,7 +469,10 @@ impl Plan {
     async fn task_table(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "crate::document::table::TableFormat::Xlsx")]
+        #[graphql(
+            default_with = "crate::document::table::TableFormat::Xlsx",
+            desc = "The file format: XLSX or CSV."
+        )]
         format: crate::document::table::TableFormat,
     ) -> async_graphql::Result<crate::document::table::TableFile> {
         self.0.scope.viewer.require(

@@ -196,7 +196,7 @@ impl DocumentMutation {
     async fn issue_program(
         &self,
         ctx: &Context<'_>,
-        input: IssueProgramInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: IssueProgramInput,
     ) -> async_graphql::Result<ProgramPayload> {
         let envelope =
             Envelope::new(SECRETARIAT, "record programs", input.client_mutation_id).on(input.on);
@@ -227,7 +227,7 @@ impl DocumentMutation {
     async fn issue_directive(
         &self,
         ctx: &Context<'_>,
-        input: IssueDirectiveInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: IssueDirectiveInput,
     ) -> async_graphql::Result<DocumentPayload> {
         let envelope =
             Envelope::new(SECRETARIAT, "record directives", input.client_mutation_id).on(input.on);
@@ -262,7 +262,7 @@ impl DocumentMutation {
     async fn issue_plan(
         &self,
         ctx: &Context<'_>,
-        input: IssuePlanInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: IssuePlanInput,
     ) -> async_graphql::Result<PlanPayload> {
         let envelope =
             Envelope::new(SECRETARIAT, "record plans", input.client_mutation_id).on(input.on);
@@ -299,7 +299,7 @@ impl DocumentMutation {
     async fn amend_document(
         &self,
         ctx: &Context<'_>,
-        input: AmendDocumentInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: AmendDocumentInput,
     ) -> async_graphql::Result<DocumentPayload> {
         let document = match parse_any(&input.document_id) {
             Ok((Kind::Program | Kind::Directive | Kind::Plan, uuid)) => DocumentId(uuid),
@@ -342,7 +342,7 @@ impl DocumentMutation {
     async fn set_rollup_rule(
         &self,
         ctx: &Context<'_>,
-        input: SetRollupRuleInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: SetRollupRuleInput,
     ) -> async_graphql::Result<ProgramPayload> {
         let program = DocumentId(parse(&input.program_id, Kind::Program, "programId")?);
         let reason = text(input.reason, "reason")?;

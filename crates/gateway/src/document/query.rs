@@ -32,7 +32,11 @@ impl DocumentQuery {
     }
 
     /// A program by its global id.
-    async fn program(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Program> {
+    async fn program(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The program's global id.")] id: ID,
+    ) -> async_graphql::Result<Program> {
         let scope = Scope::of(ctx)?;
         match scope.document(DocumentId(parse(&id, Kind::Program, "id")?))? {
             Document::Program(p) => Ok(p),

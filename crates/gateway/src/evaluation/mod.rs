@@ -347,6 +347,7 @@ pub(crate) fn sipas(
 /// One-stop dossier statistics of one period.
 pub struct DossierPeriodView(pub(crate) reform_projections::DossierPeriod);
 
+/// One-stop dossier statistics (hồ sơ một cửa) of one agency for one reported period.
 #[Object(name = "DossierPeriod")]
 impl DossierPeriodView {
     /// First day.

@@ -181,6 +181,7 @@ impl EvaluationMutation {
     async fn publish_par_index(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's fields (see the input type).")]
         input: PublishParIndexInput,
     ) -> async_graphql::Result<AgencyPayload> {
         let agency = agency_id(&input.agency_id, "agencyId")?;
@@ -233,7 +234,7 @@ impl EvaluationMutation {
     async fn publish_sipas(
         &self,
         ctx: &Context<'_>,
-        input: PublishSipasInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: PublishSipasInput,
     ) -> async_graphql::Result<AgencyPayload> {
         let agency = agency_id(&input.agency_id, "agencyId")?;
         let correction_reason = input.reason.map(|r| text(r, "reason")).transpose()?;
@@ -260,6 +261,7 @@ impl EvaluationMutation {
     async fn report_dossier_statistics(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's fields (see the input type).")]
         input: ReportDossierStatisticsInput,
     ) -> async_graphql::Result<AgencyPayload> {
         let correction_reason = input
@@ -326,7 +328,7 @@ impl EvaluationMutation {
     async fn set_band_scheme(
         &self,
         ctx: &Context<'_>,
-        input: SetBandSchemeInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: SetBandSchemeInput,
     ) -> async_graphql::Result<BandSchemePayload> {
         let jurisdiction = input.jurisdiction.trim().to_uppercase();
         let reason = input.reason.map(|r| text(r, "reason")).transpose()?;

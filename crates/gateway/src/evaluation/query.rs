@@ -22,12 +22,21 @@ impl EvaluationQuery {
     async fn dossier_totals(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A jurisdiction code (VN-DN…): yours or one within it; default the viewer's."
+        )]
         jurisdiction: Option<String>,
+        #[graphql(
+            desc = "Only this field of the statistics (e.g. \"Đất đai\"); default all fields."
+        )]
         field: Option<String>,
-        #[graphql(default_with = "crate::evaluation::PeriodKind::Quarter")]
+        #[graphql(
+            default_with = "crate::evaluation::PeriodKind::Quarter",
+            desc = "How to add up the periods: by MONTH, QUARTER or YEAR."
+        )]
         period: crate::evaluation::PeriodKind,
-        from: Option<chrono::NaiveDate>,
-        to: Option<chrono::NaiveDate>,
+        #[graphql(desc = "Periods from this day.")] from: Option<chrono::NaiveDate>,
+        #[graphql(desc = "Periods to this day.")] to: Option<chrono::NaiveDate>,
     ) -> async_graphql::Result<crate::evaluation::DossierTotalsView> {
         let scope = Scope::of(ctx)?;
         let jurisdiction = scope.jurisdiction_asked(jurisdiction)?;
@@ -46,7 +55,10 @@ impl EvaluationQuery {
     async fn sipas(
         &self,
         ctx: &Context<'_>,
-        year: i32,
+        #[graphql(desc = "The survey year.")] year: i32,
+        #[graphql(
+            desc = "A jurisdiction code (VN-DN…): yours or one within it; default the viewer's."
+        )]
         jurisdiction: Option<String>,
     ) -> async_graphql::Result<Vec<crate::evaluation::SipasView>> {
         let scope = Scope::of(ctx)?;
@@ -64,6 +76,9 @@ impl EvaluationQuery {
     async fn band_schemes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A jurisdiction code (VN-DN…): yours or one within it; default the viewer's."
+        )]
         jurisdiction: Option<String>,
     ) -> async_graphql::Result<Vec<crate::evaluation::bands::BandScheme>> {
         let scope = Scope::of(ctx)?;
@@ -84,9 +99,12 @@ impl EvaluationQuery {
     async fn par_ranking(
         &self,
         ctx: &Context<'_>,
-        year: i32,
+        #[graphql(desc = "The PAR INDEX year.")] year: i32,
+        #[graphql(
+            desc = "A jurisdiction code (VN-DN…): yours or one within it; default the viewer's."
+        )]
         jurisdiction: Option<String>,
-        block: Option<BlockCode>,
+        #[graphql(desc = "Only this block's table.")] block: Option<BlockCode>,
     ) -> async_graphql::Result<Vec<BlockTableView>> {
         let scope = Scope::of(ctx)?;
         let jurisdiction = scope.jurisdiction_asked(jurisdiction)?;

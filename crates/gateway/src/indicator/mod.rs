@@ -47,6 +47,7 @@ impl Scope {
     }
 }
 
+/// A reform indicator (chỉ tiêu) with its targets, measurements and trajectory.
 #[Object]
 impl Indicator {
     /// Global id.

@@ -94,6 +94,7 @@ impl IndicatorMutation {
     async fn define_indicator(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's fields (see the input type).")]
         input: DefineIndicatorInput,
     ) -> async_graphql::Result<IndicatorPayload> {
         let id = IndicatorId::for_code(&input.code);
@@ -124,6 +125,7 @@ impl IndicatorMutation {
     async fn set_indicator_target(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's fields (see the input type).")]
         input: SetIndicatorTargetInput,
     ) -> async_graphql::Result<IndicatorPayload> {
         let id = indicator_id(&input.indicator_id)?;
@@ -146,6 +148,7 @@ impl IndicatorMutation {
     async fn record_measurement(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's fields (see the input type).")]
         input: RecordMeasurementInput,
     ) -> async_graphql::Result<IndicatorPayload> {
         let id = indicator_id(&input.indicator_id)?;

@@ -20,7 +20,13 @@ impl IndicatorQuery {
     async fn indicators(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A jurisdiction code (VN-DN…): yours or one within it; default the viewer's."
+        )]
         jurisdiction: Option<String>,
+        #[graphql(
+            desc = "Answer as the record stood at this instant (time travel, by business time); default now."
+        )]
         as_of: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<Vec<Indicator>> {
         let scope = Scope::of(ctx)?;

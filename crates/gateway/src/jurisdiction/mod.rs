@@ -37,6 +37,8 @@ impl Found for Jurisdiction {
     }
 }
 
+/// A jurisdiction of the national register: the nation, a province or centrally-run
+/// city, a district or a commune, with its parent and, once merged, its successor.
 #[Object]
 impl Jurisdiction {
     /// Its code: VN, an ISO 3166-2:VN code (VN-DN), or one under it (VN-HN-HD).

@@ -67,6 +67,7 @@ impl JurisdictionMutation {
     async fn establish_jurisdiction(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's fields (see the input type).")]
         input: EstablishJurisdictionInput,
     ) -> async_graphql::Result<JurisdictionPayload> {
         let envelope = Envelope::new(
@@ -96,6 +97,7 @@ impl JurisdictionMutation {
     async fn merge_jurisdiction(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's fields (see the input type).")]
         input: MergeJurisdictionInput,
     ) -> async_graphql::Result<JurisdictionPayload> {
         let legal_basis = text(input.legal_basis, "legalBasis")?;

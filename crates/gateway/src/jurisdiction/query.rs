@@ -17,8 +17,15 @@ impl JurisdictionQuery {
     async fn jurisdictions(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The jurisdiction whose children to list; default the provinces (children of VN)."
+        )]
         parent: Option<String>,
-        #[graphql(default = false)] include_merged: bool,
+        #[graphql(
+            default = false,
+            desc = "Include the jurisdictions merged into others."
+        )]
+        include_merged: bool,
     ) -> async_graphql::Result<Vec<Jurisdiction>> {
         let scope = Scope::of(ctx)?;
         let parent = parent.map_or_else(
@@ -39,7 +46,7 @@ impl JurisdictionQuery {
     async fn jurisdiction(
         &self,
         ctx: &Context<'_>,
-        code: String,
+        #[graphql(desc = "Its code (VN, VN-DN, VN-DN-HV…).")] code: String,
     ) -> async_graphql::Result<Option<Jurisdiction>> {
         Ok(Scope::of(ctx)?.jurisdiction(&code))
     }

@@ -160,6 +160,8 @@ impl RollupNodeView {
     }
 }
 
+/// A node of the roll-up tree (program → pillar → plan → task → subtask): its counts by
+/// status, its percent by the program's rule, and the inputs that percent was made from.
 #[Object(name = "RollupNode")]
 impl RollupNodeView {
     /// What it stands for.

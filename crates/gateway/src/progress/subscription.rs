@@ -27,7 +27,7 @@ impl ProgressSubscription {
     async fn pillar_progress_changed(
         &self,
         ctx: &Context<'_>,
-        program_id: ID,
+        #[graphql(desc = "The program to watch.")] program_id: ID,
     ) -> async_graphql::Result<impl Stream<Item = PillarProgressUpdate>> {
         let scope = Scope::of(ctx)?;
         scope.require_overview()?;

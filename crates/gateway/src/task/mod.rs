@@ -71,6 +71,9 @@ impl Task {
     }
 }
 
+/// A task (nhiệm vụ) a plan assigns: its lead agency (chủ trì) and coordinating
+/// agencies (phối hợp), deadline, expected output, and its figure — one percent and
+/// status, the same wherever a number is shown.
 #[Object]
 impl Task {
     /// Global id.

@@ -190,7 +190,7 @@ impl TaskMutation {
     async fn create_task(
         &self,
         ctx: &Context<'_>,
-        input: CreateTaskInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: CreateTaskInput,
     ) -> async_graphql::Result<TaskPayload> {
         let envelope =
             Envelope::new(SECRETARIAT, "assign tasks", input.client_mutation_id).on(input.on);
@@ -231,7 +231,7 @@ impl TaskMutation {
     async fn reassign_task(
         &self,
         ctx: &Context<'_>,
-        input: ReassignTaskInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: ReassignTaskInput,
     ) -> async_graphql::Result<TaskPayload> {
         let reason = text(input.reason, "reason")?;
         let envelope = Envelope::new(SECRETARIAT, "reassign tasks", input.client_mutation_id)
@@ -264,7 +264,7 @@ impl TaskMutation {
     async fn transfer_task(
         &self,
         ctx: &Context<'_>,
-        input: TransferTaskInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: TransferTaskInput,
     ) -> async_graphql::Result<TaskPayload> {
         let task = task_id(&input.task_id, "taskId")?;
         let envelope =
@@ -287,7 +287,7 @@ impl TaskMutation {
     async fn extend_deadline(
         &self,
         ctx: &Context<'_>,
-        input: ExtendDeadlineInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: ExtendDeadlineInput,
     ) -> async_graphql::Result<TaskPayload> {
         let reason = text(input.reason, "reason")?;
         let envelope = Envelope::new(SECRETARIAT, "extend deadlines", input.client_mutation_id)
@@ -312,7 +312,7 @@ impl TaskMutation {
     async fn report_progress(
         &self,
         ctx: &Context<'_>,
-        input: ReportProgressInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: ReportProgressInput,
     ) -> async_graphql::Result<TaskPayload> {
         let percent = u8::try_from(input.percent)
             .ok()
@@ -340,7 +340,7 @@ impl TaskMutation {
     async fn complete_task(
         &self,
         ctx: &Context<'_>,
-        input: CompleteTaskInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: CompleteTaskInput,
     ) -> async_graphql::Result<TaskPayload> {
         let envelope = Envelope::new(OFFICER, "complete tasks", input.client_mutation_id)
             .expecting(input.expected_version);
@@ -362,7 +362,7 @@ impl TaskMutation {
     async fn reopen_task(
         &self,
         ctx: &Context<'_>,
-        input: TaskReasonInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: TaskReasonInput,
     ) -> async_graphql::Result<TaskPayload> {
         self.task_with_reason(ctx, input, "reopen tasks", |task_id, reason| {
             Command::ReopenTask { task_id, reason }
@@ -374,7 +374,7 @@ impl TaskMutation {
     async fn cancel_task(
         &self,
         ctx: &Context<'_>,
-        input: TaskReasonInput,
+        #[graphql(desc = "The mutation's fields (see the input type).")] input: TaskReasonInput,
     ) -> async_graphql::Result<TaskPayload> {
         self.task_with_reason(ctx, input, "cancel tasks", |task_id, reason| {
             Command::CancelTask { task_id, reason }

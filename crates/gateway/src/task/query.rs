@@ -89,11 +89,19 @@ impl TaskQuery {
     async fn tasks(
         &self,
         ctx: &Context<'_>,
-        filter: Option<TaskFilterInput>,
-        order_by: Option<TaskOrderField>,
+        #[graphql(desc = "Which to list; every field narrows, none lists all.")] filter: Option<
+            TaskFilterInput,
+        >,
+        #[graphql(desc = "The order; default as documented on the field.")] order_by: Option<
+            TaskOrderField,
+        >,
+        #[graphql(desc = "Return at most this many, from the start (or after `after`); 1 to 100.")]
         first: Option<i32>,
+        #[graphql(desc = "The cursor to continue after (a previous page's `endCursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Return at most this many, from the end (or before `before`); 1 to 100.")]
         last: Option<i32>,
+        #[graphql(desc = "The cursor to continue before (a previous page's `startCursor`).")]
         before: Option<String>,
     ) -> async_graphql::Result<TaskConnection> {
         let scope = Scope::of(ctx)?;
@@ -150,7 +158,11 @@ impl TaskQuery {
     }
 
     /// A task by its global id.
-    async fn task(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Task> {
+    async fn task(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task's global id.")] id: ID,
+    ) -> async_graphql::Result<Task> {
         let scope = Scope::of(ctx)?;
         Ok(scope.task(TaskId(parse(&id, Kind::Task, "id")?))?)
     }

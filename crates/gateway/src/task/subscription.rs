@@ -124,7 +124,8 @@ impl TaskSubscription {
     async fn task_events(
         &self,
         ctx: &Context<'_>,
-        plan_id: Option<ID>,
+        #[graphql(desc = "Only events of this plan's tasks.")] plan_id: Option<ID>,
+        #[graphql(desc = "Only events of tasks this agency leads or coordinates.")]
         agency_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = TaskEvent>> {
         let scope = Scope::of(ctx)?;
