@@ -3,16 +3,14 @@
 //! **Events are never changed or removed** (the databases' own triggers refuse it);
 //! **a reader following [`EventStore::read_all`] never skips an event** (positions
 //! become visible strictly in order on both engines); **a command id is executed at
-//! most once**. The store knows event types only as names and JSON; [`CommandHandler`]
-//! is where domain commands meet it.
+//! most once**. The store knows event types only as names and JSON; the command handler
+//! (the `reform-commands` crate) is where domain commands meet it.
 
 mod batch;
 mod bulk;
-mod cache;
 mod canonical;
 pub mod chain;
 mod committer;
-mod handler;
 mod model;
 mod pg_copy;
 mod postgres;
@@ -27,8 +25,6 @@ use reform_domain::StreamId;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-pub use cache::DEFAULT_STREAM_CACHE;
-pub use handler::{CommandError, CommandHandler, Executed, GroupError};
 pub use model::{
     Actor, AppendOutcome, AppendRequest, AuditFilter, Backend, CommandMetadata, EventFact,
     EventMetadata, ExpectedVersion, NewEvent, RecordedEvent, StoreError,

@@ -8,9 +8,9 @@ use anyhow::{bail, Context, Result};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use reform_commands::CommandHandler;
 use reform_domain::Role;
 use reform_gateway::{claims, Keys, Options};
-use reform_store::CommandHandler;
 use serde_json::{json, Value};
 use sqlx::{ConnectOptions, Row, SqlitePool};
 
