@@ -5,9 +5,10 @@
 //! transactions and locks, and how it moves rows (SQLite: multi-row `VALUES`;
 //! PostgreSQL: `UNNEST` arrays, and `COPY` for a rebuild's tasks). What both do alike
 //! is written once and called by both: the tables' columns and each row as its column
-//! values, both ways (`tables.rs`), and below, the checkpoint and the loading of every
+//! values, both ways (`tables.rs`, reading back through `cells.rs`), and below, the checkpoint and the loading of every
 //! row, generic over sqlx's `Database` (their SQL is the same on both).
 
+mod cells;
 mod postgres;
 mod sqlite;
 mod tables;

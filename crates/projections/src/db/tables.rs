@@ -4,17 +4,15 @@
 //! modules only move values: SQLite in multi-row `VALUES`, PostgreSQL in `UNNEST`
 //! arrays and `COPY`.
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use reform_domain::{AgencyId, BandSchemeId, DocumentId, IndicatorId, TaskId};
-use uuid::Uuid;
 
+use super::cells::Cells;
 use crate::model::{
     AgencyRecords, AgencyRow, BandSchemeRow, DocumentRow, IndicatorRow, JurisdictionRow, ParRow,
     ProgressModel, RowKey, TaskRow,
 };
-use crate::vocab::{decode, decode_opt, encode, encode_opt, RowCode};
+use crate::vocab::{encode, encode_opt, RowCode};
 use crate::ProjectionError;
 
 /// How a column is stored: `TEXT`, `BIGINT` or `DOUBLE PRECISION`, NULL or not.
@@ -84,7 +82,7 @@ impl Table {
         model: &mut ProgressModel,
         values: Values,
     ) -> Result<(), ProjectionError> {
-        (self.load)(model, &mut Cells::new(self, values))
+        (self.load)(model, &mut Cells::new(self.name, self.columns, values))
     }
 }
 
@@ -543,110 +541,4 @@ fn to_i32(v: i64) -> i32 {
 
 fn percent(v: i64) -> u8 {
     u8::try_from(v.clamp(0, 100)).unwrap_or(0)
-}
-
-/// A row read back, taken column by column in its table's order; a value that does
-/// not read as its column's kind is a [`ProjectionError::Corrupt`] naming the column.
-pub(super) struct Cells {
-    table: &'static str,
-    columns: std::slice::Iter<'static, (&'static str, Kind)>,
-    values: std::vec::IntoIter<Value>,
-    column: &'static str,
-}
-
-impl Cells {
-    fn new(table: &Table, values: Values) -> Cells {
-        Cells {
-            table: table.name,
-            columns: table.columns.iter(),
-            values: values.into_iter(),
-            column: "",
-        }
-    }
-
-    fn next(&mut self) -> Option<Value> {
-        self.column = self.columns.next().map_or("", |(name, _)| *name);
-        self.values.next()
-    }
-
-    fn corrupt(&self, what: &str, value: &str) -> ProjectionError {
-        ProjectionError::Corrupt(format!(
-            "{what} {value:?} in {}.{} does not parse",
-            self.table, self.column
-        ))
-    }
-
-    fn opt_text(&mut self) -> Result<Option<String>, ProjectionError> {
-        match self.next() {
-            Some(Value::Text(text)) => Ok(text),
-            _ => Err(self.corrupt("a value", "not text")),
-        }
-    }
-
-    fn text(&mut self) -> Result<String, ProjectionError> {
-        self.opt_text()?
-            .ok_or_else(|| self.corrupt("a value", "NULL"))
-    }
-
-    fn opt_int(&mut self) -> Result<Option<i64>, ProjectionError> {
-        match self.next() {
-            Some(Value::Int(int)) => Ok(int),
-            _ => Err(self.corrupt("a value", "not an integer")),
-        }
-    }
-
-    fn int(&mut self) -> Result<i64, ProjectionError> {
-        self.opt_int()?
-            .ok_or_else(|| self.corrupt("a value", "NULL"))
-    }
-
-    fn opt_real(&mut self) -> Result<Option<f64>, ProjectionError> {
-        match self.next() {
-            Some(Value::Real(real)) => Ok(real),
-            _ => Err(self.corrupt("a value", "not a number")),
-        }
-    }
-
-    fn opt_uuid(&mut self) -> Result<Option<Uuid>, ProjectionError> {
-        self.opt_text()?
-            .map(|v| Uuid::from_str(&v).map_err(|_| self.corrupt("identifier", &v)))
-            .transpose()
-    }
-
-    fn uuid(&mut self) -> Result<Uuid, ProjectionError> {
-        let value = self.text()?;
-        Uuid::from_str(&value).map_err(|_| self.corrupt("identifier", &value))
-    }
-
-    fn opt_date(&mut self) -> Result<Option<NaiveDate>, ProjectionError> {
-        self.opt_text()?
-            .map(|v| {
-                NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|_| self.corrupt("date", &v))
-            })
-            .transpose()
-    }
-
-    fn code<T: RowCode>(&mut self) -> Result<T, ProjectionError> {
-        let value = self.text()?;
-        decode(self.table, self.column, &value)
-    }
-
-    fn opt_code<T: RowCode>(&mut self) -> Result<Option<T>, ProjectionError> {
-        let value = self.opt_text()?;
-        decode_opt(self.table, self.column, value)
-    }
-
-    fn json<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, ProjectionError> {
-        let value = self.text()?;
-        serde_json::from_str(&value).map_err(|_| self.corrupt("JSON", &value))
-    }
-
-    fn ids(&mut self) -> Result<Vec<Uuid>, ProjectionError> {
-        let value = self.text()?;
-        let ids: Vec<String> =
-            serde_json::from_str(&value).map_err(|_| self.corrupt("identifier list", &value))?;
-        ids.iter()
-            .map(|id| Uuid::from_str(id).map_err(|_| self.corrupt("identifier", id)))
-            .collect()
-    }
 }
