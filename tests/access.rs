@@ -3,9 +3,9 @@
 //! national records only a national secretariat changes. Over HTTP, on the demo, on
 //! both engines; every refusal is FORBIDDEN and writes nothing.
 
+use reform_commands::CommandHandler;
 use reform_domain::Role;
 use reform_gateway::{claims, Options};
-use reform_store::CommandHandler;
 use serde_json::{json, Value};
 
 use crate::support::api::ApiServer;

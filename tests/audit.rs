@@ -2,9 +2,10 @@
 //! history is detected by `verify`, named at the right event, on both engines. The
 //! tests drop the append-only triggers first, as such an attacker would.
 
+use reform_commands::CommandHandler;
 use reform_devtools::generate::{generate, Shape};
 use reform_store::chain::{self, Breach, Digest};
-use reform_store::{verify, CommandHandler};
+use reform_store::verify;
 
 use crate::support::stores::{on_both_engines, TestStore};
 

@@ -551,8 +551,8 @@ fn reform_import_plan_refuses_hostile_files() {
 /// lease and follows; when it is killed, the other takes over within seconds.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_follower_hands_the_read_models_to_another_process() {
+    use reform_commands::CommandHandler;
     use reform_projections::{ReadDb, PROGRESS};
-    use reform_store::CommandHandler;
 
     let Some(url) = crate::support::pg::fresh_database().await else {
         return;

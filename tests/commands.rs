@@ -1,11 +1,12 @@
 //! Commands through the handler: the domain decides, the store keeps, on both engines.
 
 use chrono::{NaiveDate, Utc};
+use reform_commands::{CommandError, CommandHandler};
 use reform_domain::{
     AgencyId, AgencyTier, Command, Deadline, DocumentHeader, DocumentId, DomainError, Event,
     Period, Pillar, ProgramLevel, Role, TaskCategory, TaskId, TaskRole,
 };
-use reform_store::{Actor, CommandError, CommandHandler, CommandMetadata};
+use reform_store::{Actor, CommandMetadata};
 
 use crate::support::stores::{on_both_engines, TestStore};
 

@@ -2,9 +2,9 @@
 //! both engines.
 
 use reform_cli::demo::load_demo;
+use reform_commands::CommandHandler;
 use reform_domain::{AgencyId, Role};
 use reform_gateway::Options;
-use reform_store::CommandHandler;
 use serde_json::{json, Value};
 
 use crate::support::api::ApiServer;

@@ -8,12 +8,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use base64::Engine as _;
 use chrono::{DateTime, NaiveDate, Utc};
+use reform_commands::CommandHandler;
 use reform_domain::{
     AgencyId, AgencyTier, Block, Command, Deadline, DocumentHeader, DocumentId, Period, Person,
     Pillar, ProgramLevel, Role, TaskCategory, TaskId,
 };
 use reform_gateway::{Clock, Options};
-use reform_store::{Actor, CommandHandler, CommandMetadata};
+use reform_store::{Actor, CommandMetadata};
 use serde_json::{json, Value};
 
 use crate::support::api::ApiServer;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use reform_cli::demo::load_demo;
+use reform_commands::CommandHandler;
 use reform_domain::{
     AgencyId, Command, CrossCutting, Deadline, DocumentHeader, DocumentId, Period, Pillar, Role,
     TaskCategory, World,
@@ -14,7 +15,7 @@ use reform_interchange::{
     export_plan, import_plan, load_plan_world, resolve_plan, Column, Format, ImportOptions,
     ImportReport,
 };
-use reform_store::{Actor, CommandHandler, CommandMetadata};
+use reform_store::{Actor, CommandMetadata};
 
 use crate::support::api::ApiServer;
 use crate::support::stores::{on_both_engines, TestStore};

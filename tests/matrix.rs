@@ -18,9 +18,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine as _;
 use futures::StreamExt as _;
+use reform_commands::CommandHandler;
 use reform_domain::{AgencyId, Role};
 use reform_gateway::{claims, Options};
-use reform_store::CommandHandler;
 use serde_json::{json, Value};
 
 use crate::support::api::ApiServer;

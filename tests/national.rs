@@ -6,7 +6,7 @@
 use chrono::{Datelike, Utc};
 use reform_devtools::national::{generate_national, NationalShape};
 use reform_projections::{DocumentRowKind, TaskRowStatus};
-use reform_store::CommandHandler;
+use reform_commands::CommandHandler;
 
 use crate::support::stores::TestStore;
 

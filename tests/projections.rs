@@ -9,11 +9,11 @@ use reform_cli::demo_data::demo_today;
 use reform_projections::queries::{league_tables, pillar_progress};
 
 use crate::support::da_nang_bands;
+use reform_commands::CommandHandler;
 use reform_projections::{
     as_of, rebuild, AgencyRowStatus, DocumentRowKind, Follower, ProgressModel, ReadDb,
     TaskRowStatus,
 };
-use reform_store::CommandHandler;
 use tokio::sync::watch;
 
 use crate::support::stores::{on_both_engines, TestStore};
@@ -582,9 +582,9 @@ async fn heads_answer_for_what_fell_due_in_their_tenure(t: TestStore) {
 
 mod properties {
     use proptest::prelude::*;
+    use reform_commands::CommandHandler;
     use reform_devtools::generate::{generate, Shape};
     use reform_projections::{as_of, rebuild, Follower, ReadDb, TaskRowStatus};
-    use reform_store::CommandHandler;
 
     use super::far_future;
     use crate::support::stores::TestStore;

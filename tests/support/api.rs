@@ -1,9 +1,9 @@
 //! A real gateway on loopback, and a client that speaks GraphQL over HTTP to it.
 
+use reform_commands::CommandHandler;
 use reform_domain::{AgencyId, Role};
 use reform_gateway::{claims, Keys, Options, Running};
 use reform_projections::ReadDb;
-use reform_store::CommandHandler;
 use serde_json::{json, Value};
 
 use super::stores::TestStore;

@@ -170,7 +170,7 @@ pub(crate) struct ServeArgs {
     /// How many records (tasks, agencies, plans…) the command handler remembers the
     /// state of between commands, the least recently used forgotten first; a
     /// forgotten one is read from the database again when a command needs it.
-    #[arg(long, env = "REFORM_STREAM_CACHE", default_value_t = reform_store::DEFAULT_STREAM_CACHE,
+    #[arg(long, env = "REFORM_STREAM_CACHE", default_value_t = reform_commands::DEFAULT_STREAM_CACHE,
           value_parser = parse_stream_cache)]
     pub(crate) stream_cache: usize,
 }

@@ -1,8 +1,9 @@
 //! Loading the demo program through commands, exactly as users would send them.
 
 use chrono::{NaiveDate, Utc};
+use reform_commands::{CommandError, CommandHandler};
 use reform_domain::{Command, Role};
-use reform_store::{Actor, CommandError, CommandHandler, CommandMetadata};
+use reform_store::{Actor, CommandMetadata};
 use uuid::Uuid;
 
 use crate::demo_data::{demo_steps, DemoActor};

@@ -5,9 +5,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Context;
+use reform_commands::CommandHandler;
 use reform_domain::Role;
 use reform_interchange::{Format, ImportOptions, ImportReport};
-use reform_store::{Actor, CommandHandler, CommandMetadata};
+use reform_store::{Actor, CommandMetadata};
 
 /// The rows of the file are wrong and nothing was written (exit code 3).
 #[derive(Debug, thiserror::Error)]

@@ -5,10 +5,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use reform_commands::CommandHandler;
 use reform_domain::{AgencyId, Role};
 use reform_gateway::{claims, Keys, Options};
 use reform_projections::ReadDb;
-use reform_store::CommandHandler;
 
 use crate::demo;
 

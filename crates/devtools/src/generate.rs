@@ -8,11 +8,12 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use chrono::{Duration, NaiveDate, Utc};
+use reform_commands::CommandHandler;
 use reform_domain::{
     AgencyId, AgencyTier, Block, Command, CrossCutting, Deadline, DocumentHeader, DocumentId,
     Period, Pillar, ProgramLevel, Role, TaskCategory, TaskId,
 };
-use reform_store::{Actor, CommandHandler, CommandMetadata};
+use reform_store::{Actor, CommandMetadata};
 
 /// How big a country to make.
 #[derive(Clone, Debug)]

@@ -7,11 +7,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use reform_commands::CommandHandler;
 use reform_devtools::bench::{
     append, contention, dashboard, lag, rebuild, soak, verify, workbooks, Engine,
 };
 use reform_devtools::generate::{generate, Shape};
-use reform_store::{CommandHandler, DEFAULT_DATABASE_URL};
+use reform_store::DEFAULT_DATABASE_URL;
 
 /// The reform tracker's developer tools: benchmarks and synthetic data.
 #[derive(Parser)]

@@ -24,7 +24,7 @@ use reform_domain::{
     AgencyId, AgencyTier, Block, Command, CrossCutting, Deadline, DocumentId, DossierCounts,
     Period, Pillar, ProgramLevel, TaskCategory, TaskId,
 };
-use reform_store::CommandHandler;
+use reform_commands::CommandHandler;
 use uuid::Uuid;
 
 use crate::generate::{day, header, officer, register, secretariat, Dice, Generated};
@@ -538,7 +538,7 @@ async fn set_up_province(
         {
             Ok(_) => made.commands += 1,
             // A live province's plans of later years find its agencies on record.
-            Err(reform_store::CommandError::Rejected(
+            Err(reform_commands::CommandError::Rejected(
                 reform_domain::DomainError::AlreadyExists { .. },
             )) => {}
             Err(e) => return Err(e.into()),
@@ -568,7 +568,7 @@ async fn set_up_province(
         .await
     {
         Ok(_) => made.commands += 1,
-        Err(reform_store::CommandError::Rejected(reform_domain::DomainError::AlreadyExists {
+        Err(reform_commands::CommandError::Rejected(reform_domain::DomainError::AlreadyExists {
             ..
         })) => {}
         Err(e) => return Err(e.into()),
@@ -676,7 +676,7 @@ async fn send_act(
         Ok(_) => Ok(true),
         // A life planned ahead meets the record as it is: a report after completion,
         // one dated before the merger's transfer; such an act is left out.
-        Err(reform_store::CommandError::Rejected(_)) => Ok(false),
+        Err(reform_commands::CommandError::Rejected(_)) => Ok(false),
         Err(e) => Err(e.into()),
     }
 }
@@ -726,7 +726,7 @@ async fn dossiers(
                 match handler.execute(command, officer(agency, last), None).await {
                     Ok(_) => sent += 1,
                     // A merged agency reports no more.
-                    Err(reform_store::CommandError::Rejected(_)) => {}
+                    Err(reform_commands::CommandError::Rejected(_)) => {}
                     Err(e) => return Err(e.into()),
                 }
             }

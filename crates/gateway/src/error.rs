@@ -10,8 +10,9 @@ use async_graphql::extensions::{
 };
 use async_graphql::{ErrorExtensions, Response, ServerError};
 use futures::stream::{BoxStream, StreamExt};
+use reform_commands::CommandError;
 use reform_domain::{DomainError, ErrorKind};
-use reform_store::{CommandError, StoreError};
+use reform_store::StoreError;
 
 /// A failure as the API reports it. (Deliberately not `Display`: every conversion to a
 /// GraphQL error goes through the `From` below, which adds the code.)

@@ -13,9 +13,9 @@ use reform_projections::{Memo, ProgressModel, Snapshot};
 
 use crate::auth::Viewer;
 use crate::error::ApiError;
+use reform_commands::CommandHandler;
 use reform_projections::queries::{Band, RewardRule};
 use reform_projections::LiveView;
-use reform_store::CommandHandler;
 
 /// One consistent read-model, the day it is judged on, and the viewer.
 #[derive(Clone)]

@@ -1,8 +1,9 @@
 //! Imports and exports against the event store: load what a plan's table needs,
 //! execute the import's commands all or none, read a plan back out.
 
+use reform_commands::{CommandHandler, GroupError};
 use reform_domain::{fold_for_search, DocumentId, DocumentKind, StreamId, TaskId, World};
-use reform_store::{CommandHandler, CommandMetadata, GroupError, StoreError};
+use reform_store::{CommandMetadata, StoreError};
 use uuid::Uuid;
 
 use crate::export::{self, ExportError};

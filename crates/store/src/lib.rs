@@ -3,19 +3,17 @@
 //! **Events are never changed or removed** (the databases' own triggers refuse it);
 //! **a reader following [`EventStore::read_all`] never skips an event** (positions
 //! become visible strictly in order on both engines); **a command id is executed at
-//! most once**. The store knows event types only as names and JSON; [`CommandHandler`]
-//! is where domain commands meet it.
+//! most once**. The store knows event types only as names and JSON; the command handler
+//! (the `reform-commands` crate) is where domain commands meet it.
 
+mod backfill;
 mod batch;
-mod bulk;
-mod cache;
 mod canonical;
 pub mod chain;
 mod committer;
-mod handler;
 mod model;
-mod pg_copy;
 mod postgres;
+mod row;
 mod sqlite;
 
 use std::sync::Arc;
@@ -27,14 +25,32 @@ use reform_domain::StreamId;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-pub use cache::DEFAULT_STREAM_CACHE;
-pub use handler::{CommandError, CommandHandler, Executed, GroupError};
 pub use model::{
     Actor, AppendOutcome, AppendRequest, AuditFilter, Backend, CommandMetadata, EventFact,
     EventMetadata, ExpectedVersion, NewEvent, RecordedEvent, StoreError,
 };
 pub use postgres::PostgresStore;
-pub use sqlite::{path_of as sqlite_path, sqlite_write_turn, SqliteStore};
+pub use sqlite::{path_of as sqlite_path, write_turn as sqlite_write_turn, SqliteStore};
+
+/// Applying migrations. The store's (`migrations/<engine>/`) and the read-models'
+/// (the projections crate's) share one numbering and sqlx's one table of applied
+/// versions, so each side passes over the versions the other applied.
+mod migrate {
+    use sqlx::migrate::{Migrate, Migrator};
+
+    use crate::model::StoreError;
+
+    /// Applies `migrator`'s migrations not yet applied.
+    pub(crate) async fn run<'a, A>(mut migrator: Migrator, pool: A) -> Result<(), StoreError>
+    where
+        A: sqlx::Acquire<'a>,
+        <A::Connection as std::ops::Deref>::Target: Migrate,
+    {
+        migrator.set_ignore_missing(true);
+        migrator.run(pool).await?;
+        Ok(())
+    }
+}
 
 /// The database used when none is configured: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://reform.db";

@@ -19,9 +19,10 @@ use std::path::Path;
 
 use anyhow::Context;
 use chrono::NaiveDate;
+use reform_commands::CommandHandler;
 use reform_domain::AgencyId;
 use reform_projections::{fold_for_search, Follower, ProgressModel, ReadDb};
-use reform_store::{CommandHandler, EventStore};
+use reform_store::EventStore;
 
 use crate::args::{SheetArgs, TableFormat};
 

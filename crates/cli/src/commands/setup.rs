@@ -7,9 +7,11 @@ use reform_projections::queries;
 use crate::args::DemoArgs;
 use crate::commands::Tracker;
 
-/// `reform migrate`: opening the store created or upgraded the schema; says so, with
-/// how many events the log holds.
+/// `reform migrate`: opening the store created or upgraded the log's schema, and
+/// connecting to the read-model tables theirs; says so, with how many events the log
+/// holds.
 pub(crate) async fn migrate(tracker: &Tracker) -> anyhow::Result<()> {
+    tracker.read_db().await?;
     let head = tracker.store().head().await?;
     println!(
         "database {} is up to date ({head} events)",

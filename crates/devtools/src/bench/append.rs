@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use chrono::Utc;
-use reform_store::{CommandHandler, EventStore, RecordedEvent};
+use reform_commands::CommandHandler;
+use reform_store::{EventStore, RecordedEvent};
 
 use super::workload::{create_task, metadata, setup};
 use super::Engine;

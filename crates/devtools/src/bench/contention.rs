@@ -13,8 +13,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use reform_commands::CommandHandler;
 use reform_domain::{AgencyId, Command, TaskId};
-use reform_store::CommandHandler;
 
 use super::workload::{create_task, metadata, setup};
 use super::{scratch_databases, Engine};

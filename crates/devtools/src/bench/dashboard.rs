@@ -12,9 +12,9 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::Router;
+use reform_commands::CommandHandler;
 use reform_domain::Role;
 use reform_gateway::{claims, Keys, Options};
-use reform_store::CommandHandler;
 use serde_json::{json, Value};
 
 use crate::generate::{generate, Shape};

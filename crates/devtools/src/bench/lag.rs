@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use reform_store::CommandHandler;
+use reform_commands::CommandHandler;
 
 use super::workload::{create_task, metadata, setup};
 use super::{scratch_databases, Engine};

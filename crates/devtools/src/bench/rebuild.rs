@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use reform_store::CommandHandler;
+use reform_commands::CommandHandler;
 
 use super::{scratch_databases, Engine};
 

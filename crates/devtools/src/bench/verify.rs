@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use reform_store::CommandHandler;
+use reform_commands::CommandHandler;
 
 use super::rebuild::RebuildBench;
 use super::scratch_databases;

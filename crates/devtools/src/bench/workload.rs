@@ -3,11 +3,12 @@
 
 use anyhow::Result;
 use chrono::{NaiveDate, Utc};
+use reform_commands::CommandHandler;
 use reform_domain::{
     AgencyId, AgencyTier, Command, Deadline, DocumentHeader, DocumentId, Period, Pillar,
     ProgramLevel, Role, TaskCategory, TaskId,
 };
-use reform_store::{Actor, CommandHandler, CommandMetadata};
+use reform_store::{Actor, CommandMetadata};
 
 /// The benchmark's actor (the secretariat), acting now.
 pub(super) fn metadata() -> CommandMetadata {

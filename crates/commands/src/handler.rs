@@ -9,10 +9,10 @@ use reform_domain::{chronology, decide, policy, Command, DomainError, Event, Str
 use uuid::Uuid;
 
 use crate::cache::{CachedStream, StreamCache};
-use crate::model::{
-    AppendOutcome, AppendRequest, CommandMetadata, ExpectedVersion, NewEvent, StoreError,
+use reform_store::{
+    AppendOutcome, AppendRequest, CommandMetadata, EventStore, ExpectedVersion, NewEvent,
+    StoreError,
 };
-use crate::EventStore;
 
 /// How often a command without an expected version is re-decided after losing a race.
 const MAX_ATTEMPTS: usize = 10;

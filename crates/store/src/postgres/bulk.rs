@@ -26,7 +26,7 @@ const WIDTH: usize = 20;
 
 /// Up to `limit` links after `after`, in order: one COPY, parsed and hashed on a
 /// blocking thread.
-pub(crate) async fn read_links(
+pub(super) async fn read_links(
     pool: &PgPool,
     after: u64,
     limit: u32,
