@@ -46,23 +46,25 @@ const EVENTS = {
   TaskReopened: 'Mở lại nhiệm vụ',
 };
 
-/** What each changed field is called (the API's `FieldChange.field`). */
+/** What each changed field is called (the API's `FieldChange.field`, as the
+ * read-model names it). */
 const FIELDS = {
   title: 'Tên nhiệm vụ',
   deadline: 'Thời hạn',
   status: 'Tình trạng',
   percent: 'Tiến độ',
-  reportedPercent: 'Tỷ lệ báo cáo',
-  lead: 'Cơ quan chủ trì',
-  leadId: 'Cơ quan chủ trì',
-  coordinators: 'Cơ quan phối hợp',
-  completedOn: 'Ngày hoàn thành',
-  output: 'Sản phẩm',
-  note: 'Nội dung báo cáo',
-  evidence: 'Minh chứng',
-  lastReportedOn: 'Ngày báo cáo',
+  lead_percent: 'Tỷ lệ báo cáo của cơ quan chủ trì',
+  lead_id: 'Cơ quan chủ trì',
+  coordinator_ids: 'Cơ quan phối hợp',
+  inherited_from: 'Kế thừa từ cơ quan',
+  completed_on: 'Ngày hoàn thành',
+  timeliness: 'Đánh giá hoàn thành',
+  days_late: 'Số ngày trễ',
+  last_reported_on: 'Ngày báo cáo gần nhất',
   category: 'Nội dung cải cách',
   weight: 'Trọng số',
+  plan_id: 'Kế hoạch',
+  parent_task_id: 'Thuộc nhiệm vụ',
 };
 
 const state = { id: null, task: null };
