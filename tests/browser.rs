@@ -60,8 +60,8 @@ async fn page_shows(browser: &Browser, expected: &[(String, String)]) {
         .await;
 }
 
-/// An open task of Hoài Đức's plan without subtasks, under a pillar, with room to
-/// report more: (task id, its lead's uuid, its pillar).
+/// An open task of Hoài Đức's plan without subtasks, under a pillar, with a deadline
+/// and room to report more: (task id, its lead's uuid, its pillar).
 fn reportable(tasks: &Value) -> (String, AgencyId, String) {
     tasks["tasks"]["nodes"]
         .as_array()
@@ -74,6 +74,7 @@ fn reportable(tasks: &Value) -> (String, AgencyId, String) {
                 && task["parent"].is_null()
                 && !task["category"]["pillar"].is_null()
                 && task["reportedPercent"].as_i64().is_some_and(|p| p < 90)
+                && !task["deadline"].is_null()
         })
         .map(|task| {
             let lead = task["lead"]["uuid"].as_str().expect("a lead");
@@ -129,7 +130,7 @@ async fn a_leader_sees_the_apis_figures_and_they_change_live(t: TestStore) {
         .1
         .to_owned();
 
-    browser
+    let (task, lead) = browser
         .guard(&format!("overview-{engine}"), async {
             // Signed out, `/` says how to sign in.
             browser.client.goto(&format!("{base}/")).await.expect("the first page");
@@ -261,7 +262,7 @@ async fn a_leader_sees_the_apis_figures_and_they_change_live(t: TestStore) {
             let tasks = served
                 .ok(
                     &leader,
-                    "{ tasks(first: 100) { nodes { id status completedOn reportedPercent parent { id } subtasks { id } category { pillar { code } } lead { uuid } } } }",
+                    "{ tasks(first: 100) { nodes { id status deadline completedOn reportedPercent parent { id } subtasks { id } category { pillar { code } } lead { uuid } } } }",
                     json!({}),
                 )
                 .await;
@@ -301,6 +302,7 @@ async fn a_leader_sees_the_apis_figures_and_they_change_live(t: TestStore) {
                     if h1 == "Bạn chưa đăng nhập" { Ok(()) } else { Err(h1) }
                 })
                 .await;
+            (task, lead)
         })
         .await;
 
@@ -332,5 +334,421 @@ async fn a_leader_sees_the_apis_figures_and_they_change_live(t: TestStore) {
             assert_eq!(answer["data"]["viewer"]["userId"], "chu-tich-ha-noi", "{answer}");
         })
         .await;
+    let people = People {
+        base: &base,
+        leader: &leader,
+        officer: &token(Role::Officer, "can-bo-bao-cao", Some(lead)),
+        secretariat: &token(Role::Secretariat, "van-phong-ubnd", None),
+    };
+    browser
+        .guard(&format!("task-page-{engine}"), async {
+            the_leader_opens_a_task_and_its_history(&browser, &served, &people, &task).await;
+        })
+        .await;
+    browser
+        .guard(&format!("officer-report-{engine}"), async {
+            an_officer_reports_through_the_form(&browser, &served, &people, &task).await;
+        })
+        .await;
+    browser
+        .guard(&format!("secretariat-{engine}"), async {
+            the_secretariat_extends_a_deadline(&browser, &served, &people, &task).await;
+            the_secretariat_uploads_a_plan_table(&browser, &served, &people).await;
+        })
+        .await;
     browser.close().await;
+}
+
+/// Who signs in for the task pages' steps: the server's address and their tokens.
+struct People<'a> {
+    base: &'a str,
+    leader: &'a str,
+    officer: &'a str,
+    secretariat: &'a str,
+}
+
+const TASK_PAGE: &str = "query($id: ID!) { task(id: $id) { title percent deadline version \
+     history { eventType actor { name } changes { field old new } } } }";
+
+const PLAN_TASKS: &str = "query($id: ID!) { node(id: $id) { ... on Plan { tasks { id } } } }";
+
+/// The task as the API gives it to `token`.
+async fn task_from_api(served: &Served, token: &str, task: &str) -> Value {
+    served.ok(token, TASK_PAGE, json!({ "id": task })).await["task"].clone()
+}
+
+/// The ids of a plan's top-level tasks as the API lists them.
+async fn plan_tasks(served: &Served, token: &str, plan: &str) -> Value {
+    let data = served.ok(token, PLAN_TASKS, json!({ "id": plan })).await;
+    let ids = data["node"]["tasks"].as_array().expect("tasks").iter();
+    Value::Array(ids.map(|t| t["id"].clone()).collect())
+}
+
+/// Waits for the page at an address under `path` to have laid out its answers
+/// (`main[data-loaded]`), failing with the page's error box if it shows one.
+async fn page_loaded(browser: &Browser, path: &str) {
+    browser
+        .wait_until(
+            &format!("the page {path}… with its figures"),
+            PATIENCE,
+            || async {
+                let url = browser
+                    .client
+                    .current_url()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let loaded = browser
+                    .script("return document.getElementById('main')?.dataset.loaded !== undefined")
+                    .await;
+                let error = browser.text("#error").await;
+                if !error.is_empty() {
+                    return Err(format!("{url} shows an error: {error}"));
+                }
+                if url.path().starts_with(path) && loaded == json!(true) {
+                    Ok(())
+                } else {
+                    Err(format!("{url}, loaded: {loaded}"))
+                }
+            },
+        )
+        .await;
+}
+
+/// Submits a form and waits until its line `css` (`.done` or `.form-error`) says
+/// what `holds` expects; fails with both lines.
+async fn submit_and_see(browser: &Browser, button: &str, css: &str, holds: impl Fn(&str) -> bool) {
+    let form = button
+        .split_whitespace()
+        .next()
+        .unwrap_or(button)
+        .to_owned();
+    browser.click(button).await;
+    browser
+        .wait_until(&format!("{css} after {button}"), PATIENCE, || async {
+            let seen = browser.text(&format!("{form} {css}")).await;
+            if holds(&seen) {
+                Ok(())
+            } else {
+                let done = browser.text(&format!("{form} .done")).await;
+                let alert = browser.text(&format!("{form} .form-error")).await;
+                Err(format!("done: {done:?}, refusal: {alert:?}"))
+            }
+        })
+        .await;
+}
+
+/// Sets a date input (typed dates follow the browser's locale; the value does not).
+async fn set_date(browser: &Browser, id: &str, day: &str) {
+    browser
+        .script(&format!(
+            "document.getElementById('{id}').value = '{day}'; return true"
+        ))
+        .await;
+}
+
+/// The newest entry of the timeline: (event type, its text).
+async fn newest_entry(browser: &Browser) -> (String, String) {
+    let entry = browser
+        .script("const li = document.querySelector('#history > li'); return li ? [li.dataset.event, li.textContent] : ['', '']")
+        .await;
+    (
+        entry[0].as_str().unwrap_or_default().to_owned(),
+        entry[1].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+/// The leader searches the list without diacritics, opens the task from its row and
+/// sees its figures and its history, newest first, as the API gives them.
+async fn the_leader_opens_a_task_and_its_history(
+    browser: &Browser,
+    served: &Served,
+    people: &People<'_>,
+    task: &str,
+) {
+    let api = task_from_api(served, people.leader, task).await;
+    let title = api["title"].as_str().expect("a title");
+    browser
+        .client
+        .goto(&format!("{}/nhiem-vu", people.base))
+        .await
+        .expect("the task list");
+    page_loaded(browser, "/nhiem-vu").await;
+    let words: Vec<&str> = title.split_whitespace().take(4).collect();
+    browser
+        .fill("#search", &reform_domain::fold_for_search(&words.join(" ")))
+        .await;
+    browser.click("#filters button[type=submit]").await;
+    let row = format!("#tasks tr[data-task=\"{task}\"] a");
+    browser
+        .wait_until(
+            "the task found by words without diacritics",
+            PATIENCE,
+            || async {
+                let url = browser
+                    .client
+                    .current_url()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let shown = browser.text(&row).await;
+                if shown == title && url.query().is_some_and(|q| q.starts_with("q=")) {
+                    Ok(())
+                } else {
+                    Err(format!("{url}: {shown:?}"))
+                }
+            },
+        )
+        .await;
+    browser.click(&row).await;
+    page_loaded(browser, "/nhiem-vu/").await;
+    assert_eq!(browser.text("#title").await, title);
+    assert_eq!(
+        browser.text("[data-fact=percent] dd").await,
+        vi_percent(&api["percent"])
+    );
+    let history = api["history"].as_array().expect("a history");
+    let order = browser
+        .script("return [...document.querySelectorAll('#history > li')].map(li => li.dataset.event)")
+        .await;
+    let mut expected: Vec<Value> = history.iter().map(|e| e["eventType"].clone()).collect();
+    expected.reverse();
+    assert_eq!(order, json!(expected), "one entry per event, newest first");
+    let newest = history.last().expect("an event");
+    let (_, text) = newest_entry(browser).await;
+    assert!(
+        text.contains(newest["actor"]["name"].as_str().expect("a name")),
+        "{text}"
+    );
+    assert!(
+        text.contains("Diễn ra:") && text.contains("Ghi nhận:"),
+        "{text}"
+    );
+}
+
+/// The lead's officer reports through the form on the task's page (a day to come
+/// refused first, as the API words it); the leader's task page then shows it.
+async fn an_officer_reports_through_the_form(
+    browser: &Browser,
+    served: &Served,
+    people: &People<'_>,
+    task: &str,
+) {
+    let page = format!("{}/nhiem-vu/{task}", people.base);
+    browser.sign_in(people.base, people.officer, PATIENCE).await;
+    // An officer's list opens on their agency's tasks.
+    browser
+        .client
+        .goto(&format!("{}/nhiem-vu", people.base))
+        .await
+        .expect("the list");
+    page_loaded(browser, "/nhiem-vu").await;
+    assert!(browser
+        .text("#title")
+        .await
+        .starts_with("Nhiệm vụ của đơn vị"));
+    assert!(!browser
+        .text(&format!("#tasks tr[data-task=\"{task}\"]"))
+        .await
+        .is_empty());
+
+    browser.client.goto(&page).await.expect("the task's page");
+    page_loaded(browser, "/nhiem-vu/").await;
+    let before = task_from_api(served, people.leader, task).await;
+    browser.fill("#report-percent", "97").await;
+    browser
+        .fill("#report-note", "Kiểm thử: đã trình dự thảo")
+        .await;
+    browser
+        .fill("#report-evidence", "https://vanban.example.gov.vn/123")
+        .await;
+    set_date(browser, "report-as-of", "2999-01-01").await;
+    submit_and_see(
+        browser,
+        "#report-form button[type=submit]",
+        ".form-error",
+        |alert| alert.contains("(asOf)") && alert.contains("is after today"),
+    )
+    .await;
+    let unchanged = task_from_api(served, people.leader, task).await;
+    assert_eq!(
+        unchanged["version"], before["version"],
+        "a refusal writes nothing"
+    );
+
+    set_date(browser, "report-as-of", "").await;
+    submit_and_see(
+        browser,
+        "#report-form button[type=submit]",
+        ".done",
+        |done| done.starts_with("Đã ghi nhận"),
+    )
+    .await;
+    let after = task_from_api(served, people.leader, task).await;
+    let newest = after["history"]
+        .as_array()
+        .and_then(|h| h.last())
+        .expect("an event");
+    assert_eq!(newest["eventType"], "TaskProgressReported");
+    assert_eq!(newest["actor"]["name"], "can-bo-bao-cao");
+
+    browser.sign_in(people.base, people.leader, PATIENCE).await;
+    browser.client.goto(&page).await.expect("the task's page");
+    page_loaded(browser, "/nhiem-vu/").await;
+    assert_eq!(
+        browser.text("[data-fact=percent] dd").await,
+        vi_percent(&after["percent"])
+    );
+    assert_eq!(browser.text("[data-fact=reported] dd").await, "97%");
+    let (kind, text) = newest_entry(browser).await;
+    assert_eq!(kind, "TaskProgressReported");
+    assert!(
+        text.contains("can-bo-bao-cao") && text.contains("97"),
+        "{text}"
+    );
+    assert!(
+        browser.text("#report").await.is_empty(),
+        "a leader has no report form"
+    );
+}
+
+/// The secretariat's refused and then granted extension of the task's deadline.
+async fn the_secretariat_extends_a_deadline(
+    browser: &Browser,
+    served: &Served,
+    people: &People<'_>,
+    task: &str,
+) {
+    browser
+        .sign_in(people.base, people.secretariat, PATIENCE)
+        .await;
+    browser
+        .client
+        .goto(&format!("{}/nhiem-vu/{task}", people.base))
+        .await
+        .expect("the task's page");
+    page_loaded(browser, "/nhiem-vu/").await;
+    set_date(browser, "extend-deadline", "2000-01-01").await;
+    browser.fill("#extend-reason", "Kiểm thử: lùi hạn").await;
+    submit_and_see(
+        browser,
+        "#extend-form button[type=submit]",
+        ".form-error",
+        |alert| alert.contains("(newDeadline)") && alert.contains("must be later"),
+    )
+    .await;
+    let before = task_from_api(served, people.leader, task).await;
+    let later = before["deadline"]
+        .as_str()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .expect("the task has a deadline")
+        + chrono::Days::new(30);
+    set_date(browser, "extend-deadline", &later.to_string()).await;
+    submit_and_see(
+        browser,
+        "#extend-form button[type=submit]",
+        ".done",
+        |done| done.starts_with("Đã gia hạn"),
+    )
+    .await;
+    let after = task_from_api(served, people.leader, task).await;
+    assert_eq!(after["deadline"], json!(later.to_string()));
+    assert_eq!(
+        browser.text("[data-fact=deadline] dd").await,
+        later.format("%d/%m/%Y").to_string()
+    );
+    assert_eq!(newest_entry(browser).await.0, "TaskDeadlineExtended");
+}
+
+/// The secretariat uploads the sample plan table into 318/KH-UBND: checked first,
+/// then imported, the report shown; the plan's page then lists the API's tasks.
+async fn the_secretariat_uploads_a_plan_table(
+    browser: &Browser,
+    served: &Served,
+    people: &People<'_>,
+) {
+    let plans = served
+        .ok(
+            people.secretariat,
+            "{ programs { plans { id number } } }",
+            json!({}),
+        )
+        .await;
+    let plan = plans["programs"]
+        .as_array()
+        .expect("programs")
+        .iter()
+        .flat_map(|p| p["plans"].as_array().cloned().unwrap_or_default())
+        .find(|p| p["number"] == "318/KH-UBND")
+        .expect("Đà Nẵng's plan 318/KH-UBND in the demo");
+    let id = plan["id"].as_str().expect("an id");
+    assert_eq!(
+        plan_tasks(served, people.secretariat, id).await,
+        json!([]),
+        "recorded without tasks"
+    );
+    browser
+        .client
+        .goto(&format!("{}/ke-hoach", people.base))
+        .await
+        .expect("the plans");
+    page_loaded(browser, "/ke-hoach").await;
+    browser.click(&format!("tr[data-plan=\"{id}\"] a")).await;
+    page_loaded(browser, "/ke-hoach/").await;
+    assert_eq!(browser.text("#title").await, "Kế hoạch 318/KH-UBND");
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/data/ke-hoach-cchc-2024-da-nang.csv"
+    );
+    let sample = std::fs::canonicalize(sample).expect("the sample plan table");
+    browser
+        .fill("#upload-file", &sample.display().to_string())
+        .await;
+    browser.fill("#upload-reason", "Kế hoạch 318/KH-UBND").await;
+    let import_disabled = "return document.getElementById('import').disabled";
+    assert_eq!(
+        browser.script(import_disabled).await,
+        json!(true),
+        "checked before imported"
+    );
+    submit_and_see(browser, "#upload-form #dry-run", ".done", |done| {
+        done.starts_with("Kiểm tra xong")
+    })
+    .await;
+    let count = |key: &'static str| async move {
+        browser
+            .text(&format!("#report-counts [data-count={key}] dd"))
+            .await
+    };
+    assert_eq!(count("created").await, "37");
+    assert_eq!(count("numberedRows").await, "38");
+    let problems = browser
+        .script("return document.querySelectorAll('#problems tr').length")
+        .await;
+    assert!(
+        problems.as_u64() > Some(0),
+        "the sample's caveats, row by row"
+    );
+    assert_eq!(
+        plan_tasks(served, people.secretariat, id).await,
+        json!([]),
+        "a dry run writes nothing"
+    );
+
+    submit_and_see(browser, "#upload-form #import", ".done", |done| {
+        done.starts_with("Đã nhập: 37 nhiệm vụ tạo mới")
+    })
+    .await;
+    assert_eq!(
+        browser.script(import_disabled).await,
+        json!(true),
+        "imported once"
+    );
+    let expected = plan_tasks(served, people.secretariat, id).await;
+    assert!(
+        expected.as_array().is_some_and(|t| !t.is_empty()),
+        "{expected}"
+    );
+    let shown = browser
+        .script("return [...document.querySelectorAll('#tasks tr')].map(r => r.dataset.task)")
+        .await;
+    assert_eq!(shown, expected, "the plan's page lists the API's tasks");
 }

@@ -203,9 +203,9 @@ async fn a_sign_in_link_becomes_a_session_the_api_takes_as_the_tokens_viewer(t: 
         "{body}"
     );
 
-    // `/` is the overview when signed in, else how to sign in.
-    let page = |cookie: Option<String>| {
-        let mut request = served.http.get(format!("{base}/"));
+    // `/` is the overview when signed in, else how to sign in; so is every page.
+    let page_at = |path: &str, cookie: Option<String>| {
+        let mut request = served.http.get(format!("{base}{path}"));
         if let Some(cookie) = cookie {
             request = request.header("Cookie", cookie);
         }
@@ -220,9 +220,25 @@ async fn a_sign_in_link_becomes_a_session_the_api_takes_as_the_tokens_viewer(t: 
             response.text().await.expect("the page")
         }
     };
+    let page = |cookie: Option<String>| page_at("/", cookie);
     assert!(page(Some(cookie.clone()))
         .await
         .contains("pages/overview.js"));
+    for (path, module) in [
+        ("/nhiem-vu", "pages/tasks.js"),
+        ("/nhiem-vu/VGFzazox", "pages/task.js"),
+        ("/ke-hoach", "pages/plans.js"),
+        ("/ke-hoach/UGxhbjox", "pages/plan.js"),
+    ] {
+        assert!(
+            page_at(path, Some(cookie.clone())).await.contains(module),
+            "{path}"
+        );
+        assert!(
+            page_at(path, None).await.contains("Bạn chưa đăng nhập"),
+            "{path}"
+        );
+    }
     assert!(page(None).await.contains("Bạn chưa đăng nhập"));
     assert!(page(Some(stale.clone()))
         .await

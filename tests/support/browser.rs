@@ -133,6 +133,52 @@ impl Browser {
             .expect("the script runs")
     }
 
+    /// Types `text` into the input `css` selects, after clearing it (for a file
+    /// input, `text` is the file's absolute path).
+    pub async fn fill(&self, css: &str, text: &str) {
+        let input = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"));
+        if input.attr("type").await.ok().flatten().as_deref() != Some("file") {
+            input.clear().await.expect("clearing the input");
+        }
+        input.send_keys(text).await.expect("typing into the input");
+    }
+
+    /// Clicks the element `css` selects.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
+            .click()
+            .await
+            .expect("clicking it");
+    }
+
+    /// Signs in with `token` through its link, waiting until `/` names the viewer.
+    pub async fn sign_in(&self, base: &str, token: &str, within: Duration) {
+        self.client
+            .goto(&format!("{base}/sign-in#token={token}"))
+            .await
+            .expect("the sign-in link");
+        let home = format!("{base}/");
+        self.wait_until("landing on the overview", within, || async {
+            let url = self.client.current_url().await.map_err(|e| e.to_string())?;
+            // Signed in once the header names the viewer (what the page shows under
+            // it depends on the role).
+            let viewer = self.text("#viewer-name").await;
+            if url.as_str() == home && !viewer.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("{url}, viewer: {viewer:?}"))
+            }
+        })
+        .await;
+    }
+
     /// Ends the browser session.
     pub async fn close(self) {
         let _ = self.client.close().await;

@@ -46,16 +46,45 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/", get(home))
         .route("/sign-in", get(sign_in))
+        .route("/nhiem-vu", get(tasks))
+        .route("/nhiem-vu/{id}", get(task))
+        .route("/ke-hoach", get(plans))
+        .route("/ke-hoach/{id}", get(plan))
         .route("/assets/app/{*path}", get(app_file))
         .route("/assets/vendor/{*path}", get(vendor_file))
 }
 
 /// `/`: the overview for a signed-in viewer; else a page saying how to sign in.
 async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let signed_in = crate::session::cookie_token(&headers)
+    signed_in_page(&state, &headers, "pages/overview.html")
+}
+
+/// `/nhiem-vu`: the task list (an officer's opens on their agency's tasks).
+async fn tasks(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    signed_in_page(&state, &headers, "pages/tasks.html")
+}
+
+/// `/nhiem-vu/<id>`: a task's page (the module reads the id from the address).
+async fn task(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    signed_in_page(&state, &headers, "pages/task.html")
+}
+
+/// `/ke-hoach`: the plans under each program.
+async fn plans(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    signed_in_page(&state, &headers, "pages/plans.html")
+}
+
+/// `/ke-hoach/<id>`: a plan's page, with the upload of its task table.
+async fn plan(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    signed_in_page(&state, &headers, "pages/plan.html")
+}
+
+/// The page `name` for a signed-in viewer; else the page saying how to sign in.
+fn signed_in_page(state: &AppState, headers: &HeaderMap, name: &str) -> Response {
+    let signed_in = crate::session::cookie_token(headers)
         .is_some_and(|token| crate::session::verify(&state.keys, &token).is_ok());
     let name = if signed_in {
-        "pages/overview.html"
+        name
     } else {
         "pages/signed-out.html"
     };
@@ -173,6 +202,10 @@ mod tests {
     fn every_page_and_the_files_they_name_are_embedded() {
         for page in [
             "pages/overview.html",
+            "pages/tasks.html",
+            "pages/task.html",
+            "pages/plans.html",
+            "pages/plan.html",
             "pages/signed-out.html",
             "pages/sign-in.html",
             "pages/graphiql.html",

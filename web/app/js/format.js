@@ -45,3 +45,8 @@ export function dayTime(value) {
 export function month(year, monthNumber) {
   return `${String(monthNumber).padStart(2, '0')}/${year}`;
 }
+
+/** A day the API gives as yyyy-mm-dd (a `NaiveDate`), as 31/12/2025; null stays null. */
+export function date(value) {
+  return value ? days.format(new Date(`${value}T00:00:00+07:00`)) : null;
+}

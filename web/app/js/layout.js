@@ -6,6 +6,8 @@ import { signOut } from './graphql.js';
 /** The pages, in the order the menu lists them. */
 export const PAGES = [
   { id: 'overview', href: '/', label: 'Tổng quan' },
+  { id: 'tasks', href: '/nhiem-vu', label: 'Nhiệm vụ', officer: 'Nhiệm vụ của đơn vị' },
+  { id: 'plans', href: '/ke-hoach', label: 'Kế hoạch' },
 ];
 
 /** Renders the shared header into `#site-header`. */
@@ -24,7 +26,8 @@ export function layout(current, viewer) {
     const item = document.createElement('li');
     const link = document.createElement('a');
     link.href = page.href;
-    link.textContent = page.label;
+    const officer = viewer && viewer.role.code === 'OFFICER';
+    link.textContent = officer && page.officer ? page.officer : page.label;
     if (page.id === current) link.setAttribute('aria-current', 'page');
     item.append(link);
     list.append(item);
@@ -59,4 +62,51 @@ export function showError(error) {
   };
   box.textContent = words[error.code] || `Không tải được số liệu (${error.code}): ${error.message}`;
   box.hidden = false;
+}
+
+/** What a page does when a request fails: back to `/` when the session ended, else
+ * the error box. */
+export function failed(error) {
+  if (error.code === 'UNAUTHENTICATED') {
+    window.location.replace('/');
+    return;
+  }
+  showError(error);
+}
+
+/** The words of the field names the API gives in `extensions.field`. */
+const FIELDS = {
+  percent: 'Tỷ lệ hoàn thành',
+  note: 'Nội dung báo cáo',
+  evidence: 'Minh chứng',
+  asOf: 'Ngày báo cáo',
+  completedOn: 'Ngày hoàn thành',
+  output: 'Sản phẩm',
+  newDeadline: 'Hạn mới',
+  reason: 'Lý do',
+  on: 'Ngày quyết định',
+  content: 'Tệp',
+  fileName: 'Tên tệp',
+  taskId: 'Nhiệm vụ',
+  planId: 'Kế hoạch',
+  expectedVersion: 'Phiên bản',
+};
+
+/** A refusal as the API gave it, with the field it names, in a form's `role=alert`
+ * box; the field's input is marked invalid. */
+export function showRefusal(box, error, form) {
+  const field = error.extensions && error.extensions.field;
+  const named = field ? `${FIELDS[field] || field} (${field}): ` : '';
+  box.textContent = `Không thực hiện được — ${named}${error.message}`;
+  box.dataset.code = error.code;
+  if (field) box.dataset.field = field; else delete box.dataset.field;
+  box.hidden = false;
+  if (form) {
+    for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+    const input = field && form.querySelector(`[name="${field}"]`);
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    }
+  }
 }

@@ -5,7 +5,8 @@
 // `pillarProgressChanged` subscription reports brings the figures again, no reload.
 import uPlot from '/assets/vendor/uplot/uPlot.esm.js';
 import { request, subscribe } from '../graphql.js';
-import { layout, showError } from '../layout.js';
+import { layout, failed } from '../layout.js';
+import { element, loaded } from '../dom.js';
 import * as format from '../format.js';
 
 const COUNTS = 'counts { total notStarted inProgress overdue early onTime late cancelled completed }';
@@ -47,13 +48,6 @@ const COUNT_LABELS = [
 ];
 
 const state = { program: null, months: [], chart: null };
-
-function element(tag, attributes = {}, text) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function countsList(list, counts, only) {
   list.replaceChildren();
@@ -211,9 +205,7 @@ async function refresh() {
     current.percent = data.program.rollup.percent;
     renderTrend();
   }
-  const main = document.getElementById('main');
-  main.setAttribute('aria-busy', 'false');
-  main.dataset.loaded = String(Date.now());
+  loaded();
 }
 
 /** Figures again after each change, at most one request in flight and one waiting. */
@@ -227,21 +219,13 @@ function refreshOnChange() {
       await refresh();
       document.getElementById('live').textContent = `Số liệu cập nhật lúc ${format.dayTime(new Date())}.`;
     } catch (error) {
-      handle(error);
+      failed(error);
     } finally {
       running = false;
       if (again) { again = false; run(); }
     }
   };
   return run;
-}
-
-function handle(error) {
-  if (error.code === 'UNAUTHENTICATED') {
-    window.location.replace('/');
-    return;
-  }
-  showError(error);
 }
 
 function chooseProgram(programs) {
@@ -259,7 +243,7 @@ async function main() {
   const subtitle = document.getElementById('subtitle');
   if (!program) {
     subtitle.textContent = 'Chưa có chương trình nào được ghi nhận.';
-    document.getElementById('main').setAttribute('aria-busy', 'false');
+    loaded();
     return;
   }
   state.program = program;
@@ -290,8 +274,8 @@ async function main() {
     // The first message is the figures as they stand: already shown.
     if (first) { first = false; return; }
     onChange();
-  }, handle);
-  loadTrend(program.id, state.months).catch(handle);
+  }, failed);
+  loadTrend(program.id, state.months).catch(failed);
 }
 
-main().catch(handle);
+main().catch(failed);
