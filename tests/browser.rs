@@ -507,7 +507,9 @@ async fn the_leader_opens_a_task_and_its_history(
     );
     let history = api["history"].as_array().expect("a history");
     let order = browser
-        .script("return [...document.querySelectorAll('#history > li')].map(li => li.dataset.event)")
+        .script(
+            "return [...document.querySelectorAll('#history > li')].map(li => li.dataset.event)",
+        )
         .await;
     let mut expected: Vec<Value> = history.iter().map(|e| e["eventType"].clone()).collect();
     expected.reverse();
