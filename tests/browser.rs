@@ -238,18 +238,7 @@ async fn a_leader_sees_the_apis_figures_and_they_change_live(t: TestStore) {
                 std::fs::write(path, png).expect("writing the screenshot");
             }
             // At a phone's width nothing runs off the side of the screen.
-            browser.client.set_window_size(390, 1900).await.expect("a phone's width");
-            browser
-                .wait_until("the page fitting a phone's width", PATIENCE, || async {
-                    let widths = browser
-                        .script("return [document.documentElement.scrollWidth, window.innerWidth]")
-                        .await;
-                    match (widths[0].as_i64(), widths[1].as_i64()) {
-                        (Some(page), Some(screen)) if screen < 500 && page <= screen => Ok(()),
-                        _ => Err(widths.to_string()),
-                    }
-                })
-                .await;
+            fits_a_phone(&browser).await;
             if let Some(path) = &screenshot {
                 let png = browser.client.screenshot().await.expect("a screenshot");
                 let phone = path.replace(".png", "-phone.png");
@@ -357,6 +346,27 @@ async fn a_leader_sees_the_apis_figures_and_they_change_live(t: TestStore) {
         })
         .await;
     browser.close().await;
+}
+
+/// Narrows the window to a phone's width and waits until nothing on the page runs
+/// off the side of the screen (the window stays narrow).
+async fn fits_a_phone(browser: &Browser) {
+    browser
+        .client
+        .set_window_size(390, 1900)
+        .await
+        .expect("a phone's width");
+    browser
+        .wait_until("the page fitting a phone's width", PATIENCE, || async {
+            let widths = browser
+                .script("return [document.documentElement.scrollWidth, window.innerWidth]")
+                .await;
+            match (widths[0].as_i64(), widths[1].as_i64()) {
+                (Some(page), Some(screen)) if screen < 500 && page <= screen => Ok(()),
+                _ => Err(widths.to_string()),
+            }
+        })
+        .await;
 }
 
 /// Who signs in for the task pages' steps: the server's address and their tokens.
@@ -507,7 +517,9 @@ async fn the_leader_opens_a_task_and_its_history(
     );
     let history = api["history"].as_array().expect("a history");
     let order = browser
-        .script("return [...document.querySelectorAll('#history > li')].map(li => li.dataset.event)")
+        .script(
+            "return [...document.querySelectorAll('#history > li')].map(li => li.dataset.event)",
+        )
         .await;
     let mut expected: Vec<Value> = history.iter().map(|e| e["eventType"].clone()).collect();
     expected.reverse();
@@ -522,6 +534,16 @@ async fn the_leader_opens_a_task_and_its_history(
         text.contains("Diễn ra:") && text.contains("Ghi nhận:"),
         "{text}"
     );
+    // The task's page and the list both fit a phone's width.
+    fits_a_phone(browser).await;
+    browser.client.back().await.expect("back to the list");
+    page_loaded(browser, "/nhiem-vu").await;
+    fits_a_phone(browser).await;
+    browser
+        .client
+        .set_window_size(1280, 1000)
+        .await
+        .expect("the window back");
 }
 
 /// The lead's officer reports through the form on the task's page (a day to come
