@@ -556,6 +556,9 @@ async fn an_officer_reports_through_the_form(
 ) {
     let page = format!("{}/nhiem-vu/{task}", people.base);
     browser.sign_in(people.base, people.officer, PATIENCE).await;
+    // An officer's link lands on the tasks of their agency, not on the overview.
+    let landed = browser.client.current_url().await.expect("a page");
+    assert_eq!(landed.path(), "/nhiem-vu", "an officer's home");
     // An officer's list opens on their agency's tasks.
     browser
         .client

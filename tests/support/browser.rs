@@ -164,13 +164,14 @@ impl Browser {
             .goto(&format!("{base}/sign-in#token={token}"))
             .await
             .expect("the sign-in link");
-        let home = format!("{base}/");
-        self.wait_until("landing on the overview", within, || async {
+        // Leaders land on the overview, officers on their agency's tasks.
+        let homes = [format!("{base}/"), format!("{base}/nhiem-vu")];
+        self.wait_until("landing on the home page", within, || async {
             let url = self.client.current_url().await.map_err(|e| e.to_string())?;
             // Signed in once the header names the viewer (what the page shows under
             // it depends on the role).
             let viewer = self.text("#viewer-name").await;
-            if url.as_str() == home && !viewer.is_empty() {
+            if homes.iter().any(|h| h == url.as_str()) && !viewer.is_empty() {
                 Ok(())
             } else {
                 Err(format!("{url}, viewer: {viewer:?}"))

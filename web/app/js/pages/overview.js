@@ -236,7 +236,16 @@ function chooseProgram(programs) {
     || null;
 }
 
+const WHO = 'query Who { viewer { role { code } } }';
+
 async function main() {
+  // The overview reads what leaders, the secretariat and auditors may; an officer's
+  // page is the tasks of their agency.
+  const who = await request(WHO);
+  if (who.viewer.role.code === 'OFFICER') {
+    window.location.replace('/nhiem-vu');
+    return;
+  }
   const start = await request(START);
   layout('overview', start.viewer);
   const program = chooseProgram(start.programs);

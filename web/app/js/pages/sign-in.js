@@ -1,5 +1,6 @@
 // /sign-in#token=…: the link's token (in the fragment, so it never reaches a server
-// log) exchanged for the session cookie by POST /session, then on to the overview.
+// log) exchanged for the session cookie by POST /session, then on to the overview
+// (an officer: to the tasks of their agency).
 const status = document.getElementById('status');
 
 function fail(message) {
@@ -29,7 +30,12 @@ async function signIn() {
     return;
   }
   if (response.ok) {
-    window.location.replace('/');
+    // Officers land on their agency's tasks: the overview is the leaders' page.
+    let role = null;
+    try {
+      role = (await response.json()).role;
+    } catch (_) { /* the overview then */ }
+    window.location.replace(role === 'OFFICER' ? '/nhiem-vu' : '/');
     return;
   }
   let code = 'INTERNAL';
