@@ -4,9 +4,9 @@
 //! same country for the same seed.
 
 use chrono::{Datelike, Utc};
+use reform_commands::CommandHandler;
 use reform_devtools::national::{generate_national, NationalShape};
 use reform_projections::{DocumentRowKind, TaskRowStatus};
-use reform_commands::CommandHandler;
 
 use crate::support::stores::TestStore;
 

@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use chrono::{Datelike, Duration, NaiveDate, Utc};
+use reform_commands::CommandHandler;
 use reform_domain::register::{
     reorganised_on, MERGERS_2025, MERGER_RESOLUTION, PROVINCES_BEFORE_2025,
 };
@@ -24,7 +25,6 @@ use reform_domain::{
     AgencyId, AgencyTier, Block, Command, CrossCutting, Deadline, DocumentId, DossierCounts,
     Period, Pillar, ProgramLevel, TaskCategory, TaskId,
 };
-use reform_commands::CommandHandler;
 use uuid::Uuid;
 
 use crate::generate::{day, header, officer, register, secretariat, Dice, Generated};
@@ -568,9 +568,9 @@ async fn set_up_province(
         .await
     {
         Ok(_) => made.commands += 1,
-        Err(reform_commands::CommandError::Rejected(reform_domain::DomainError::AlreadyExists {
-            ..
-        })) => {}
+        Err(reform_commands::CommandError::Rejected(
+            reform_domain::DomainError::AlreadyExists { .. },
+        )) => {}
         Err(e) => return Err(e.into()),
     }
     for &(year, plan) in plans {
