@@ -5,8 +5,9 @@
 //! transactions and locks, and how it moves rows (SQLite: multi-row `VALUES`;
 //! PostgreSQL: `UNNEST` arrays, and `COPY` for a rebuild's tasks). What both do alike
 //! is written once and called by both: the tables' columns and each row as its column
-//! values, both ways (`tables.rs`, reading back through `cells.rs`), and below, the checkpoint and the loading of every
-//! row, generic over sqlx's `Database` (their SQL is the same on both).
+//! values, both ways (`tables.rs`, read back through `cells.rs`), and below
+//! (`OnConnection`) the checkpoint, emptying the tables and loading every row, generic
+//! over sqlx's `Database` (their SQL is the same on both).
 
 mod cells;
 mod postgres;
@@ -48,11 +49,11 @@ impl ReadDb {
         match self {
             ReadDb::Sqlite(pool) => {
                 let mut connection = pool.acquire().await?;
-                sendable(checkpoint::<sqlx::Sqlite>(&mut connection, name)).await
+                sendable(OnConnection::<sqlx::Sqlite>(&mut connection).checkpoint(name)).await
             }
             ReadDb::Postgres(pool) => {
                 let mut connection = pool.acquire().await?;
-                sendable(checkpoint::<sqlx::Postgres>(&mut connection, name)).await
+                sendable(OnConnection::<sqlx::Postgres>(&mut connection).checkpoint(name)).await
             }
         }
     }
@@ -128,134 +129,107 @@ fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
-/// The position up to which `name` has applied the log (0 before its first batch).
-async fn checkpoint<DB>(connection: &mut DB::Connection, name: &str) -> Result<u64, ProjectionError>
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
-    for<'r> i64: Decode<'r, DB> + Type<DB>,
-    usize: ColumnIndex<DB::Row>,
-{
-    let row = sqlx::query("SELECT position FROM projection_checkpoints WHERE name = $1")
-        .bind(name)
-        .fetch_optional(&mut *connection)
-        .await?;
-    let position: Option<i64> = row.map(|r| r.try_get(0)).transpose()?;
-    Ok(position.map_or(0, |p| u64::try_from(p).unwrap_or(0)))
-}
+/// The read-model tables on one connection of either engine: what both run alike,
+/// the same SQL on both, generic over sqlx's `Database` (its bounds stated once here).
+struct OnConnection<'c, DB: Database>(&'c mut DB::Connection);
 
-/// Moves the checkpoint of `name` from `from` to `to`; refuses if someone else moved it.
-async fn move_checkpoint<DB>(
-    connection: &mut DB::Connection,
-    name: &str,
-    from: u64,
-    to: u64,
-) -> Result<(), ProjectionError>
+impl<DB> OnConnection<'_, DB>
 where
     DB: Database,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     for<'q> &'q str: Encode<'q, DB> + Type<DB>,
     for<'q> i64: Encode<'q, DB> + Type<DB>,
-{
-    sqlx::query(
-        "INSERT INTO projection_checkpoints (name, position) VALUES ($1, 0) \
-         ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(name)
-    .execute(&mut *connection)
-    .await?;
-    // RETURNING, not the count of rows affected: sqlx has no engine-neutral count.
-    let moved = sqlx::query(
-        "UPDATE projection_checkpoints SET position = $1 WHERE name = $2 AND position = $3 \
-         RETURNING position",
-    )
-    .bind(to_i64(to))
-    .bind(name)
-    .bind(to_i64(from))
-    .fetch_optional(&mut *connection)
-    .await?;
-    if moved.is_none() {
-        return Err(ProjectionError::CheckpointMoved {
-            name: name.to_owned(),
-            expected: from,
-        });
-    }
-    Ok(())
-}
-
-/// Empties every table, to be filled again with the checkpoint set to `position`
-/// ([`reset`]) in the same transaction.
-async fn clear<DB>(connection: &mut DB::Connection) -> Result<(), ProjectionError>
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-{
-    for table in TABLES {
-        sqlx::query(&format!("DELETE FROM {}", table.name))
-            .execute(&mut *connection)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Sets the progress checkpoint to `position`, whatever it was.
-async fn reset<DB>(connection: &mut DB::Connection, position: u64) -> Result<(), ProjectionError>
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB> + Type<DB>,
-{
-    sqlx::query(
-        "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) \
-         ON CONFLICT (name) DO UPDATE SET position = excluded.position",
-    )
-    .bind(PROGRESS)
-    .bind(to_i64(position))
-    .execute(&mut *connection)
-    .await?;
-    Ok(())
-}
-
-/// Every row of every table, and the progress checkpoint, read on `connection` (in the
-/// caller's transaction, so the two agree).
-async fn load_rows<DB>(
-    connection: &mut DB::Connection,
-) -> Result<(ProgressModel, u64), ProjectionError>
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
-    for<'r> i64: Decode<'r, DB> + Type<DB>,
+    for<'r> i64: Decode<'r, DB>,
     for<'r> Option<String>: Decode<'r, DB> + Type<DB>,
     for<'r> Option<i64>: Decode<'r, DB> + Type<DB>,
     for<'r> Option<f64>: Decode<'r, DB> + Type<DB>,
     usize: ColumnIndex<DB::Row>,
 {
-    let position = checkpoint::<DB>(&mut *connection, PROGRESS).await?;
-    let mut model = ProgressModel::default();
-    for table in TABLES {
-        for row in sqlx::query(&table.select())
-            .fetch_all(&mut *connection)
-            .await?
-        {
-            let mut values = Values::with_capacity(table.columns.len());
-            for (i, (_, kind)) in table.columns.iter().enumerate() {
-                values.push(match kind {
-                    Kind::Text => Value::Text(row.try_get(i)?),
-                    Kind::Int => Value::Int(row.try_get(i)?),
-                    Kind::Real => Value::Real(row.try_get(i)?),
-                });
-            }
-            table.load(&mut model, values)?;
-        }
+    /// The position up to which `name` has applied the log (0 before its first batch).
+    async fn checkpoint(&mut self, name: &str) -> Result<u64, ProjectionError> {
+        let row = sqlx::query("SELECT position FROM projection_checkpoints WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&mut *self.0)
+            .await?;
+        let position: Option<i64> = row.map(|r| r.try_get(0)).transpose()?;
+        Ok(position.map_or(0, |p| u64::try_from(p).unwrap_or(0)))
     }
-    model.index_subtasks();
-    Ok((model, position))
+
+    /// Sets the checkpoint of `name` to `to`: from `from` only (refused if someone
+    /// else moved it), or from wherever it was with `None` (a rebuild).
+    async fn set_checkpoint(
+        &mut self,
+        name: &str,
+        from: Option<u64>,
+        to: u64,
+    ) -> Result<(), ProjectionError> {
+        let Some(from) = from else {
+            sqlx::query(
+                "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) \
+                 ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+            )
+            .bind(name)
+            .bind(to_i64(to))
+            .execute(&mut *self.0)
+            .await?;
+            return Ok(());
+        };
+        sqlx::query(
+            "INSERT INTO projection_checkpoints (name, position) VALUES ($1, 0) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .execute(&mut *self.0)
+        .await?;
+        // RETURNING, not the count of rows affected: sqlx has no engine-neutral count.
+        let moved = sqlx::query(
+            "UPDATE projection_checkpoints SET position = $1 WHERE name = $2 AND position = $3 \
+             RETURNING position",
+        )
+        .bind(to_i64(to))
+        .bind(name)
+        .bind(to_i64(from))
+        .fetch_optional(&mut *self.0)
+        .await?;
+        if moved.is_none() {
+            return Err(ProjectionError::CheckpointMoved {
+                name: name.to_owned(),
+                expected: from,
+            });
+        }
+        Ok(())
+    }
+
+    /// Empties every table, to be filled again in the same transaction.
+    async fn clear(&mut self) -> Result<(), ProjectionError> {
+        for table in TABLES {
+            sqlx::query(&format!("DELETE FROM {}", table.name))
+                .execute(&mut *self.0)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Every row of every table, and the progress checkpoint, read on this connection
+    /// (in the caller's transaction, so the two agree).
+    async fn load(&mut self) -> Result<(ProgressModel, u64), ProjectionError> {
+        let position = self.checkpoint(PROGRESS).await?;
+        let mut model = ProgressModel::default();
+        for table in TABLES {
+            for row in sqlx::query(&table.select()).fetch_all(&mut *self.0).await? {
+                let mut values = Values::with_capacity(table.columns.len());
+                for (i, (_, kind)) in table.columns.iter().enumerate() {
+                    values.push(match kind {
+                        Kind::Text => Value::Text(row.try_get(i)?),
+                        Kind::Int => Value::Int(row.try_get(i)?),
+                        Kind::Real => Value::Real(row.try_get(i)?),
+                    });
+                }
+                table.load(&mut model, values)?;
+            }
+        }
+        model.index_subtasks();
+        Ok((model, position))
+    }
 }

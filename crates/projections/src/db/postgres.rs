@@ -7,7 +7,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::{PgConnection, Postgres};
 
 use super::tables::{Kind, Value, Values, TABLES, TASKS_AT};
-use super::{clear, load_rows, migrate, move_checkpoint, reset, sendable, PROGRESS};
+use super::{migrate, sendable, OnConnection, PROGRESS};
 use crate::model::ProgressModel;
 use crate::ProjectionError;
 
@@ -21,7 +21,7 @@ pub(super) async fn load(pool: &PgPool) -> Result<(ProgressModel, u64), Projecti
     let mut tx = pool
         .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .await?;
-    let loaded = sendable(load_rows::<Postgres>(&mut tx)).await?;
+    let loaded = sendable(OnConnection::<Postgres>(&mut tx).load()).await?;
     tx.commit().await?;
     Ok(loaded)
 }
@@ -36,7 +36,7 @@ pub(super) async fn write_batch(
     for (table, rows) in TABLES.iter().zip(rows) {
         upsert(&mut tx, table, rows).await?;
     }
-    sendable(move_checkpoint::<Postgres>(&mut tx, PROGRESS, from, to)).await?;
+    sendable(OnConnection::<Postgres>(&mut tx).set_checkpoint(PROGRESS, Some(from), to)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -51,14 +51,14 @@ pub(super) async fn replace_all(
     sqlx::query("LOCK TABLE projection_checkpoints IN EXCLUSIVE MODE")
         .execute(&mut *tx)
         .await?;
-    sendable(clear::<Postgres>(&mut tx)).await?;
+    sendable(OnConnection::<Postgres>(&mut tx).clear()).await?;
     // The tables are empty: tasks, the bulk, go in by COPY.
     let tasks = std::mem::take(&mut rows[TASKS_AT]);
     for (table, rows) in TABLES.iter().zip(rows) {
         upsert(&mut tx, table, rows).await?;
     }
     copy(&mut tx, TABLES[TASKS_AT], &tasks).await?;
-    sendable(reset::<Postgres>(&mut tx, position)).await?;
+    sendable(OnConnection::<Postgres>(&mut tx).set_checkpoint(PROGRESS, None, position)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -10,7 +10,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{Sqlite, SqliteConnection};
 
 use super::tables::{Value, Values, TABLES};
-use super::{clear, load_rows, migrate, move_checkpoint, reset, sendable, PROGRESS};
+use super::{migrate, sendable, OnConnection, PROGRESS};
 use crate::model::ProgressModel;
 use crate::ProjectionError;
 
@@ -32,7 +32,7 @@ pub(super) async fn connect(url: &str) -> Result<SqlitePool, ProjectionError> {
 
 pub(super) async fn load(pool: &SqlitePool) -> Result<(ProgressModel, u64), ProjectionError> {
     let mut tx = pool.begin().await?;
-    let loaded = sendable(load_rows::<Sqlite>(&mut tx)).await?;
+    let loaded = sendable(OnConnection::<Sqlite>(&mut tx).load()).await?;
     tx.commit().await?;
     Ok(loaded)
 }
@@ -47,7 +47,7 @@ pub(super) async fn write_batch(
     let _turn = turn.lock().await;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     upsert(&mut tx, rows).await?;
-    sendable(move_checkpoint::<Sqlite>(&mut tx, PROGRESS, from, to)).await?;
+    sendable(OnConnection::<Sqlite>(&mut tx).set_checkpoint(PROGRESS, Some(from), to)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -60,9 +60,9 @@ pub(super) async fn replace_all(
     let turn = reform_store::sqlite_write_turn(&reform_store::sqlite_path(pool));
     let _turn = turn.lock().await;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    sendable(clear::<Sqlite>(&mut tx)).await?;
+    sendable(OnConnection::<Sqlite>(&mut tx).clear()).await?;
     upsert(&mut tx, rows).await?;
-    sendable(reset::<Sqlite>(&mut tx, position)).await?;
+    sendable(OnConnection::<Sqlite>(&mut tx).set_checkpoint(PROGRESS, None, position)).await?;
     tx.commit().await?;
     Ok(())
 }
