@@ -32,8 +32,8 @@ pub use model::{
 pub use postgres::PostgresStore;
 pub use sqlite::{path_of as sqlite_path, write_turn as sqlite_write_turn, SqliteStore};
 
-/// Applying migrations. The store's (`migrations/<engine>/`) and the read-models'
-/// (the projections crate's) share one numbering and sqlx's one table of applied
+/// Applying migrations. The store's (`migrations/store/<engine>/`) and the read-models'
+/// (`migrations/projections/<engine>/`) share one numbering and sqlx's one table of applied
 /// versions, so each side passes over the versions the other applied.
 mod migrate {
     use sqlx::migrate::{Migrate, Migrator};

@@ -1,5 +1,5 @@
 //! The read-model tables (`rm_*`) and `projection_checkpoints`, on SQLite or
-//! PostgreSQL, created by this crate's own migrations (`migrations/<engine>/`).
+//! PostgreSQL, created by this crate's own migrations (`migrations/projections/<engine>/`).
 //!
 //! Each engine has one module (`sqlite.rs`, `postgres.rs`): how it connects, its
 //! transactions and locks, and how it moves rows (SQLite: multi-row `VALUES`;

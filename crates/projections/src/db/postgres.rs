@@ -13,7 +13,11 @@ use crate::ProjectionError;
 
 pub(super) async fn connect(url: &str) -> Result<PgPool, ProjectionError> {
     let pool = PgPoolOptions::new().max_connections(4).connect(url).await?;
-    migrate(sqlx::migrate!("migrations/postgres"), &pool).await?;
+    migrate(
+        sqlx::migrate!("../../migrations/projections/postgres"),
+        &pool,
+    )
+    .await?;
     Ok(pool)
 }
 

@@ -26,7 +26,7 @@ pub(super) async fn connect(url: &str) -> Result<SqlitePool, ProjectionError> {
         .max_connections(4)
         .connect_with(options)
         .await?;
-    migrate(sqlx::migrate!("migrations/sqlite"), &pool).await?;
+    migrate(sqlx::migrate!("../../migrations/projections/sqlite"), &pool).await?;
     Ok(pool)
 }
 

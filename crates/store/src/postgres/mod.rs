@@ -46,7 +46,7 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
-    /// Connects, applies the migrations in `migrations/postgres`, and starts the writer.
+    /// Connects, applies the migrations in `migrations/store/postgres`, and starts the writer.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
@@ -60,7 +60,7 @@ impl PostgresStore {
 
     /// Uses an existing pool (migrating it first).
     pub async fn from_pool(pool: PgPool) -> Result<Self, StoreError> {
-        crate::migrate::run(sqlx::migrate!("migrations/postgres"), &pool).await?;
+        crate::migrate::run(sqlx::migrate!("../../migrations/store/postgres"), &pool).await?;
         chain::backfill(&pool).await?;
         let (current, last_hash): (i64, Option<String>) =
             sqlx::query_as("SELECT value, last_hash FROM position_counter")

@@ -61,7 +61,7 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url` (`sqlite://reform.db`),
-    /// applies the migrations in `migrations/sqlite`, and starts the writer.
+    /// applies the migrations in `migrations/store/sqlite`, and starts the writer.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
@@ -77,7 +77,7 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        crate::migrate::run(sqlx::migrate!("migrations/sqlite"), &pool).await?;
+        crate::migrate::run(sqlx::migrate!("../../migrations/store/sqlite"), &pool).await?;
         chain::backfill(&pool).await?;
         let current: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
             .fetch_one(&pool)
