@@ -81,11 +81,6 @@ impl PostgresStore {
         Ok(PostgresStore { pool, writer, head })
     }
 
-    /// The connection pool, for read-models that live in the same database.
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
-
     /// Up to `limit` rows of `SELECT columns AFTER`, decoded.
     async fn page<T>(
         &self,
