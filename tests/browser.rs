@@ -219,6 +219,9 @@ async fn a_leader_sees_the_apis_figures_and_they_change_live(t: TestStore) {
                 .await;
             assert_eq!(shown, json!(expected));
 
+            // Under a pillar, its plans and each plan's tasks with the API's figures.
+            the_leader_drills_down(&browser, &served, &leader, &program).await;
+
             // Nothing came from anywhere but this server.
             let resources = browser
                 .script("return performance.getEntriesByType('resource').map(e => e.name)")
@@ -346,6 +349,99 @@ async fn a_leader_sees_the_apis_figures_and_they_change_live(t: TestStore) {
         })
         .await;
     browser.close().await;
+}
+
+/// The figures a pillar's percent and its plans' percents were made from, as the
+/// API's roll-up tree gives them.
+const DRILL: &str = "query($id: ID!) { program(id: $id) { rollup { children { pillar { code } \
+    children { nodeId percent inputs { nodeId label percent } } } } } }";
+
+/// The leader opens the drill-down of a pillar that has plans: each plan with the API's
+/// percent and a link to it, and, under a plan, each task the percent was made from
+/// with its figure and a link to its page.
+async fn the_leader_drills_down(browser: &Browser, served: &Served, leader: &str, program: &str) {
+    let tree = served.ok(leader, DRILL, json!({ "id": program })).await;
+    let pillars = tree["program"]["rollup"]["children"]
+        .as_array()
+        .expect("pillars");
+    let pillar = pillars
+        .iter()
+        .find(|p| {
+            p["children"].as_array().is_some_and(|plans| {
+                plans
+                    .iter()
+                    .any(|plan| !plan["inputs"].as_array().is_none_or(Vec::is_empty))
+            })
+        })
+        .expect("a pillar with a plan that has tasks");
+    let code = pillar["pillar"]["code"].as_str().unwrap_or("CROSS_CUTTING");
+    let plans = pillar["children"].as_array().expect("plans");
+    browser
+        .click(&format!("details[data-drill=\"{code}\"] > summary"))
+        .await;
+    browser
+        .wait_until("the pillar's plans", PATIENCE, || async {
+            let shown = browser
+                .script(&format!(
+                    "return [...document.querySelectorAll('details[data-drill=\"{code}\"] li.drill-plan')]\
+                     .map(li => [li.dataset.plan, li.querySelector('.percent').textContent])"
+                ))
+                .await;
+            let expected: Vec<Value> = plans
+                .iter()
+                .map(|plan| json!([plan["nodeId"], vi_percent(&plan["percent"])]))
+                .collect();
+            if shown == json!(expected) {
+                Ok(())
+            } else {
+                Err(format!("{shown}, expected {expected:?}"))
+            }
+        })
+        .await;
+    let (index, plan) = plans
+        .iter()
+        .enumerate()
+        .find(|(_, plan)| !plan["inputs"].as_array().is_none_or(Vec::is_empty))
+        .expect("a plan with tasks");
+    let plan_item = format!(
+        "details[data-drill=\"{code}\"] li.drill-plan:nth-child({})",
+        index + 1
+    );
+    let plan_link = browser
+        .script(&format!(
+            "return document.querySelector('{plan_item} h4 a').getAttribute('href')"
+        ))
+        .await;
+    let plan_id = plan["nodeId"].as_str().expect("a plan id");
+    assert_eq!(plan_link, json!(format!("/ke-hoach/{}", plan_id)));
+    browser
+        .click(&format!("{plan_item} details > summary"))
+        .await;
+    let rows = browser
+        .script(&format!(
+            "return [...document.querySelectorAll('{plan_item} table.inputs tbody tr')]\
+             .map(tr => [tr.querySelector('a').getAttribute('href'), tr.querySelector('a').textContent, \
+                         tr.querySelector('td').textContent])"
+        ))
+        .await;
+    let expected: Vec<Value> = plan["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|input| {
+            let id = input["nodeId"].as_str().expect("a task id");
+            json!([
+                format!("/nhiem-vu/{}", id),
+                input["label"],
+                vi_percent(&input["percent"])
+            ])
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        json!(expected),
+        "the plan's tasks, as the API made its percent of them"
+    );
 }
 
 /// Narrows the window to a phone's width and waits until nothing on the page runs

@@ -8,6 +8,7 @@ import { request, subscribe } from '../graphql.js';
 import { layout, failed } from '../layout.js';
 import { element, loaded } from '../dom.js';
 import * as format from '../format.js';
+import { drillDown } from '../drill.js';
 
 const COUNTS = 'counts { total notStarted inProgress overdue early onTime late cancelled completed }';
 
@@ -47,7 +48,7 @@ const COUNT_LABELS = [
   ['notStarted', 'Chưa thực hiện'],
 ];
 
-const state = { program: null, months: [], chart: null };
+const state = { program: null, months: [], chart: null, drill: null };
 
 function countsList(list, counts, only) {
   list.replaceChildren();
@@ -101,6 +102,7 @@ function renderPillars(nodes) {
     const counts = element('dl', { class: 'counts compact' });
     countsList(counts, node.counts, ['total', 'early', 'onTime', 'late', 'overdue']);
     item.append(head, bar(node.percent, name), counts);
+    if (state.drill) item.append(state.drill.section(code, name));
     list.append(item);
   }
 }
@@ -197,6 +199,7 @@ function renderTrend() {
 
 async function refresh() {
   const data = await request(NOW, { program: state.program.id });
+  if (state.drill) state.drill.invalidate();
   renderHeadline(data.program);
   renderPillars(data.program.pillarProgress);
   renderAgencies(data.agencies.nodes);
@@ -276,6 +279,7 @@ async function main() {
     document.getElementById('program-choice').hidden = false;
   }
   state.months = lastTwelveMonths(new Date());
+  state.drill = drillDown(program.id, failed);
   await refresh();
   const onChange = refreshOnChange();
   let first = true;
