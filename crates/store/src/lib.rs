@@ -30,7 +30,10 @@ pub use model::{
     EventMetadata, ExpectedVersion, NewEvent, RecordedEvent, StoreError,
 };
 pub use postgres::PostgresStore;
-pub use sqlite::{path_of as sqlite_path, write_turn as sqlite_write_turn, SqliteStore};
+pub use sqlite::{
+    page_cache_pragma as sqlite_page_cache_pragma, path_of as sqlite_path,
+    write_turn as sqlite_write_turn, SqliteStore,
+};
 
 /// Applying migrations. The store's (`migrations/store/<engine>/`) and the read-models'
 /// (`migrations/projections/<engine>/`) share one numbering and sqlx's one table of applied

@@ -42,6 +42,13 @@ pub struct Memory {
     pub rss_kib: u64,
     /// The most it has been resident (`VmHWM`).
     pub peak_kib: u64,
+    /// Of `rss_kib`, the process's own memory: heap, stacks, SQLite's caches
+    /// (`RssAnon`). What a leak would grow.
+    pub anon_kib: u64,
+    /// Of `rss_kib`, pages of files mapped in: mostly the binary's code, faulted in as
+    /// paths run for the first time, and shared, clean, given back under pressure
+    /// (`RssFile`).
+    pub file_kib: u64,
 }
 
 impl Memory {
@@ -60,6 +67,8 @@ impl Memory {
         Ok(Memory {
             rss_kib: field("VmRSS:")?,
             peak_kib: field("VmHWM:")?,
+            anon_kib: field("RssAnon:")?,
+            file_kib: field("RssFile:")?,
         })
     }
 }

@@ -105,6 +105,11 @@ impl SoakFigures {
     pub fn growth(&self) -> f64 {
         self.end().rss_kib as f64 / self.after_warm_up().rss_kib.max(1) as f64
     }
+
+    /// End over after warm-up, of the process's own memory (`RssAnon`).
+    pub fn anon_growth(&self) -> f64 {
+        self.end().anon_kib as f64 / self.after_warm_up().anon_kib.max(1) as f64
+    }
 }
 
 /// What the clients work on, found through the API after the demo loaded.
@@ -344,9 +349,10 @@ async fn soak(
         if at >= bench.duration.mul_f64(f64::from(tenth) / 10.0) {
             tenth += 1;
             eprintln!(
-                "{engine}: {:>5.0} s, RSS {:.1} MiB, {} requests, {} errors",
+                "{engine}: {:>5.0} s, RSS {:.1} MiB (anon {:.1}), {} requests, {} errors",
                 at.as_secs_f64(),
                 mib(samples.last().map_or(0, |s| s.memory.rss_kib)),
+                mib(samples.last().map_or(0, |s| s.memory.anon_kib)),
                 counters.served(),
                 counters.errors.load(Ordering::Relaxed)
             );
@@ -403,13 +409,17 @@ pub fn render_soak(bench: &SoakBench, figures: &[SoakFigures]) -> String {
     );
     for f in figures {
         out.push_str(&format!(
-            "\n{}\n{:<16} {:>9} {:>10}\n{:<16} {:>9.1} {:>10}\n",
+            "\n{}\n{:<16} {:>9} {:>9} {:>9} {:>10}\n{:<16} {:>9.1} {:>9.1} {:>9.1} {:>10}\n",
             f.engine,
             "when",
             "RSS MiB",
+            "anon",
+            "file",
             "requests",
             "start (idle)",
             mib(f.start.rss_kib),
+            mib(f.start.anon_kib),
+            mib(f.start.file_kib),
             0
         ));
         for tenth in 1..=10 {
@@ -421,22 +431,27 @@ pub fn render_soak(bench: &SoakBench, figures: &[SoakFigures]) -> String {
                 .last();
             if let Some(s) = sample {
                 out.push_str(&format!(
-                    "{:<16} {:>9.1} {:>10}\n",
+                    "{:<16} {:>9.1} {:>9.1} {:>9.1} {:>10}\n",
                     format!("{tenth}/10 ({:.0} s)", s.at.as_secs_f64()),
                     mib(s.memory.rss_kib),
+                    mib(s.memory.anon_kib),
+                    mib(s.memory.file_kib),
                     s.requests
                 ));
             }
         }
         out.push_str(&format!(
-            "{:<16} {:>9.1} {:>10}\n",
+            "{:<16} {:>9.1} {:>9.1} {:>9.1} {:>10}\n",
             "end",
             mib(f.end().rss_kib),
+            mib(f.end().anon_kib),
+            mib(f.end().file_kib),
             f.served
         ));
         out.push_str(&format!(
             "served {} requests in {:.0} s ({:.1}/s): {} reads, {} writes ({} new tasks; the busy task has {} events); errors: {}\n\
-             RSS after warm-up (1/10) {:.1} MiB, end {:.1} MiB, peak (VmHWM) {:.1} MiB; growth end / after warm-up: {:.2}x\n",
+             RSS after warm-up (1/10) {:.1} MiB, end {:.1} MiB, peak (VmHWM) {:.1} MiB; growth end / after warm-up: {:.2}x\n\
+             of which the process's own (RssAnon) after warm-up {:.1} MiB, end {:.1} MiB: {:.2}x\n",
             f.served,
             f.elapsed.as_secs_f64(),
             f.served as f64 / f.elapsed.as_secs_f64(),
@@ -448,7 +463,10 @@ pub fn render_soak(bench: &SoakBench, figures: &[SoakFigures]) -> String {
             mib(f.after_warm_up().rss_kib),
             mib(f.end().rss_kib),
             mib(f.end().peak_kib),
-            f.growth()
+            f.growth(),
+            mib(f.after_warm_up().anon_kib),
+            mib(f.end().anon_kib),
+            f.anon_growth()
         ));
         if let Some(error) = &f.first_error {
             let cut: String = error.chars().take(300).collect();

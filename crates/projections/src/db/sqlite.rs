@@ -21,9 +21,13 @@ const CHUNK: usize = 500;
 pub(super) async fn connect(url: &str) -> Result<SqlitePool, ProjectionError> {
     let options = SqliteConnectOptions::from_str(url)?
         .journal_mode(SqliteJournalMode::Wal)
-        .busy_timeout(Duration::from_secs(10));
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("cache_size", reform_store::sqlite_page_cache_pragma());
+    // Kept open for the process's life, as the store's pool is (see there).
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
+        .idle_timeout(None)
+        .max_lifetime(None)
         .connect_with(options)
         .await?;
     migrate(sqlx::migrate!("../../migrations/projections/sqlite"), &pool).await?;

@@ -51,6 +51,7 @@ impl BulkReader {
         )?;
         connection.busy_timeout(Duration::from_secs(10))?;
         connection.pragma_update(None, "query_only", true)?;
+        connection.pragma_update(None, "cache_size", super::page_cache_pragma())?;
         Ok(connection)
     }
 
