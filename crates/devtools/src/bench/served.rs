@@ -133,6 +133,11 @@ impl ServedProcess {
         })
     }
 
+    /// The keys its tokens are signed with, for claims `token` does not make.
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
     /// The server's resident memory now.
     pub fn memory(&self) -> Result<Memory> {
         Memory::of(self.pid)
