@@ -145,3 +145,131 @@ async fn the_national_generator_makes_the_country_of_the_register() {
         .expect("generated again");
     assert_eq!(content(&t).await, content(&again).await);
 }
+
+/// What a viewer of `province` is shown of `model` on `day`: its roll-up tree, the
+/// register, and its own and the national documents, tasks, agencies, their tallies
+/// and records, by the full model's register (`within`).
+fn shown_to(
+    model: &reform_projections::ProgressModel,
+    within: &reform_projections::ProgressModel,
+    province: &str,
+    day: chrono::NaiveDate,
+) -> String {
+    use reform_projections::queries;
+    let ours = |code: &str| code == reform_domain::NATIONAL || within.lies_in(code, Some(province));
+    let documents: Vec<_> = model
+        .documents
+        .values()
+        .filter(|d| ours(&d.jurisdiction))
+        .collect();
+    let plans_of = |task: &reform_projections::TaskRow| {
+        model
+            .documents
+            .get(&task.plan_id)
+            .is_some_and(|d| ours(&d.jurisdiction))
+    };
+    let tasks: Vec<_> = model.tasks.values().filter(|t| plans_of(t)).collect();
+    let agencies: Vec<_> = model
+        .agencies
+        .values()
+        .filter(|a| ours(&a.jurisdiction))
+        .collect();
+    let tallies = queries::agency_tallies(model, day);
+    let tallied: Vec<_> = agencies
+        .iter()
+        .map(|a| (a.agency_id, tallies.get(&a.agency_id).copied()))
+        .collect();
+    let records: Vec<_> = agencies
+        .iter()
+        .map(|a| model.records.get(&a.agency_id))
+        .collect();
+    let tree = queries::rollup_tree_in(model, None, Some(province), day);
+    format!(
+        "{tree:?}\n{:?}\n{documents:?}\n{tasks:?}\n{agencies:?}\n{tallied:?}\n{records:?}",
+        model.jurisdictions
+    )
+}
+
+/// One province's time travel reads its own streams through the store's index by
+/// jurisdiction, and shows its viewer what the whole log's fold shows: before and
+/// after the 1/7/2025 mergers, for a province that took others in, one unchanged and
+/// one that ceased — also once the index is dropped and rebuilt by its migration, as
+/// for a log written before it.
+async fn one_province_time_travel_equals_the_whole_fold(t: TestStore) {
+    use chrono::TimeZone;
+    let handler = CommandHandler::new(t.store.clone());
+    generate_national(&handler, &shape(19))
+        .await
+        .expect("the country is generated");
+    let now = Utc::now();
+    let instants = [
+        Utc.with_ymd_and_hms(2023, 6, 30, 23, 59, 59).unwrap(),
+        Utc.with_ymd_and_hms(2025, 6, 30, 23, 59, 59).unwrap(),
+        Utc.with_ymd_and_hms(2025, 7, 1, 23, 59, 59).unwrap(),
+        now,
+    ];
+    let register = reform_projections::as_of(t.store.as_ref(), now)
+        .await
+        .expect("the whole fold");
+    // Đà Nẵng took Quảng Nam in; Hà Nội is unchanged; Quảng Nam ceased.
+    assert_eq!(
+        register
+            .jurisdiction("VN-27")
+            .and_then(|j| j.successor.as_deref()),
+        Some("VN-DN")
+    );
+    same_as_the_whole_fold(t.store.as_ref(), &register, &instants, now).await;
+
+    // As for a log written before the index: dropped, then filed again on open.
+    let filed = t.store.filed_jurisdictions().await.expect("codes");
+    assert!(filed.iter().any(|c| c == "VN-27") && filed.iter().any(|c| c == "VN"));
+    let drop = if t.url.starts_with("sqlite:") {
+        "DROP TRIGGER events_file_stream; DROP TABLE stream_jurisdictions; \
+         DELETE FROM _sqlx_migrations WHERE version = 9"
+    } else {
+        "DROP TRIGGER events_file_stream ON events; DROP FUNCTION file_stream(); \
+         DROP TABLE stream_jurisdictions; DELETE FROM _sqlx_migrations WHERE version = 9"
+    };
+    for statement in drop.split("; ") {
+        t.raw_execute(statement).await.expect("dropping the index");
+    }
+    let reopened = t.reopen().await;
+    assert_eq!(reopened.filed_jurisdictions().await.expect("codes"), filed);
+    same_as_the_whole_fold(reopened.as_ref(), &register, &instants, now).await;
+}
+
+/// Each province's fold at each instant against the whole log's.
+async fn same_as_the_whole_fold(
+    store: &dyn reform_store::EventStore,
+    register: &reform_projections::ProgressModel,
+    instants: &[chrono::DateTime<Utc>],
+    now: chrono::DateTime<Utc>,
+) {
+    for &instant in instants {
+        let whole = reform_projections::as_of(store, instant)
+            .await
+            .expect("the whole fold");
+        for province in ["VN-DN", "VN-HN", "VN-27"] {
+            let one = reform_projections::as_of_in(store, instant, province)
+                .await
+                .expect("one province's fold");
+            let day = instant.date_naive();
+            assert_eq!(
+                shown_to(&one, register, province, day),
+                shown_to(&whole, register, province, day),
+                "{province} as of {instant}"
+            );
+            if instant == now {
+                assert!(
+                    one.tasks.len() * 10 < whole.tasks.len(),
+                    "{province}: {} of {} tasks folded",
+                    one.tasks.len(),
+                    whole.tasks.len()
+                );
+                assert!(!one.tasks.is_empty(), "{province} has tasks");
+            }
+        }
+    }
+}
+
+crate::support::stores::on_both_engines!(one_province_time_travel_equals_the_whole_fold);

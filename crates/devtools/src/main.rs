@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use reform_commands::CommandHandler;
 use reform_devtools::bench::{
-    append, contention, dashboard, lag, rebuild, soak, verify, workbooks, Engine,
+    append, contention, dashboard, lag, national, rebuild, soak, verify, workbooks, Engine,
 };
 use reform_devtools::generate::{generate, Shape};
 use reform_store::DEFAULT_DATABASE_URL;
@@ -158,6 +158,54 @@ enum BenchWhat {
         /// Tasks created per second while the dashboard is measured a third time.
         #[arg(long, default_value_t = 10)]
         writes_per_sec: u32,
+    },
+    /// The whole country (the national generator's shape, kept in `--cache-dir` between
+    /// runs) in a throwaway PostgreSQL, served by `--gateways` release `reform serve`
+    /// processes while the country writes through them: each gateway's dashboard
+    /// against the HTTP stack's ceiling, write-to-visible latency, RSS, start time,
+    /// rebuild on both engines and one province's time travel, against the targets.
+    National {
+        /// Departments per province.
+        #[arg(long, default_value_t = 20)]
+        departments: usize,
+        /// Commune People's Committees per province (every second one merges on
+        /// 1/7/2025).
+        #[arg(long, default_value_t = 44)]
+        communes: usize,
+        /// Tasks each department or commune leads per plan year.
+        #[arg(long, default_value_t = 20)]
+        tasks_per_agency: usize,
+        /// Concurrent writers of the generator.
+        #[arg(long, default_value_t = 8)]
+        writers: usize,
+        /// Seed of the country.
+        #[arg(long, default_value_t = 76)]
+        seed: u64,
+        /// `reform serve` processes on the one database.
+        #[arg(long, default_value_t = 2)]
+        gateways: usize,
+        /// Dashboard clients in all, split evenly over the gateways.
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// Seconds the load is measured (after a two-second warm-up); the ceiling is
+        /// measured as long.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Commands per second the country writes through the gateways meanwhile.
+        #[arg(long, default_value_t = 50)]
+        writes_per_sec: u32,
+        /// The province whose time travel is timed.
+        #[arg(long, default_value = "VN-DN")]
+        province: String,
+        /// Where generated countries are kept between runs.
+        #[arg(long, default_value = "target/bench-cache")]
+        cache_dir: std::path::PathBuf,
+        /// A PostgreSQL server to create the database on (default: a throwaway cluster).
+        #[arg(long, env = "REFORM_BENCH_POSTGRES_URL")]
+        postgres_url: Option<String>,
+        /// The `reform` binary to run (default: the one beside reform-dev).
+        #[arg(long)]
+        reform: Option<std::path::PathBuf>,
     },
     /// A real `reform serve` (the release binary beside reform-dev) under a steady mixed
     /// read and write load; its resident memory at the start, each tenth and the end,
@@ -308,6 +356,41 @@ async fn bench(what: BenchWhat) -> anyhow::Result<()> {
                 postgres_url,
             };
             verify::render_verify(&verify::run_verify(&bench).await?)
+        }
+        BenchWhat::National {
+            departments,
+            communes,
+            tasks_per_agency,
+            writers,
+            seed,
+            gateways,
+            clients,
+            seconds,
+            writes_per_sec,
+            province,
+            cache_dir,
+            postgres_url,
+            reform,
+        } => {
+            let bench = national::NationalBench {
+                shape: reform_devtools::national::NationalShape {
+                    departments: departments.clamp(1, 200),
+                    communes: communes.min(2_000),
+                    tasks_per_agency: tasks_per_agency.clamp(1, 1_000),
+                    last_year: 2030,
+                    writers: writers.clamp(1, 64),
+                    seed,
+                },
+                gateways: gateways.clamp(1, 16),
+                clients: clients.clamp(1, 1_024),
+                duration: Duration::from_secs(seconds.clamp(1, 3_600)),
+                writes_per_sec: writes_per_sec.clamp(1, 10_000),
+                province: province.trim().to_uppercase(),
+                cache_dir,
+                postgres_url,
+                reform,
+            };
+            national::render_national(&bench, &national::run_national(&bench).await?)
         }
         BenchWhat::Soak {
             minutes,

@@ -73,17 +73,36 @@ impl Scope {
     }
 
     /// This scope travelled to `instant` (business time), when given: the model folded
-    /// from the events up to it, judged on its day.
+    /// from the events up to it, judged on its day. For a viewer bound to a
+    /// jurisdiction, only its streams and the national ones are folded (all they may
+    /// read); for a national viewer, the whole log.
     pub async fn at(
         &self,
         ctx: &Context<'_>,
         instant: Option<DateTime<Utc>>,
     ) -> Result<Scope, ApiError> {
+        let within = self.viewer.jurisdiction.clone();
+        self.at_in(ctx, instant, within.as_deref()).await
+    }
+
+    /// [`Scope::at`] for answers about `jurisdiction` alone (one the viewer may read,
+    /// checked by the caller; the whole country for `None`): the model folded from the
+    /// streams of that jurisdiction and the national ones, through the store's index
+    /// by jurisdiction, not from the whole log.
+    pub async fn at_in(
+        &self,
+        ctx: &Context<'_>,
+        instant: Option<DateTime<Utc>>,
+        jurisdiction: Option<&str>,
+    ) -> Result<Scope, ApiError> {
         let Some(instant) = instant else {
             return Ok(self.clone());
         };
         let gateway = gateway(ctx)?;
-        let model = gateway.folds.model_at(gateway, instant).await?;
+        let model = gateway
+            .folds
+            .model_at(gateway, instant, jurisdiction)
+            .await?;
         let snapshot = Snapshot::new(model, 0);
         Ok(Scope::new(
             &snapshot,
@@ -201,8 +220,9 @@ pub struct Folds {
     recent: std::sync::Mutex<std::collections::VecDeque<KeptFold>>,
 }
 
-/// A folded model, with the instant it was folded to and the log head it was read at.
-type KeptFold = (DateTime<Utc>, u64, Arc<ProgressModel>);
+/// A folded model, with the instant it was folded to, the jurisdiction it was folded
+/// for (`None`: the whole country) and the log head it was read at.
+type KeptFold = (DateTime<Utc>, Option<String>, u64, Arc<ProgressModel>);
 
 /// How many folds run at once (the machine has few cores; others wait their turn).
 pub const CONCURRENT_FOLDS: usize = 2;
@@ -221,16 +241,18 @@ impl Default for Folds {
 }
 
 impl Folds {
-    /// The model as it stood at `instant`: kept from an earlier fold of the same
-    /// instant over the same log, or folded now in turn.
+    /// The model as it stood at `instant` (for `jurisdiction`, else the whole
+    /// country): kept from an earlier fold of the same instant and jurisdiction over
+    /// the same log, or folded now in turn.
     async fn model_at(
         &self,
         gateway: &Gateway,
         instant: DateTime<Utc>,
+        jurisdiction: Option<&str>,
     ) -> Result<Arc<ProgressModel>, ApiError> {
         let store = gateway.handler.store();
         let head = store.head().await?;
-        if let Some(model) = self.kept(instant, head) {
+        if let Some(model) = self.kept(instant, jurisdiction, head) {
             return Ok(model);
         }
         let _turn = tokio::time::timeout(FOLD_WAIT, self.permits.acquire())
@@ -242,10 +264,13 @@ impl Folds {
             })?
             .map_err(|_| ApiError::Internal("the fold semaphore is closed".into()))?;
         // Another request may have folded the same instant while this one waited.
-        if let Some(model) = self.kept(instant, head) {
+        if let Some(model) = self.kept(instant, jurisdiction, head) {
             return Ok(model);
         }
-        let model = Arc::new(reform_projections::as_of(store.as_ref(), instant).await?);
+        let model = Arc::new(match jurisdiction {
+            Some(within) => reform_projections::as_of_in(store.as_ref(), instant, within).await?,
+            None => reform_projections::as_of(store.as_ref(), instant).await?,
+        });
         let mut recent = self
             .recent
             .lock()
@@ -253,17 +278,27 @@ impl Folds {
         if recent.len() >= KEPT_FOLDS {
             recent.pop_front();
         }
-        recent.push_back((instant, head, model.clone()));
+        recent.push_back((
+            instant,
+            jurisdiction.map(str::to_owned),
+            head,
+            model.clone(),
+        ));
         Ok(model)
     }
 
-    fn kept(&self, instant: DateTime<Utc>, head: u64) -> Option<Arc<ProgressModel>> {
+    fn kept(
+        &self,
+        instant: DateTime<Utc>,
+        jurisdiction: Option<&str>,
+        head: u64,
+    ) -> Option<Arc<ProgressModel>> {
         self.recent
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .iter()
-            .find(|(i, h, _)| *i == instant && *h == head)
-            .map(|(_, _, m)| m.clone())
+            .find(|(i, j, h, _)| *i == instant && j.as_deref() == jurisdiction && *h == head)
+            .map(|(_, _, _, m)| m.clone())
     }
 }
 

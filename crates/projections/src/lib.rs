@@ -121,6 +121,53 @@ pub async fn as_of(
     Ok(fold(store, Some(instant)).await?.0)
 }
 
+/// [`as_of`] for one jurisdiction: the model folded from the streams filed under it
+/// and under what lies in it by the register (its communes, the provinces merged into
+/// it and theirs), with the national records and the register every province reads —
+/// not from the whole country's log. Whatever a viewer of `jurisdiction` is shown
+/// (records of it, and national ones) is as [`as_of`] shows it; records of other
+/// jurisdictions are absent, so their answers are not to be asked of this model.
+/// `jurisdiction` `VN` is the whole country, as [`as_of`].
+pub async fn as_of_in(
+    store: &dyn EventStore,
+    instant: DateTime<Utc>,
+    jurisdiction: &str,
+) -> Result<ProgressModel, ProjectionError> {
+    if jurisdiction == reform_domain::NATIONAL {
+        return as_of(store, instant).await;
+    }
+    let upto = store.head().await?;
+    let national = vec![reform_domain::NATIONAL.to_owned()];
+    let mut facts = store.read_facts_filed_under(&national, upto).await?;
+    // What lies in the jurisdiction is the register's say as it stands now (a
+    // superset of what it was at `instant`: a province merged later is read too, and
+    // the fold below leaves out what happened after `instant`).
+    let mut register = ProgressModel::default();
+    for fact in facts
+        .iter()
+        .filter(|f| f.event_type.starts_with("Jurisdiction"))
+    {
+        register.apply(&decode(fact)?, fact.occurred_at);
+    }
+    let codes: Vec<String> = store
+        .filed_jurisdictions()
+        .await?
+        .into_iter()
+        .filter(|code| {
+            code != reform_domain::NATIONAL && register.lies_in(code, Some(jurisdiction))
+        })
+        .collect();
+    for chunk in codes.chunks(reform_store::MAX_FILED_CODES) {
+        facts.extend(store.read_facts_filed_under(chunk, upto).await?);
+    }
+    facts.sort_unstable_by_key(|f| f.position);
+    let mut model = ProgressModel::default();
+    for fact in facts.iter().filter(|f| f.occurred_at <= instant) {
+        model.apply(&decode(fact)?, fact.occurred_at);
+    }
+    Ok(model)
+}
+
 /// Rebuilds the read-model tables from position 0: folds the log in memory, then
 /// replaces the tables and the checkpoint in one transaction, so readers are never
 /// shown a half-built state. Returns the number of events folded.

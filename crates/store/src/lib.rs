@@ -55,6 +55,21 @@ mod migrate {
     }
 }
 
+/// The most jurisdiction codes [`EventStore::read_facts_filed_under`] takes at once
+/// (a province with its communes and the provinces merged into it is a few hundred).
+pub const MAX_FILED_CODES: usize = 20_000;
+
+/// Refuses more codes than [`MAX_FILED_CODES`] at once.
+fn filed_codes_bounded(codes: &[String]) -> Result<(), StoreError> {
+    if codes.len() > MAX_FILED_CODES {
+        return Err(StoreError::Invalid(format!(
+            "{} jurisdiction codes asked for at once; at most {MAX_FILED_CODES}",
+            codes.len()
+        )));
+    }
+    Ok(())
+}
+
 /// The database used when none is configured: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://reform.db";
 
@@ -94,6 +109,24 @@ pub trait EventStore: Send + Sync {
     /// Like [`EventStore::read_all`], but only what a fold needs ([`EventFact`]): for
     /// rebuilding read-models and time travel.
     async fn read_all_facts(&self, after: u64, limit: u32) -> Result<Vec<EventFact>, StoreError>;
+
+    /// The jurisdiction codes streams are filed under, each once, sorted. A stream is
+    /// filed when its first event is stored, under its record's jurisdiction: the
+    /// payload's `jurisdiction` (agencies, documents, indicators, band schemes), its
+    /// plan's for a task, its agency's for evaluations; the register's streams and
+    /// anything else under `VN`, the nation. Which province a code lies in (mergers
+    /// included) is the reader's question, answered by the register.
+    async fn filed_jurisdictions(&self) -> Result<Vec<String>, StoreError>;
+
+    /// What a fold needs ([`EventFact`]) of every event at or before position `upto`
+    /// in the streams filed under one of `codes`, in global order: one jurisdiction's
+    /// time travel reads its own streams, not the whole log. At most
+    /// [`MAX_FILED_CODES`] codes at once.
+    async fn read_facts_filed_under(
+        &self,
+        codes: &[String],
+        upto: u64,
+    ) -> Result<Vec<EventFact>, StoreError>;
 
     /// Up to `limit` events after `after`, in order, with their chain columns: what
     /// [`verify`] reads.

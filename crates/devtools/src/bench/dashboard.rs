@@ -84,11 +84,11 @@ pub const DASHBOARD: &str = r#"query Dashboard($program: ID!) {
 }"#;
 
 /// The ceiling: the gateway's answer, serialised beforehand, returned as it is.
-async fn ceiling_handler(State(answer): State<Bytes>) -> impl IntoResponse {
+pub(crate) async fn ceiling_handler(State(answer): State<Bytes>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], answer)
 }
 /// Serves `router` on a free loopback port; returns its base URL and the server task.
-async fn serve(router: Router) -> Result<(String, tokio::task::JoinHandle<()>)> {
+pub(crate) async fn serve(router: Router) -> Result<(String, tokio::task::JoinHandle<()>)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .context("binding a loopback port")?;
@@ -300,24 +300,49 @@ async fn load<F>(name: &'static str, bench: &DashboardBench, request: F) -> Load
 where
     F: Fn() -> reqwest::RequestBuilder + Clone + Send + Sync + 'static,
 {
-    let _ = drive(bench.clients, Duration::from_secs(1), request.clone()).await;
+    drive_figures(name, bench.clients, bench.duration, request).await
+}
+
+/// `clients` clients, each sending a request as soon as its last is answered: a
+/// one-second warm-up, then `duration` measured.
+pub(crate) async fn drive_figures<F>(
+    name: &'static str,
+    clients: usize,
+    duration: Duration,
+    request: F,
+) -> LoadFigures
+where
+    F: Fn() -> reqwest::RequestBuilder + Clone + Send + Sync + 'static,
+{
+    let _ = drive(clients, Duration::from_secs(1), request.clone()).await;
     let started = Instant::now();
-    let (mut latencies, failures) = drive(bench.clients, bench.duration, request).await;
-    let elapsed = started.elapsed().as_secs_f64();
-    latencies.sort_unstable();
-    let quantile = |q: f64| {
-        let i = ((latencies.len() as f64 * q).ceil() as usize).saturating_sub(1);
-        latencies
-            .get(i.min(latencies.len().saturating_sub(1)))
-            .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
-    };
-    LoadFigures {
-        name,
-        requests: latencies.len(),
-        failures,
-        per_sec: latencies.len() as f64 / elapsed,
-        p50_ms: quantile(0.50),
-        p99_ms: quantile(0.99),
+    let (latencies, failures) = drive(clients, duration, request).await;
+    LoadFigures::of(name, latencies, failures, started.elapsed().as_secs_f64())
+}
+
+impl LoadFigures {
+    /// The figures of `latencies` answered and `failures` failed in `secs` seconds.
+    pub(crate) fn of(
+        name: &'static str,
+        mut latencies: Vec<Duration>,
+        failures: usize,
+        secs: f64,
+    ) -> LoadFigures {
+        latencies.sort_unstable();
+        let quantile = |q: f64| {
+            let i = ((latencies.len() as f64 * q).ceil() as usize).saturating_sub(1);
+            latencies
+                .get(i.min(latencies.len().saturating_sub(1)))
+                .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
+        };
+        LoadFigures {
+            name,
+            requests: latencies.len(),
+            failures,
+            per_sec: latencies.len() as f64 / secs,
+            p50_ms: quantile(0.50),
+            p99_ms: quantile(0.99),
+        }
     }
 }
 

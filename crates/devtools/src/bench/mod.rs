@@ -14,6 +14,7 @@ pub mod append;
 pub mod contention;
 pub mod dashboard;
 pub mod lag;
+pub mod national;
 pub mod rebuild;
 pub mod served;
 pub mod soak;

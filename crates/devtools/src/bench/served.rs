@@ -98,7 +98,19 @@ impl ServedProcess {
         dir: &Path,
         demo: bool,
     ) -> Result<ServedProcess> {
+        ServedProcess::start_with(binary, database_url, dir, demo, &[]).await
+    }
+
+    /// [`ServedProcess::start`] with more environment variables (its settings).
+    pub async fn start_with(
+        binary: &Path,
+        database_url: &str,
+        dir: &Path,
+        demo: bool,
+        settings: &[(&str, &str)],
+    ) -> Result<ServedProcess> {
         let mut command = tokio::process::Command::new(binary);
+        command.envs(settings.iter().copied());
         command
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(if demo { None } else { Some("--no-demo") })
@@ -140,6 +152,11 @@ impl ServedProcess {
             http: reqwest::Client::builder().no_proxy().build()?,
             keys: Keys::from_secret(SECRET.as_bytes()),
         })
+    }
+
+    /// The keys its tokens are signed with, for claims `token` does not make.
+    pub fn keys(&self) -> &Keys {
+        &self.keys
     }
 
     /// The server's resident memory now.

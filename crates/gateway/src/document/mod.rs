@@ -156,7 +156,11 @@ impl Program {
     ) -> async_graphql::Result<RollupNodeView> {
         self.0.scope.require_overview()?;
         let jurisdiction = self.0.scope.jurisdiction_asked(jurisdiction)?;
-        let scope = self.0.scope.at(ctx, as_of).await?;
+        let scope = self
+            .0
+            .scope
+            .at_in(ctx, as_of, jurisdiction.as_deref())
+            .await?;
         let tree = scope.rollup_tree_in(Some(self.0.row.document_id), jurisdiction.as_deref());
         Ok(RollupNodeView::new(scope, tree))
     }

@@ -142,6 +142,42 @@ impl EventStore for PostgresStore {
         rows.iter().map(decode_event).collect()
     }
 
+    async fn filed_jurisdictions(&self) -> Result<Vec<String>, StoreError> {
+        // Distinct codes by skipping through the index `stream_jurisdictions_by_code`
+        // (a loose index scan), not by reading every stream's row.
+        Ok(sqlx::query_scalar(
+            "WITH RECURSIVE codes AS ( \
+                 (SELECT jurisdiction FROM stream_jurisdictions ORDER BY jurisdiction LIMIT 1) \
+                 UNION ALL \
+                 SELECT (SELECT s.jurisdiction FROM stream_jurisdictions s \
+                         WHERE s.jurisdiction > codes.jurisdiction \
+                         ORDER BY s.jurisdiction LIMIT 1) \
+                 FROM codes WHERE codes.jurisdiction IS NOT NULL) \
+             SELECT jurisdiction FROM codes WHERE jurisdiction IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn read_facts_filed_under(
+        &self,
+        codes: &[String],
+        upto: u64,
+    ) -> Result<Vec<EventFact>, StoreError> {
+        crate::filed_codes_bounded(codes)?;
+        let sql = format!(
+            "SELECT {FACT_COLUMNS} FROM events WHERE stream_id IN \
+             (SELECT stream_id FROM stream_jurisdictions WHERE jurisdiction = ANY($1)) \
+             AND position <= $2 ORDER BY position"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(codes)
+            .bind(to_i64(upto))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(decode_fact).collect()
+    }
+
     async fn read_all(&self, after: u64, limit: u32) -> Result<Vec<RecordedEvent>, StoreError> {
         self.page(COLUMNS, after, limit, decode_event).await
     }

@@ -180,6 +180,35 @@ impl EventStore for SqliteStore {
         rows.iter().map(decode_event).collect()
     }
 
+    async fn filed_jurisdictions(&self) -> Result<Vec<String>, StoreError> {
+        // Distinct codes straight off the index `stream_jurisdictions_by_code`.
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT jurisdiction FROM stream_jurisdictions ORDER BY jurisdiction",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn read_facts_filed_under(
+        &self,
+        codes: &[String],
+        upto: u64,
+    ) -> Result<Vec<EventFact>, StoreError> {
+        crate::filed_codes_bounded(codes)?;
+        let sql = format!(
+            "SELECT {FACT_COLUMNS} FROM events WHERE stream_id IN \
+             (SELECT stream_id FROM stream_jurisdictions \
+              WHERE jurisdiction IN (SELECT value FROM json_each(?1))) \
+             AND position <= ?2 ORDER BY position"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(json_list(codes))
+            .bind(to_i64(upto))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(decode_fact).collect()
+    }
+
     async fn read_all(&self, after: u64, limit: u32) -> Result<Vec<RecordedEvent>, StoreError> {
         self.page(COLUMNS, after, limit, decode_event).await
     }
