@@ -20,7 +20,7 @@ const PILLARS: &str =
     "query($id: ID!) { program(id: $id) { pillarProgress { pillar { code } percent } } }";
 
 /// How long the page may take to show what the API says.
-const PATIENCE: Duration = Duration::from_secs(20);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
 
 /// Each pillar's (code, percent as the page must show it) from the API.
 async fn pillars_from_api(served: &Served, token: &str, program: &str) -> Vec<(String, String)> {
@@ -348,6 +348,11 @@ async fn a_leader_sees_the_apis_figures_and_they_change_live(t: TestStore) {
             the_secretariat_uploads_a_plan_table(&browser, &served, &people).await;
         })
         .await;
+    browser
+        .guard(&format!("reading-pages-{engine}"), async {
+            crate::pages::the_reading_pages(&browser, &served, &t.url, dir.path()).await;
+        })
+        .await;
     browser.close().await;
 }
 
@@ -446,7 +451,7 @@ async fn the_leader_drills_down(browser: &Browser, served: &Served, leader: &str
 
 /// Narrows the window to a phone's width and waits until nothing on the page runs
 /// off the side of the screen (the window stays narrow).
-async fn fits_a_phone(browser: &Browser) {
+pub(crate) async fn fits_a_phone(browser: &Browser) {
     browser
         .client
         .set_window_size(390, 1900)
@@ -492,7 +497,7 @@ async fn plan_tasks(served: &Served, token: &str, plan: &str) -> Value {
 
 /// Waits for the page at an address under `path` to have laid out its answers
 /// (`main[data-loaded]`), failing with the page's error box if it shows one.
-async fn page_loaded(browser: &Browser, path: &str) {
+pub(crate) async fn page_loaded(browser: &Browser, path: &str) {
     browser
         .wait_until(
             &format!("the page {path}… with its figures"),

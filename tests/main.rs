@@ -18,6 +18,7 @@ mod import;
 mod jurisdictions;
 mod matrix;
 mod national;
+mod pages;
 mod processes;
 mod projections;
 mod readme;

@@ -229,6 +229,11 @@ async fn a_sign_in_link_becomes_a_session_the_api_takes_as_the_tokens_viewer(t: 
         ("/nhiem-vu/VGFzazox", "pages/task.js"),
         ("/ke-hoach", "pages/plans.js"),
         ("/ke-hoach/UGxhbjox", "pages/plan.js"),
+        ("/co-quan", "pages/agencies.js"),
+        ("/co-quan/QWdlbmN5OjE", "pages/agency.js"),
+        ("/danh-gia", "pages/evaluations.js"),
+        ("/chi-so", "pages/indicators.js"),
+        ("/trach-nhiem", "pages/accountability.js"),
     ] {
         assert!(
             page_at(path, Some(cookie.clone())).await.contains(module),

@@ -50,6 +50,11 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/nhiem-vu/{id}", get(task))
         .route("/ke-hoach", get(plans))
         .route("/ke-hoach/{id}", get(plan))
+        .route("/co-quan", get(agencies))
+        .route("/co-quan/{id}", get(agency))
+        .route("/danh-gia", get(evaluations))
+        .route("/chi-so", get(indicators))
+        .route("/trach-nhiem", get(accountability))
         .route("/assets/app/{*path}", get(app_file))
         .route("/assets/vendor/{*path}", get(vendor_file))
 }
@@ -77,6 +82,31 @@ async fn plans(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Respon
 /// `/ke-hoach/<id>`: a plan's page, with the upload of its task table.
 async fn plan(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     signed_in_page(&state, &headers, "pages/plan.html")
+}
+
+/// `/co-quan`: the agencies, sortable by the API's orders.
+async fn agencies(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    signed_in_page(&state, &headers, "pages/agencies.html")
+}
+
+/// `/co-quan/<id>`: an agency's scorecard (the module reads the id from the address).
+async fn agency(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    signed_in_page(&state, &headers, "pages/agency.html")
+}
+
+/// `/danh-gia`: PAR INDEX league tables, SIPAS and one-stop dossier statistics.
+async fn evaluations(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    signed_in_page(&state, &headers, "pages/evaluations.html")
+}
+
+/// `/chi-so`: each indicator's trajectory against its target path.
+async fn indicators(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    signed_in_page(&state, &headers, "pages/indicators.html")
+}
+
+/// `/trach-nhiem`: accountability by head of agency, with the no-reward flag.
+async fn accountability(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    signed_in_page(&state, &headers, "pages/accountability.html")
 }
 
 /// The page `name` for a signed-in viewer; else the page saying how to sign in.
@@ -206,6 +236,11 @@ mod tests {
             "pages/task.html",
             "pages/plans.html",
             "pages/plan.html",
+            "pages/agencies.html",
+            "pages/agency.html",
+            "pages/evaluations.html",
+            "pages/indicators.html",
+            "pages/accountability.html",
             "pages/signed-out.html",
             "pages/sign-in.html",
             "pages/graphiql.html",

@@ -28,3 +28,21 @@ export function statusText(task) {
   const label = STATUS[task.status] || task.status;
   return task.overdue ? `Quá hạn (${label.toLowerCase()})` : label;
 }
+
+/** `Rag` → the judgement in words (never shown by colour alone). */
+export const RAG = {
+  GREEN: 'Đạt tiến độ',
+  AMBER: 'Chậm so với lộ trình',
+  RED: 'Chậm nhiều so với lộ trình',
+};
+
+/** What the page says when the API gives no judgement (`rag` null). */
+export const NO_RAG = 'Chưa đánh giá được (thiếu số liệu gốc, chỉ tiêu hoặc số đo)';
+
+/** `DossierPeriodKind` → its label, in the order a choice lists them. */
+export const PERIOD = {
+  MONTH: 'Theo tháng',
+  QUARTER: 'Theo quý',
+  HALF_YEAR: 'Theo 6 tháng',
+  YEAR: 'Theo năm',
+};

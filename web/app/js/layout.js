@@ -8,6 +8,10 @@ export const PAGES = [
   { id: 'overview', href: '/', label: 'Tổng quan' },
   { id: 'tasks', href: '/nhiem-vu', label: 'Nhiệm vụ', officer: 'Nhiệm vụ của đơn vị' },
   { id: 'plans', href: '/ke-hoach', label: 'Kế hoạch' },
+  { id: 'agencies', href: '/co-quan', label: 'Cơ quan' },
+  { id: 'evaluations', href: '/danh-gia', label: 'Đánh giá' },
+  { id: 'indicators', href: '/chi-so', label: 'Chỉ số' },
+  { id: 'accountability', href: '/trach-nhiem', label: 'Trách nhiệm người đứng đầu' },
 ];
 
 /** Renders the shared header into `#site-header`. */

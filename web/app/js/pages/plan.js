@@ -2,12 +2,15 @@
 // secretariat the upload of its task table: the file read in the browser and sent
 // base64 to `importPlanTable`, checked first (`dryRun`), then imported; the import's
 // report shown row by row (rows read, created, amended, and each problem with its
-// row, STT, column, message and suggested agency names).
+// row, STT, column, message and suggested agency names). Anyone but an officer may
+// save the task table as the API makes it (`Plan.taskTable`, the file `reform export
+// plan` writes: xlsx or csv with a byte-order mark).
 import { request } from '../graphql.js';
-import { layout, failed } from '../layout.js';
+import { layout, failed, showRefusal } from '../layout.js';
 import { element, idInPath, loaded } from '../dom.js';
 import { taskRow, TASK_ROW_FIELDS } from '../task-rows.js';
 import { onSubmit, mutationId, value } from '../forms.js';
+import { saveBase64 } from '../export.js';
 import * as format from '../format.js';
 
 /** The largest file the API reads (700 KiB decoded). */
@@ -22,6 +25,10 @@ const PLAN = `query Plan($id: ID!) {
       tasks { ${TASK_ROW_FIELDS} }
     }
   }
+}`;
+
+const TABLE = `query PlanTable($id: ID!, $format: TableFormat!) {
+  plan: node(id: $id) { ... on Plan { taskTable(format: $format) { fileName contentType content } } }
 }`;
 
 const REPORT_FIELDS = `sheet headerRow numberedRows headings created amended unchanged skipped written
@@ -81,7 +88,29 @@ async function load() {
   }
   renderFacts(data.plan);
   document.getElementById('upload').hidden = data.viewer.role.code !== 'SECRETARIAT';
+  // The whole table holds every agency's tasks: the API refuses it to officers.
+  document.getElementById('export').hidden = data.viewer.role.code === 'OFFICER';
   loaded();
+}
+
+function wireExport() {
+  const box = document.getElementById('export-error');
+  for (const button of document.querySelectorAll('#export button')) {
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      box.hidden = true;
+      try {
+        const data = await request(TABLE, { id: state.id, format: button.dataset.format });
+        const file = data.plan.taskTable;
+        saveBase64(file.fileName, file.content, file.contentType);
+      } catch (error) {
+        if (!error.code) throw error;
+        showRefusal(box, error);
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
 }
 
 function problemRow(kind, problem) {
@@ -188,6 +217,7 @@ function wireUpload() {
 async function main() {
   state.id = idInPath('/ke-hoach');
   wireUpload();
+  wireExport();
   await load();
 }
 
